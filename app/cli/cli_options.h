@@ -1,0 +1,30 @@
+#pragma once
+// Options and helpers several subcommands share.
+#include <string>
+#include <vector>
+
+#include "handcrafted_schedules.h"
+#include "noise_schedule.h"
+
+namespace CLI { class App; }
+
+namespace eddpm::cli {
+
+struct BetaOptions {
+  int T = 1000;
+  std::string kind = "linear";
+  double b1 = -1.0;  // -1: the schedule's customary value
+  double bT = -1.0;
+
+  void add_to(CLI::App& command);
+  // Linear keeps 1e-4..0.02; quadratic defaults to CSDI's 1e-4..0.5.
+  BetaSpec spec() const;
+};
+
+// "uniform,karras, learned" -> kinds; throws UsageError naming an unknown kind.
+std::vector<ScheduleKind> parse_kinds(const std::string& list);
+
+// "0:07", "12:30", "1:02:03".
+std::string format_duration(double seconds);
+
+}  // namespace eddpm::cli

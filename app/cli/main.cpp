@@ -1,0 +1,3 @@
+#include "cli_app.h"
+
+int main(int argc, char** argv) { return eddpm::cli::run(argc, argv); }

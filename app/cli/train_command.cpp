@@ -1,0 +1,138 @@
+// eddpm train: an EDDPM run from scratch or from a checkpoint, writing a run folder.
+#include <cstdio>
+#include <iostream>
+#include <memory>
+
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <torch/torch.h>
+
+#include "checkpoint.h"
+#include "cli_app.h"
+#include "cli_options.h"
+#include "compute_device.h"
+#include "training_run.h"
+
+namespace eddpm::cli {
+
+namespace {
+
+struct TrainOptions {
+  TrainConfig config;
+  BetaOptions beta;
+  std::string semantics = "jump", reward = "simple", loss_weight = "simple", baseline = "loo";
+  std::string masks = "example";
+  int steps_kept = 0;
+  bool no_pin = false;
+  std::string out, from;
+  bool quiet = false;
+};
+
+void print_progress(const TrainSnapshot& snap, const TrainingProgress& p, bool tty) {
+  static int last_tenth = -1;
+  const int tenth = int(10 * p.iteration / std::max<int64_t>(1, p.total));
+  if (!tty && tenth == last_tenth && p.iteration != p.total) return;
+  last_tenth = tenth;
+  std::fprintf(stderr, "%siter %lld/%lld  %.0f it/s  ETA %s  loss %.4f  sum_s %.1f  >0.5: %d  u %.3f%s",
+               tty ? "\r\033[K" : "", (long long)p.iteration, (long long)p.total, p.its_per_s,
+               format_duration(p.eta_seconds).c_str(), snap.loss, snap.stats.sum, snap.stats.kept_over_half,
+               snap.stats.uncertainty, tty ? "" : "\n");
+  std::fflush(stderr);
+}
+
+// Copies a checkpoint's model weights into a fresh run with new settings.
+void load_pretrained(EddpmTrainer& trainer, const std::string& path, const std::string& device) {
+  std::cerr << "Loading model weights from " << path << "\n";
+  const auto source = load_checkpoint(path, device);
+  const TrainConfig& from = source->config();
+  const TrainConfig& to = trainer.config();
+  if (from.model != to.model || from.beta.T != to.beta.T || from.beta.kind != to.beta.kind ||
+      from.beta.b1 != to.beta.b1 || from.beta.bT != to.beta.bT || from.data != to.data)
+    throw UsageError(path + " was trained with model " + from.model + ", T=" + std::to_string(from.beta.T) +
+                     ", beta " + to_string(from.beta.kind) + ", data " + from.data + ": pass the same settings");
+  torch::NoGradGuard no_grad;
+  auto target = trainer.model().named_parameters();
+  for (const auto& item : source->model().named_parameters()) target[item.key()].copy_(item.value());
+}
+
+int run_train(TrainOptions& o) {
+  TrainConfig& c = o.config;
+  c.beta = o.beta.spec();
+  c.semantics = semantics_from_string(o.semantics);
+  c.reward_weight = weighting_from_string(o.reward);
+  c.loss_weight = weighting_from_string(o.loss_weight);
+  c.baseline = baseline_from_string(o.baseline);
+  c.per_example_masks = o.masks == "example";
+  c.pin_last = !o.no_pin;
+  if (o.steps_kept > 0) {
+    if (o.steps_kept > c.beta.T) throw UsageError("--steps-kept must not exceed T");
+    c.keep = double(o.steps_kept) / c.beta.T;
+  }
+  if (!o.from.empty() && c.warmup < 0) c.warmup = 0;  // a pretrained model needs no full-chain warm-up
+  validate(c);
+
+  const c10::Device device = resolve_device(c.device);
+  EddpmTrainer trainer(c, device);
+  if (!o.from.empty()) load_pretrained(trainer, o.from, c.device);
+  std::cerr << "Training on " << c.data << " with " << describe_device(device) << ": T=" << c.beta.T << ", K="
+            << c.steps_kept() << ", " << to_string(c.semantics) << " semantics, reward " << to_string(c.reward_weight)
+            << ", warm-up " << c.warmup_iters() << ", ramp end " << c.ramp_end_iters() << "\n";
+  const bool tty = isatty(STDERR_FILENO) && !o.quiet;
+  RunCallbacks callbacks;
+  if (!o.quiet) callbacks.on_snapshot = [tty](const TrainSnapshot& s, const TrainingProgress& p) { print_progress(s, p, tty); };
+  const TrainSnapshot last = run_training(trainer, o.out, callbacks);
+  if (tty) std::cerr << "\n";
+  std::cout << "learned schedule (K=" << last.learned.size() << "):";
+  for (int t : last.learned) std::cout << ' ' << t;
+  std::cout << "\nsum_s " << last.stats.sum << "  kept_over_half " << last.stats.kept_over_half << "  uncertainty "
+            << last.stats.uncertainty << "  concentration " << last.stats.concentration << "  terminal_level "
+            << last.terminal_level << (last.stats.deterministic ? "  (deterministic)" : "  (not yet deterministic)")
+            << "\nwrote " << o.out << "/{checkpoint.pt,metrics.jsonl,mask_history.csv,schedule_learned.json}\n";
+  return 0;
+}
+
+}  // namespace
+
+void add_train_command(CLI::App& app, Action& action) {
+  auto o = std::make_shared<TrainOptions>();
+  TrainConfig& c = o->config;
+  CLI::App* cmd = app.add_subcommand("train", "train a diffusion model and its step mask (EDDPM)");
+  cmd->add_option("--data", c.data, "2-D data set: moons, swissroll, 8gaussians, checkerboard, rings")->capture_default_str();
+  o->beta.add_to(*cmd);
+  auto keep = cmd->add_option("--keep", c.keep, "share of the T steps kept at the end (gamma_f)")
+                  ->check(CLI::Range(1e-9, 1.0))->capture_default_str();
+  cmd->add_option("--steps-kept", o->steps_kept, "number of steps kept at the end (same as --keep K/T)")
+      ->check(CLI::PositiveNumber)->excludes(keep);
+  cmd->add_option("--semantics", o->semantics, "noise level of a kept step: paper | jump")
+      ->check(CLI::IsMember({"paper", "jump"}))->capture_default_str();
+  cmd->add_option("--reward", o->reward, "reward of a mask: simple | elbo")
+      ->check(CLI::IsMember({"simple", "elbo"}))->capture_default_str();
+  cmd->add_option("--loss-weight", o->loss_weight, "model loss weight: simple | elbo")
+      ->check(CLI::IsMember({"simple", "elbo"}))->capture_default_str();
+  cmd->add_option("--baseline", o->baseline, "REINFORCE baseline: none | loo | ema")
+      ->check(CLI::IsMember({"none", "loo", "ema"}))->capture_default_str();
+  cmd->add_option("--masks", o->masks, "one mask per example or per iteration")
+      ->check(CLI::IsMember({"example", "iteration"}))->capture_default_str();
+  cmd->add_flag("--no-pin-last", o->no_pin, "let the last step be dropped too");
+  cmd->add_option("--sigma0", c.sigma0, "data noise floor of the ELBO weighting")->check(CLI::PositiveNumber)->capture_default_str();
+  cmd->add_option("--iters", c.iters, "training iterations")->check(CLI::PositiveNumber)->capture_default_str();
+  cmd->add_option("--warmup", c.warmup, "full-chain iterations before the ramp (default 20%, 0 with --from)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--ramp-end", c.ramp_end, "iteration where the budget reaches --keep (default 80%)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--batch", c.batch, "batch size")->check(CLI::Range(2, 1 << 20))->capture_default_str();
+  cmd->add_option("--lr", c.lr, "Adam learning rate of the model")->check(CLI::NonNegativeNumber)->capture_default_str();
+  cmd->add_option("--lr-s", c.lr_s, "SGD learning rate of the mask probabilities")
+      ->check(CLI::NonNegativeNumber)->capture_default_str();
+  cmd->add_option("--seed", c.seed, "random seed")->capture_default_str();
+  cmd->add_option("--device", c.device, "auto | cpu | cuda | cuda:N")->capture_default_str();
+  cmd->add_option("--log-every", c.log_every, "iterations between logged rows")->check(CLI::PositiveNumber)->capture_default_str();
+  cmd->add_option("--out", o->out, "run folder to write")->required();
+  cmd->add_option("--from", o->from, "start from this checkpoint's model weights")->check(CLI::ExistingFile);
+  cmd->add_flag("--freeze-model", c.freeze_model, "train the mask only (with --from)");
+  cmd->add_flag("--quiet", o->quiet, "no progress line");
+  cmd->callback([o, &action] { action = [o] { return run_train(*o); }; });
+}
+
+}  // namespace eddpm::cli

@@ -1,0 +1,26 @@
+#pragma once
+// The budget constraint on mask probabilities: the cubic ramp of K_e (spec section 5) and the
+// Euclidean projection onto S = { s in [0,1]^T : sum(s) <= K_e } (spec section 4, step 8).
+#include <torch/types.h>
+
+namespace eddpm {
+
+struct BudgetRamp {
+  long warmup = 0;      // i1: full-chain training before the ramp starts
+  long ramp_end = 1;    // i2: the budget reaches gamma_final here
+  double gamma_final = 0.01;
+
+  // gamma(i) = 1 before i1, then gamma_f + (1 - gamma_f)(1 - min(1, (i - i1)/(i2 - i1)))^3.
+  double gamma(long iteration) const;
+};
+
+// Projection of a 1-D z onto { 0 <= s <= 1, sum(s) <= budget }: s = clamp(z - v, 0, 1) with the
+// smallest v >= 0 that meets the budget. On the CPU the exact sort-based solution; elsewhere
+// project_to_budget_bisection, which never reads back to the host.
+torch::Tensor project_to_budget(const torch::Tensor& z, double budget);
+
+// The same projection with v found by a fixed number of bisection rounds in the dtype of z
+// (use float64 for T in the thousands). Device-side only: capturable in a CUDA graph.
+torch::Tensor project_to_budget_bisection(const torch::Tensor& z, double budget);
+
+}  // namespace eddpm

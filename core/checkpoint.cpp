@@ -1,0 +1,68 @@
+#include "checkpoint.h"
+
+#include <stdexcept>
+
+#include <nlohmann/json.hpp>
+#include <torch/serialize/archive.h>
+
+#include "atomic_file.h"
+#include "compute_device.h"
+
+namespace eddpm {
+
+namespace {
+constexpr char kFormat[] = "eddpm-checkpoint";
+constexpr int64_t kVersion = 1;
+
+torch::Tensor text_tensor(const std::string& text) {
+  return torch::tensor(std::vector<int64_t>(text.begin(), text.end()), torch::kLong).to(torch::kUInt8);
+}
+
+std::string tensor_text(const torch::Tensor& t) {
+  const torch::Tensor c = t.to(torch::kUInt8).contiguous();
+  const auto* p = c.data_ptr<uint8_t>();
+  return std::string(p, p + c.numel());
+}
+}  // namespace
+
+void save_checkpoint(const EddpmTrainer& trainer, const std::filesystem::path& path) {
+  torch::serialize::OutputArchive archive;
+  archive.write("format", text_tensor(kFormat));
+  archive.write("version", torch::tensor(kVersion, torch::kLong));
+  archive.write("config", text_tensor(to_json(trainer.config()).dump()));
+  trainer.save_state(archive);
+  write_atomically(path, [&](const std::filesystem::path& temporary) { archive.save_to(temporary.string()); });
+}
+
+std::unique_ptr<EddpmTrainer> load_checkpoint(const std::filesystem::path& path, const std::string& device) {
+  const std::string where = path.string();
+  if (!std::filesystem::is_regular_file(path)) throw std::runtime_error(where + ": no such checkpoint file");
+  torch::serialize::InputArchive archive;
+  try {
+    archive.load_from(where);
+  } catch (const c10::Error&) {
+    throw std::runtime_error(where + ": not a readable checkpoint (truncated or not a LibTorch archive)");
+  }
+  try {
+    torch::Tensor format, version, config_text;
+    if (!archive.try_read("format", format) || tensor_text(format) != kFormat)
+      throw std::runtime_error(where + ": not an EDDPM checkpoint");
+    archive.read("version", version);
+    if (version.item<int64_t>() != kVersion)
+      throw std::runtime_error(where + ": checkpoint version " + std::to_string(version.item<int64_t>()) +
+                               " is not supported (expected " + std::to_string(kVersion) + ")");
+    archive.read("config", config_text);
+    const TrainConfig config = train_config_from_json(nlohmann::json::parse(tensor_text(config_text)));
+    auto trainer = std::make_unique<EddpmTrainer>(config, resolve_device(device));
+    trainer->load_state(archive);
+    return trainer;
+  } catch (const std::runtime_error&) {
+    throw;
+  } catch (const std::exception& e) {
+    std::string reason = e.what();
+    reason = reason.substr(0, reason.find('\n'));
+    throw std::runtime_error(where + ": damaged checkpoint (" + reason + ")");
+  }
+}
+
+}  // namespace eddpm

@@ -1,0 +1,21 @@
+#pragma once
+// One file holds a whole run: model, optimizer, mask probabilities s, config, iteration and the
+// RNG streams. Written atomically; read without running anything the file contains.
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include <c10/core/Device.h>
+
+#include "eddpm_trainer.h"
+
+namespace eddpm {
+
+void save_checkpoint(const EddpmTrainer& trainer, const std::filesystem::path& path);
+
+// Throws std::runtime_error with a one-line reason for a missing, truncated or foreign file.
+// `device` "auto" uses the GPU when there is one.
+std::unique_ptr<EddpmTrainer> load_checkpoint(const std::filesystem::path& path,
+                                              const std::string& device = "auto");
+
+}  // namespace eddpm

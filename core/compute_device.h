@@ -1,0 +1,18 @@
+#pragma once
+// Choosing where to compute: "auto" picks CUDA when LibTorch sees a GPU.
+#include <string>
+
+#include <c10/core/Device.h>
+
+namespace eddpm {
+
+// "auto" | "cpu" | "cuda" | "cuda:N". Throws std::invalid_argument when CUDA is asked for but absent.
+c10::Device resolve_device(const std::string& name);
+
+// "CPU, 2 threads" or "CUDA 0: <name>" for status lines and reports.
+std::string describe_device(const c10::Device& device);
+
+// LibTorch starts with one intra-op thread on some builds: use every core.
+void use_all_cpu_cores();
+
+}  // namespace eddpm

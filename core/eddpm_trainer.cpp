@@ -1,0 +1,189 @@
+#include "eddpm_trainer.h"
+
+#include <cmath>
+#include <stdexcept>
+
+#include <torch/nn/utils/clip_grad.h>
+
+#include "mask_gradient.h"
+#include "mask_semantics.h"
+#include "mlp_denoiser.h"
+#include "rng.h"
+
+namespace eddpm {
+
+namespace {
+torch::Tensor to_tensor(const std::vector<double>& v, const c10::Device& device) {
+  return torch::tensor(v, torch::kFloat64).to(device);
+}
+
+std::vector<double> to_vector(const torch::Tensor& t) {
+  const torch::Tensor c = t.to(torch::kCPU, torch::kFloat64).contiguous();
+  return {c.data_ptr<double>(), c.data_ptr<double>() + c.numel()};
+}
+}  // namespace
+
+std::shared_ptr<EpsModel> make_model(const std::string& preset) {
+  if (preset == "mlp") return std::make_shared<MlpDenoiser>(2);
+  throw std::invalid_argument("unknown model preset '" + preset + "' (mlp)");
+}
+
+EddpmTrainer::EddpmTrainer(const TrainConfig& config, const c10::Device& device)
+    : config_(config),
+      noise_(config.beta),
+      device_(device),
+      data_(config.data),
+      data_gen_(make_cpu_generator(config.seed)),
+      device_gen_(make_generator(device, config.seed + 1)) {
+  validate(config_);
+  ramp_ = {config_.warmup_iters(), config_.ramp_end_iters(), config_.keep};
+  torch::manual_seed(config_.seed);  // parameter initialization
+  model_ = make_model(config_.model);
+  model_->to(device_);
+  optimizer_ = std::make_unique<torch::optim::Adam>(model_->parameters(),
+                                                    torch::optim::AdamOptions(config_.lr));
+  betas_ = to_tensor(noise_.betas(), device_);
+  alpha_bars_ = to_tensor(noise_.alpha_bars(), device_);
+  s_ = torch::ones({noise_.T()}, torch::TensorOptions().dtype(torch::kFloat64).device(device_));
+  ema_ = torch::zeros({}, s_.options());
+  loss_sum_ = torch::zeros({}, s_.options());
+  reward_sum_ = torch::zeros({}, s_.options());
+}
+
+void EddpmTrainer::set_total_iters(int64_t iters) {
+  if (iters < 1) throw std::invalid_argument("iters must be at least 1");
+  config_.iters = iters;
+}
+
+torch::Tensor EddpmTrainer::model_loss_and_reward(const torch::Tensor& x0, const torch::Tensor& masks,
+                                                  torch::Tensor& rewards) {
+  const torch::Tensor rows = masks.size(0) == x0.size(0) ? masks : masks.expand({x0.size(0), masks.size(1)});
+  const torch::Tensor t = pick_kept_timesteps(rows, device_gen_);
+  const torch::Tensor levels = levels_under_masks(rows, betas_, alpha_bars_, config_.semantics);
+  const torch::Tensor a_t = levels.gather(1, t.unsqueeze(1)).squeeze(1).to(torch::kFloat32);
+  std::vector<int64_t> view(x0.dim(), 1);
+  view[0] = -1;
+  const torch::Tensor a = a_t.view(view);
+  const torch::Tensor eps = torch::randn(x0.sizes(), device_gen_, x0.options());
+  const torch::Tensor x_t = torch::sqrt(a) * x0 + torch::sqrt(1.0 - a) * eps;
+  const torch::Tensor eps_hat = model_->forward(x_t, t);
+  const torch::Tensor mse = (eps - eps_hat).pow(2).reshape({x0.size(0), -1}).mean(1).to(torch::kFloat64);
+
+  const bool need_elbo = config_.loss_weight == Weighting::Elbo || config_.reward_weight == Weighting::Elbo;
+  ElboTerms elbo;
+  if (need_elbo) elbo = elbo_terms(rows, levels, t, x0, config_.sigma0);
+  const torch::Tensor loss = config_.loss_weight == Weighting::Elbo ? elbo.jump_weight * mse : mse;
+  rewards = config_.reward_weight == Weighting::Elbo ? (elbo.jump_weight * mse.detach() + elbo.prior)
+                                                     : mse.detach();
+  return loss;
+}
+
+void EddpmTrainer::update_mask(const torch::Tensor& masks, const torch::Tensor& rewards) {
+  const int T = noise_.T();
+  // One mask per iteration has a single reward: its baseline can only be the running mean.
+  const bool shared_mask = masks.size(0) == 1;
+  const torch::Tensor r = shared_mask ? rewards.mean().unsqueeze(0) : rewards;
+  const BaselineKind baseline = shared_mask && config_.baseline == BaselineKind::LeaveOneOut
+                                    ? BaselineKind::Ema : config_.baseline;
+  const torch::Tensor g = score_function_gradient(masks, s_, advantages(r, baseline, ema_));
+  const torch::Tensor z = s_ - config_.lr_s * g;
+  const double budget = ramp_.gamma(iteration_) * T;
+  if (config_.pin_last) {
+    torch::Tensor s = torch::ones_like(s_);
+    s.slice(0, 0, T - 1).copy_(project_to_budget(z.slice(0, 0, T - 1), std::max(0.0, budget - 1.0)));
+    s_ = s;
+  } else {
+    s_ = project_to_budget(z, budget);
+  }
+}
+
+void EddpmTrainer::step() {
+  const torch::Tensor x0 = data_.sample(config_.batch, data_gen_).to(device_);
+  const int64_t mask_rows = config_.per_example_masks ? config_.batch : 1;
+  const torch::Tensor masks = draw_masks(s_, mask_rows, config_.pin_last, device_gen_);
+
+  torch::Tensor rewards;
+  const torch::Tensor loss = model_loss_and_reward(x0, masks, rewards);
+  const torch::Tensor mean_loss = loss.mean();
+  if (!config_.freeze_model) {
+    optimizer_->zero_grad();
+    mean_loss.to(torch::kFloat32).backward();
+    if (config_.grad_clip > 0) torch::nn::utils::clip_grad_norm_(model_->parameters(), config_.grad_clip);
+    optimizer_->step();
+  }
+  if (iteration_ >= ramp_.warmup) update_mask(masks, rewards);
+  const torch::Tensor mean_reward = rewards.mean();
+  ema_ = config_.ema_decay * ema_ + (1.0 - config_.ema_decay) * mean_reward;
+  loss_sum_ += mean_loss.detach();
+  reward_sum_ += mean_reward;
+  ++accumulated_;
+  ++iteration_;
+}
+
+std::vector<double> EddpmTrainer::mask_probabilities() const { return to_vector(s_); }
+
+std::vector<int> EddpmTrainer::learned_schedule() const {
+  return top_k_timesteps(mask_probabilities(), config_.steps_kept());
+}
+
+TrainSnapshot EddpmTrainer::take_snapshot() {
+  TrainSnapshot snap;
+  snap.iteration = iteration_;
+  const double n = std::max<int64_t>(1, accumulated_);
+  snap.loss = loss_sum_.item<double>() / n;
+  snap.reward = reward_sum_.item<double>() / n;
+  snap.baseline = ema_.item<double>();
+  loss_sum_.zero_();
+  reward_sum_.zero_();
+  accumulated_ = 0;
+  snap.gamma = ramp_.gamma(iteration_);
+  snap.budget = snap.gamma * noise_.T();
+  snap.s = mask_probabilities();
+  const int K = config_.steps_kept();
+  snap.stats = mask_stats(snap.s, K);
+  snap.learned = top_k_timesteps(snap.s, K);
+  snap.terminal_level = terminal_level(noise_, config_.semantics, snap.learned);
+  return snap;
+}
+
+void EddpmTrainer::save_state(torch::serialize::OutputArchive& archive) const {
+  torch::serialize::OutputArchive model_archive, optimizer_archive;
+  model_->save(model_archive);
+  optimizer_->save(optimizer_archive);
+  archive.write("model", model_archive);
+  archive.write("optimizer", optimizer_archive);
+  archive.write("s", s_.cpu());
+  archive.write("ema", ema_.cpu());
+  archive.write("iteration", torch::tensor(iteration_, torch::kLong));
+  archive.write("rng_data", generator_state(data_gen_));
+  archive.write("rng_device", generator_state(device_gen_).cpu());
+}
+
+void EddpmTrainer::load_state(torch::serialize::InputArchive& archive) {
+  torch::serialize::InputArchive model_archive, optimizer_archive;
+  archive.read("model", model_archive);
+  model_->load(model_archive);
+  model_->to(device_);
+  archive.read("optimizer", optimizer_archive);
+  optimizer_->load(optimizer_archive);
+  torch::Tensor s, ema, iteration, rng_data, rng_device;
+  archive.read("s", s);
+  archive.read("ema", ema);
+  archive.read("iteration", iteration);
+  if (s.dim() != 1 || s.size(0) != noise_.T())
+    throw std::invalid_argument("mask has " + std::to_string(s.numel()) + " steps, config says T=" +
+                                std::to_string(noise_.T()));
+  s_ = s.to(device_, torch::kFloat64);
+  ema_ = ema.to(device_, torch::kFloat64);
+  iteration_ = iteration.item<int64_t>();
+  archive.read("rng_data", rng_data);
+  set_generator_state(data_gen_, rng_data);
+  archive.read("rng_device", rng_device);
+  try {
+    set_generator_state(device_gen_, rng_device);
+  } catch (const c10::Error&) {
+    // Saved on another kind of device: the device stream restarts from the seed.
+  }
+}
+
+}  // namespace eddpm

@@ -1,0 +1,84 @@
+#pragma once
+// The EDDPM trainer (spec sections 4-6): one call to step() is one iteration of Algorithm 1.
+// Not thread-safe: one thread drives a trainer; snapshots are plain values to hand elsewhere.
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include <torch/optim/adam.h>
+#include <torch/serialize/archive.h>
+#include <torch/types.h>
+
+#include "budget_projection.h"
+#include "eps_model.h"
+#include "learned_schedule.h"
+#include "noise_schedule.h"
+#include "toy_data.h"
+#include "train_config.h"
+
+namespace eddpm {
+
+struct TrainSnapshot {
+  int64_t iteration = 0;
+  double loss = 0.0;      // mean model loss since the last snapshot
+  double reward = 0.0;    // mean reward R since the last snapshot
+  double baseline = 0.0;  // the EMA of R (the baseline in "ema" mode)
+  double gamma = 1.0;
+  double budget = 0.0;    // K_e
+  MaskStats stats;
+  double terminal_level = 0.0;  // a_T(m) of the learned schedule's mask
+  std::vector<int> learned;     // top-K timesteps, descending
+  std::vector<double> s;        // mask probabilities, 0-based timestep order
+};
+
+class EddpmTrainer {
+ public:
+  // Builds the model, optimizer and mask for a validated config on `device`.
+  EddpmTrainer(const TrainConfig& config, const c10::Device& device);
+
+  void step();
+  // Reads the device once: averages since the last snapshot, then resets them.
+  TrainSnapshot take_snapshot();
+
+  int64_t iteration() const { return iteration_; }
+  const TrainConfig& config() const { return config_; }
+  const NoiseSchedule& noise() const { return noise_; }
+  const c10::Device& device() const { return device_; }
+  EpsModel& model() { return *model_; }
+  const ToyDistribution& data() const { return data_; }
+  std::vector<double> mask_probabilities() const;
+  std::vector<int> learned_schedule() const;
+
+  // Continue for a total of `iters` iterations (the ramp keeps its absolute i1, i2).
+  void set_total_iters(int64_t iters);
+  void set_freeze_model(bool freeze) { config_.freeze_model = freeze; }
+
+  void save_state(torch::serialize::OutputArchive& archive) const;
+  void load_state(torch::serialize::InputArchive& archive);
+
+ private:
+  torch::Tensor model_loss_and_reward(const torch::Tensor& x0, const torch::Tensor& masks,
+                                      torch::Tensor& rewards);
+  void update_mask(const torch::Tensor& masks, const torch::Tensor& rewards);
+
+  TrainConfig config_;
+  NoiseSchedule noise_;
+  c10::Device device_;
+  ToyDistribution data_;
+  BudgetRamp ramp_;
+  std::shared_ptr<EpsModel> model_;
+  std::unique_ptr<torch::optim::Adam> optimizer_;
+  torch::Tensor betas_, alpha_bars_;  // (T) float64 on device
+  torch::Tensor s_;                   // (T) float64 on device
+  torch::Tensor ema_;                 // () float64: running mean of R
+  torch::Tensor loss_sum_, reward_sum_;
+  int64_t accumulated_ = 0;
+  int64_t iteration_ = 0;
+  at::Generator data_gen_;    // CPU: data batches
+  at::Generator device_gen_;  // device: masks, timesteps, noise
+};
+
+// The model a preset name stands for, freshly initialized.
+std::shared_ptr<EpsModel> make_model(const std::string& preset);
+
+}  // namespace eddpm

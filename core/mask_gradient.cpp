@@ -1,0 +1,79 @@
+#include "mask_gradient.h"
+
+namespace eddpm {
+
+torch::Tensor draw_masks(const torch::Tensor& s, int64_t rows, bool pin_last, at::Generator& gen) {
+  const int64_t T = s.size(0);
+  torch::Tensor probs = s.to(torch::kFloat64).clamp(0.0, 1.0).unsqueeze(0).expand({rows, T}).contiguous();
+  if (pin_last) probs.select(1, T - 1).fill_(1.0);
+  torch::Tensor masks = torch::bernoulli(probs, gen);
+  if (pin_last) return masks;
+  // Unpinned masks may come out empty: draw those rows again. Needs a host read per round.
+  for (int round = 0; round < 1000; ++round) {
+    const torch::Tensor empty = masks.sum(1) == 0;
+    if (!empty.any().item<bool>()) return masks;
+    masks = torch::where(empty.unsqueeze(1), torch::bernoulli(probs, gen), masks);
+  }
+  // s is (almost) all zero: keep the most probable step so training can go on.
+  const torch::Tensor empty = (masks.sum(1) == 0).unsqueeze(1);
+  const torch::Tensor fallback = torch::zeros_like(masks).scatter_(1, probs.argmax(1, true), 1.0);
+  return torch::where(empty, fallback, masks);
+}
+
+torch::Tensor pick_kept_timesteps(const torch::Tensor& masks, at::Generator& gen) {
+  return torch::multinomial(masks, 1, false, gen).squeeze(1);
+}
+
+torch::Tensor levels_under_masks(const torch::Tensor& masks, const torch::Tensor& betas,
+                                 const torch::Tensor& alpha_bars, Semantics semantics) {
+  if (semantics == Semantics::Jump) return alpha_bars.unsqueeze(0).expand(masks.sizes());
+  return torch::exp(torch::cumsum(torch::log1p(-betas.unsqueeze(0) * masks), 1));
+}
+
+ElboTerms elbo_terms(const torch::Tensor& masks, const torch::Tensor& levels, const torch::Tensor& t,
+                     const torch::Tensor& x0, double sigma0) {
+  const int64_t T = masks.size(1);
+  const torch::Tensor positions = torch::arange(T, t.options()).unsqueeze(0);
+  const torch::Tensor earlier_kept = (masks > 0) & (positions < t.unsqueeze(1));
+  const torch::Tensor prev = torch::where(earlier_kept, positions, torch::full_like(positions, -1)).amax(1);
+  const torch::Tensor has_prev = prev >= 0;
+
+  const torch::Tensor a_t = levels.gather(1, t.unsqueeze(1)).squeeze(1);
+  const torch::Tensor a_prev = levels.gather(1, prev.clamp_min(0).unsqueeze(1)).squeeze(1);
+  const torch::Tensor snr_t = a_t / (1.0 - a_t);
+  const torch::Tensor snr_prev = torch::where(has_prev, a_prev / (1.0 - a_prev),
+                                              torch::full_like(a_prev, 1.0 / (sigma0 * sigma0)));
+  const torch::Tensor kept = masks.sum(1);
+  ElboTerms terms;
+  terms.jump_weight = kept * (0.5 * (snr_prev / snr_t - 1.0)).clamp_min(0.0);
+
+  const torch::Tensor top = torch::where(masks > 0, positions, torch::full_like(positions, -1)).amax(1);
+  const torch::Tensor a_k = levels.gather(1, top.unsqueeze(1)).squeeze(1).unsqueeze(1);
+  const torch::Tensor x0_sq = x0.reshape({x0.size(0), -1}).to(torch::kFloat64).pow(2);
+  terms.prior = (0.5 * (a_k * x0_sq + (1.0 - a_k) - 1.0 - torch::log(1.0 - a_k))).mean(1);
+  return terms;
+}
+
+torch::Tensor advantages(const torch::Tensor& rewards, BaselineKind baseline, const torch::Tensor& ema) {
+  switch (baseline) {
+    case BaselineKind::None:
+      return rewards;
+    case BaselineKind::LeaveOneOut: {
+      const int64_t n = rewards.size(0);
+      if (n < 2) return rewards - ema;
+      return rewards - (rewards.sum() - rewards) / double(n - 1);
+    }
+    case BaselineKind::Ema:
+      return rewards - ema;
+  }
+  return rewards;
+}
+
+torch::Tensor score_function_gradient(const torch::Tensor& masks, const torch::Tensor& s,
+                                      const torch::Tensor& advantage, double delta) {
+  const torch::Tensor sc = s.to(torch::kFloat64).clamp(delta, 1.0 - delta).unsqueeze(0);
+  const torch::Tensor score = masks / sc - (1.0 - masks) / (1.0 - sc);
+  return (advantage.to(torch::kFloat64).unsqueeze(1) * score).mean(0);
+}
+
+}  // namespace eddpm

@@ -1,0 +1,42 @@
+#pragma once
+// The tensor pieces of one EDDPM iteration that concern the mask (spec section 4): drawing masks,
+// picking a kept timestep, the levels under a mask, the ELBO terms and the score-function gradient.
+// All functions are device-agnostic and never read back to the host.
+#include <ATen/core/Generator.h>
+#include <torch/types.h>
+
+#include "mask_semantics.h"
+#include "train_config.h"
+
+namespace eddpm {
+
+// (rows, T) float masks m ~ Bernoulli(s); with `pin_last` the last step is always kept.
+// Rows that keep nothing are drawn again (only possible without pinning).
+torch::Tensor draw_masks(const torch::Tensor& s, int64_t rows, bool pin_last, at::Generator& gen);
+
+// One kept timestep per row, uniform among the row's kept steps: (rows) int64.
+torch::Tensor pick_kept_timesteps(const torch::Tensor& masks, at::Generator& gen);
+
+// The noise levels a_t(m) of every timestep under each row's mask: (rows, T) float64.
+// `betas` and `alpha_bars` are (T) float64 on the masks' device.
+torch::Tensor levels_under_masks(const torch::Tensor& masks, const torch::Tensor& betas,
+                                 const torch::Tensor& alpha_bars, Semantics semantics);
+
+// Per-row ELBO pieces for the sampled step t of each row (spec section 4, step 5):
+// jump_weight = k * max(0, 0.5 (SNR_{j-1}/SNR_j - 1)), the weight of the squared error;
+// prior = per-dim KL(N(sqrt(a_k) x0, 1 - a_k) || N(0, 1)) of the top kept step.
+struct ElboTerms {
+  torch::Tensor jump_weight;  // (rows)
+  torch::Tensor prior;        // (rows)
+};
+ElboTerms elbo_terms(const torch::Tensor& masks, const torch::Tensor& levels, const torch::Tensor& t,
+                     const torch::Tensor& x0, double sigma0);
+
+// Advantages R_b - baseline_b for the chosen baseline; `ema` is the running mean for BaselineKind::Ema.
+torch::Tensor advantages(const torch::Tensor& rewards, BaselineKind baseline, const torch::Tensor& ema);
+
+// g_t = mean_b A_b (m_bt / s_t - (1 - m_bt) / (1 - s_t)), s clamped into [delta, 1 - delta].
+torch::Tensor score_function_gradient(const torch::Tensor& masks, const torch::Tensor& s,
+                                      const torch::Tensor& advantage, double delta = 1e-4);
+
+}  // namespace eddpm

@@ -1,0 +1,31 @@
+#pragma once
+// One sampler for any schedule (spec section 7): eta = 1 is DDPM ancestral sampling on the
+// sub-chain, eta = 0 is DDIM.
+#include <optional>
+#include <vector>
+
+#include <ATen/core/Generator.h>
+#include <torch/types.h>
+
+#include "eps_model.h"
+
+namespace eddpm {
+
+struct SamplerOptions {
+  double eta = 0.0;
+  std::optional<double> clip;  // clip x0_hat into [-clip, clip] (the data range), then refresh eps_hat
+};
+
+// Runs the chain from x_T through the kept steps. `timesteps` in descending order with their
+// levels a_j (from the model's semantics); `gen` draws the ancestral noise on x_T's device.
+torch::Tensor sample_chain(EpsModel& model, const std::vector<int>& timesteps,
+                           const std::vector<double>& levels, const torch::Tensor& x_T,
+                           const SamplerOptions& options, at::Generator& gen);
+
+// One update from level a to level a_prev given the predicted noise; `z` is used when sigma > 0.
+// Exposed for tests against the closed-form DDPM posterior.
+torch::Tensor sampler_update(const torch::Tensor& x, const torch::Tensor& eps_hat, double a,
+                             double a_prev, double eta, const torch::Tensor& z,
+                             const std::optional<double>& clip);
+
+}  // namespace eddpm

@@ -1,0 +1,44 @@
+#pragma once
+// Sampling several schedules from one model on the same starting noise and measuring each
+// against fresh data and against the full chain (spec sections 7-9).
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "eddpm_trainer.h"
+#include "handcrafted_schedules.h"
+
+namespace eddpm {
+
+struct ComparisonSettings {
+  int K = 10;
+  int64_t n = 4000;
+  uint64_t seed = 0;
+  double eta = 0.0;
+};
+
+struct ComparisonRow {
+  std::string model;
+  std::string schedule;
+  std::vector<int> timesteps;
+  double swd = 0.0;       // sliced Wasserstein-2 to fresh data
+  double mmd = 0.0;       // RBF MMD^2 to fresh data
+  double fidelity = 0.0;  // mean squared distance per dim to the full chain from the same noise
+  double seconds = 0.0;   // sampling time
+};
+
+// Rows for the full chain ("full") first, then each kind. "learned" is skipped for a model that
+// was trained without a budget (keep = 1): it has no learned steps.
+std::vector<ComparisonRow> compare_schedules(EddpmTrainer& run, const std::string& model_label,
+                                             const std::vector<ScheduleKind>& kinds,
+                                             const ComparisonSettings& settings);
+
+// Samples `timesteps` with the run's semantics from noise drawn with `seed`.
+torch::Tensor sample_schedule(EddpmTrainer& run, const std::vector<int>& timesteps, int64_t n,
+                              uint64_t seed, double eta);
+
+nlohmann::json to_json(const ComparisonRow& row, const ComparisonSettings& settings);
+
+}  // namespace eddpm

@@ -1,0 +1,31 @@
+#pragma once
+// Built-in 2-D data sets, generated from a seed and standardized to zero mean and unit variance
+// per coordinate (the constants come from a fixed large reference draw, so every run agrees).
+#include <string>
+#include <vector>
+
+#include <ATen/core/Generator.h>
+#include <torch/types.h>
+
+namespace eddpm {
+
+const std::vector<std::string>& toy_dataset_names();
+bool is_toy_dataset(const std::string& name);
+
+class ToyDistribution {
+ public:
+  // Throws std::invalid_argument for an unknown name, listing the known ones.
+  explicit ToyDistribution(const std::string& name);
+
+  const std::string& name() const { return name_; }
+  // n standardized points, (n, 2) float32 on the CPU.
+  torch::Tensor sample(int64_t n, at::Generator& gen) const;
+
+ private:
+  torch::Tensor raw_sample(int64_t n, at::Generator& gen) const;
+
+  std::string name_;
+  torch::Tensor mean_, std_;
+};
+
+}  // namespace eddpm

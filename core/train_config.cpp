@@ -1,0 +1,113 @@
+#include "train_config.h"
+
+#include <cmath>
+#include <stdexcept>
+
+#include <nlohmann/json.hpp>
+
+#include "toy_data.h"
+
+namespace eddpm {
+
+std::string to_string(Weighting w) { return w == Weighting::Simple ? "simple" : "elbo"; }
+
+Weighting weighting_from_string(const std::string& name) {
+  if (name == "simple") return Weighting::Simple;
+  if (name == "elbo") return Weighting::Elbo;
+  throw std::invalid_argument("unknown weighting '" + name + "' (simple, elbo)");
+}
+
+std::string to_string(BaselineKind b) {
+  switch (b) {
+    case BaselineKind::None: return "none";
+    case BaselineKind::LeaveOneOut: return "loo";
+    case BaselineKind::Ema: return "ema";
+  }
+  return "loo";
+}
+
+BaselineKind baseline_from_string(const std::string& name) {
+  if (name == "none") return BaselineKind::None;
+  if (name == "loo") return BaselineKind::LeaveOneOut;
+  if (name == "ema") return BaselineKind::Ema;
+  throw std::invalid_argument("unknown baseline '" + name + "' (none, loo, ema)");
+}
+
+int TrainConfig::steps_kept() const { return std::max(1, int(std::lround(keep * beta.T))); }
+
+int64_t TrainConfig::warmup_iters() const { return warmup >= 0 ? warmup : iters / 5; }
+
+int64_t TrainConfig::ramp_end_iters() const { return ramp_end >= 0 ? ramp_end : iters * 4 / 5; }
+
+void validate(const TrainConfig& c) {
+  validate(c.beta);
+  if (!is_toy_dataset(c.data)) throw std::invalid_argument("unknown data set '" + c.data + "'");
+  if (c.model != "mlp") throw std::invalid_argument("unknown model '" + c.model + "' (mlp)");
+  if (!(c.keep > 0.0 && c.keep <= 1.0)) throw std::invalid_argument("keep must be in (0, 1]");
+  if (c.iters < 1) throw std::invalid_argument("iters must be at least 1");
+  if (c.batch < 2) throw std::invalid_argument("batch must be at least 2");
+  if (!(c.lr >= 0.0) || !(c.lr_s >= 0.0)) throw std::invalid_argument("learning rates must be >= 0");
+  if (!(c.sigma0 > 0.0)) throw std::invalid_argument("sigma0 must be > 0");
+  if (!(c.ema_decay >= 0.0 && c.ema_decay < 1.0)) throw std::invalid_argument("ema decay must be in [0, 1)");
+  if (c.log_every < 1) throw std::invalid_argument("log interval must be at least 1");
+  if (c.warmup_iters() > c.ramp_end_iters())
+    throw std::invalid_argument("warm-up (" + std::to_string(c.warmup_iters()) +
+                                ") must not come after the ramp end (" + std::to_string(c.ramp_end_iters()) + ")");
+  if (c.device != "auto" && c.device != "cpu" && c.device.rfind("cuda", 0) != 0)
+    throw std::invalid_argument("device must be auto, cpu or cuda[:N]");
+}
+
+nlohmann::json to_json(const TrainConfig& c) {
+  return {{"data", c.data}, {"model", c.model},
+          {"T", c.beta.T}, {"beta", {{"kind", to_string(c.beta.kind)}, {"b1", c.beta.b1}, {"bT", c.beta.bT}}},
+          {"semantics", to_string(c.semantics)}, {"keep", c.keep},
+          {"loss_weight", to_string(c.loss_weight)}, {"reward", to_string(c.reward_weight)},
+          {"baseline", to_string(c.baseline)}, {"ema_decay", c.ema_decay},
+          {"per_example_masks", c.per_example_masks}, {"pin_last", c.pin_last}, {"sigma0", c.sigma0},
+          {"iters", c.iters}, {"warmup", c.warmup_iters()}, {"ramp_end", c.ramp_end_iters()},
+          {"batch", c.batch}, {"lr", c.lr}, {"lr_s", c.lr_s}, {"grad_clip", c.grad_clip},
+          {"seed", c.seed}, {"device", c.device}, {"freeze_model", c.freeze_model},
+          {"log_every", c.log_every}};
+}
+
+TrainConfig train_config_from_json(const nlohmann::json& j) {
+  if (!j.is_object()) throw std::invalid_argument("config must be a JSON object");
+  TrainConfig c;
+  try {
+    c.data = j.value("data", c.data);
+    c.model = j.value("model", c.model);
+    c.beta.T = j.value("T", c.beta.T);
+    if (j.contains("beta")) {
+      const auto& b = j.at("beta");
+      c.beta.kind = beta_kind_from_string(b.value("kind", to_string(c.beta.kind)));
+      c.beta.b1 = b.value("b1", c.beta.b1);
+      c.beta.bT = b.value("bT", c.beta.bT);
+    }
+    c.semantics = semantics_from_string(j.value("semantics", to_string(c.semantics)));
+    c.keep = j.value("keep", c.keep);
+    c.loss_weight = weighting_from_string(j.value("loss_weight", to_string(c.loss_weight)));
+    c.reward_weight = weighting_from_string(j.value("reward", to_string(c.reward_weight)));
+    c.baseline = baseline_from_string(j.value("baseline", to_string(c.baseline)));
+    c.ema_decay = j.value("ema_decay", c.ema_decay);
+    c.per_example_masks = j.value("per_example_masks", c.per_example_masks);
+    c.pin_last = j.value("pin_last", c.pin_last);
+    c.sigma0 = j.value("sigma0", c.sigma0);
+    c.iters = j.value("iters", c.iters);
+    c.warmup = j.value("warmup", c.warmup);
+    c.ramp_end = j.value("ramp_end", c.ramp_end);
+    c.batch = j.value("batch", c.batch);
+    c.lr = j.value("lr", c.lr);
+    c.lr_s = j.value("lr_s", c.lr_s);
+    c.grad_clip = j.value("grad_clip", c.grad_clip);
+    c.seed = j.value("seed", c.seed);
+    c.device = j.value("device", c.device);
+    c.freeze_model = j.value("freeze_model", c.freeze_model);
+    c.log_every = j.value("log_every", c.log_every);
+  } catch (const nlohmann::json::exception& e) {
+    throw std::invalid_argument(std::string("bad config: ") + e.what());
+  }
+  validate(c);
+  return c;
+}
+
+}  // namespace eddpm

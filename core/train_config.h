@@ -1,0 +1,58 @@
+#pragma once
+// Every setting of an EDDPM training run (spec sections 4-5), with the defaults the product ships.
+#include <cstdint>
+#include <string>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "mask_semantics.h"
+#include "noise_schedule.h"
+
+namespace eddpm {
+
+enum class Weighting { Simple, Elbo };
+enum class BaselineKind { None, LeaveOneOut, Ema };
+
+std::string to_string(Weighting w);
+Weighting weighting_from_string(const std::string& name);
+std::string to_string(BaselineKind b);
+BaselineKind baseline_from_string(const std::string& name);
+
+struct TrainConfig {
+  std::string data = "moons";
+  std::string model = "mlp";
+  BetaSpec beta;
+  Semantics semantics = Semantics::Jump;
+  double keep = 0.01;  // gamma_f: the final share of the T steps kept
+  Weighting loss_weight = Weighting::Simple;
+  Weighting reward_weight = Weighting::Simple;
+  BaselineKind baseline = BaselineKind::LeaveOneOut;
+  double ema_decay = 0.95;
+  bool per_example_masks = true;
+  bool pin_last = true;
+  double sigma0 = 0.3;  // data noise floor of the ELBO weighting: SNR_0 = 1 / sigma0^2
+  int64_t iters = 8000;
+  int64_t warmup = -1;    // i1; -1: 20% of iters
+  int64_t ramp_end = -1;  // i2; -1: 80% of iters
+  int64_t batch = 256;
+  double lr = 1e-3;       // Adam, model
+  double lr_s = 1e-3;     // SGD, mask probabilities
+  double grad_clip = 1.0;
+  uint64_t seed = 0;
+  std::string device = "auto";
+  bool freeze_model = false;
+  int64_t log_every = 50;
+
+  int steps_kept() const;          // K = round(keep * T), at least 1
+  int64_t warmup_iters() const;    // resolved i1
+  int64_t ramp_end_iters() const;  // resolved i2
+};
+
+// Throws std::invalid_argument with the first reason the settings cannot run.
+void validate(const TrainConfig& config);
+
+nlohmann::json to_json(const TrainConfig& config);
+// Missing keys keep their defaults; wrong types or values throw std::invalid_argument.
+TrainConfig train_config_from_json(const nlohmann::json& j);
+
+}  // namespace eddpm

@@ -1,0 +1,100 @@
+#include "training_run.h"
+
+#include <chrono>
+#include <cmath>
+#include <fstream>
+#include <iomanip>
+#include <stdexcept>
+
+#include <nlohmann/json.hpp>
+
+#include "checkpoint.h"
+#include "schedule_file.h"
+
+namespace eddpm {
+
+namespace fs = std::filesystem;
+
+namespace {
+class RunLogs {
+ public:
+  RunLogs(const fs::path& dir, bool append, int T) {
+    const auto mode = append ? std::ios::app : std::ios::trunc;
+    metrics_.open(dir / "metrics.jsonl", std::ios::out | mode);
+    history_.open(dir / "mask_history.csv", std::ios::out | mode);
+    if (!metrics_ || !history_) throw std::runtime_error("cannot write logs in " + dir.string());
+    if (!append) {
+      history_ << "iteration";
+      for (int t = 0; t < T; ++t) history_ << ",s" << t;
+      history_ << '\n';
+    }
+    history_ << std::setprecision(6);
+  }
+
+  void write(const TrainSnapshot& snap, const TrainingProgress& progress) {
+    const nlohmann::json line = {
+        {"iter", snap.iteration}, {"loss", snap.loss}, {"reward", snap.reward}, {"baseline", snap.baseline},
+        {"gamma", snap.gamma}, {"budget", snap.budget}, {"sum_s", snap.stats.sum},
+        {"kept_over_half", snap.stats.kept_over_half}, {"uncertainty", snap.stats.uncertainty},
+        {"concentration", snap.stats.concentration}, {"deterministic", snap.stats.deterministic},
+        {"terminal_level", snap.terminal_level}, {"its_per_s", progress.its_per_s}};
+    metrics_ << line.dump() << '\n';
+    metrics_.flush();
+    history_ << snap.iteration;
+    for (double s : snap.s) history_ << ',' << s;
+    history_ << '\n';
+    history_.flush();
+  }
+
+ private:
+  std::ofstream metrics_, history_;
+};
+}  // namespace
+
+void save_learned_schedule(EddpmTrainer& trainer, const fs::path& path) {
+  const TrainSnapshot snap = trainer.take_snapshot();
+  ScheduleFile file = make_schedule_file(trainer.noise(), trainer.config().semantics, snap.learned, "learned");
+  file.metrics = {{"iteration", snap.iteration}, {"sum_s", snap.stats.sum},
+                  {"kept_over_half", snap.stats.kept_over_half}, {"uncertainty", snap.stats.uncertainty},
+                  {"concentration", snap.stats.concentration}, {"deterministic", snap.stats.deterministic},
+                  {"terminal_level", snap.terminal_level}};
+  save_schedule_json(file, path);
+}
+
+TrainSnapshot run_training(EddpmTrainer& trainer, const fs::path& run_dir, const RunCallbacks& callbacks) {
+  fs::create_directories(run_dir);
+  RunLogs logs(run_dir, trainer.iteration() > 0, trainer.noise().T());
+  const int64_t total = trainer.config().iters;
+  const int64_t log_every = trainer.config().log_every;
+  using clock = std::chrono::steady_clock;
+  const auto started = clock::now();
+  const int64_t first = trainer.iteration();
+  auto window_start = started;
+  int64_t window_first = first;
+  TrainSnapshot last;
+  while (trainer.iteration() < total) {
+    if (callbacks.stop && callbacks.stop->load()) break;
+    trainer.step();
+    const int64_t i = trainer.iteration();
+    if (i % log_every != 0 && i != total) continue;
+    const auto now = clock::now();
+    const double window = std::chrono::duration<double>(now - window_start).count();
+    const double elapsed = std::chrono::duration<double>(now - started).count();
+    TrainingProgress progress{i, total, window > 0 ? (i - window_first) / window : 0.0, 0.0};
+    const double overall = elapsed > 0 ? (i - first) / elapsed : 0.0;
+    progress.eta_seconds = overall > 0 ? (total - i) / overall : 0.0;
+    window_start = now;
+    window_first = i;
+    last = trainer.take_snapshot();
+    if (!std::isfinite(last.loss))
+      throw std::runtime_error("loss became " + std::to_string(last.loss) + " at iteration " + std::to_string(i) +
+                               "; the last good checkpoint is kept");
+    logs.write(last, progress);
+    if (callbacks.on_snapshot) callbacks.on_snapshot(last, progress);
+  }
+  save_checkpoint(trainer, run_dir / "checkpoint.pt");
+  save_learned_schedule(trainer, run_dir / "schedule_learned.json");
+  return last;
+}
+
+}  // namespace eddpm

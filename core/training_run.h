@@ -1,0 +1,33 @@
+#pragma once
+// Drives a trainer to its last iteration and writes the run folder:
+//   checkpoint.pt, metrics.jsonl, mask_history.csv, schedule_learned.json.
+// Threading: run_training() runs on the caller's thread; callbacks are called on that thread.
+#include <atomic>
+#include <filesystem>
+#include <functional>
+
+#include "eddpm_trainer.h"
+
+namespace eddpm {
+
+struct TrainingProgress {
+  int64_t iteration = 0;
+  int64_t total = 0;
+  double its_per_s = 0.0;
+  double eta_seconds = 0.0;
+};
+
+struct RunCallbacks {
+  std::function<void(const TrainSnapshot&, const TrainingProgress&)> on_snapshot;
+  const std::atomic<bool>* stop = nullptr;  // set from any thread: stops after the current iteration
+};
+
+// Runs until the config's iteration count (or stop), logging every config.log_every iterations.
+// Appends to an existing run folder's logs when the trainer resumes past iteration 0.
+TrainSnapshot run_training(EddpmTrainer& trainer, const std::filesystem::path& run_dir,
+                           const RunCallbacks& callbacks = {});
+
+// The learned schedule of a trainer as it stands, in the schedule file format.
+void save_learned_schedule(EddpmTrainer& trainer, const std::filesystem::path& path);
+
+}  // namespace eddpm
