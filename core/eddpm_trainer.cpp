@@ -98,6 +98,7 @@ void EddpmTrainer::update_mask(const torch::Tensor& masks, const torch::Tensor& 
 }
 
 void EddpmTrainer::step() {
+  torch::AutoGradMode grad_mode(!config_.freeze_model);  // callers may hold a NoGradGuard
   const torch::Tensor x0 = data_.sample(config_.batch, data_gen_).to(device_);
   const int64_t mask_rows = config_.per_example_masks ? config_.batch : 1;
   const torch::Tensor masks = draw_masks(s_, mask_rows, config_.pin_last, device_gen_);

@@ -71,9 +71,12 @@ torch::Tensor advantages(const torch::Tensor& rewards, BaselineKind baseline, co
 
 torch::Tensor score_function_gradient(const torch::Tensor& masks, const torch::Tensor& s,
                                       const torch::Tensor& advantage, double delta) {
-  const torch::Tensor sc = s.to(torch::kFloat64).clamp(delta, 1.0 - delta).unsqueeze(0);
-  const torch::Tensor score = masks / sc - (1.0 - masks) / (1.0 - sc);
-  return (advantage.to(torch::kFloat64).unsqueeze(1) * score).mean(0);
+  // sum_b A_b (m_bt / s_t - (1 - m_bt) / (1 - s_t)) = (A.m)_t (1/s_t + 1/(1-s_t)) - sum(A) / (1-s_t):
+  // one matrix-vector product instead of a (B, T) temporary.
+  const torch::Tensor sc = s.to(torch::kFloat64).clamp(delta, 1.0 - delta);
+  const torch::Tensor a = advantage.to(torch::kFloat64);
+  const torch::Tensor kept = a.matmul(masks.to(torch::kFloat64));
+  return (kept * (1.0 / sc + 1.0 / (1.0 - sc)) - a.sum() / (1.0 - sc)) / double(masks.size(0));
 }
 
 }  // namespace eddpm

@@ -58,16 +58,18 @@ ScheduleFile schedule_file_from_json(const nlohmann::json& j) {
   f.semantics = semantics_from_string(field<std::string>(j, "semantics"));
   const NoiseSchedule noise(f.beta);  // validates T and the beta range
 
-  const auto steps = field<std::vector<long long>>(j, "timesteps");
-  if (steps.empty()) throw std::invalid_argument("schedule has no timesteps");
-  for (size_t i = 0; i < steps.size(); ++i) {
-    if (steps[i] < 0 || steps[i] >= f.beta.T)
-      throw std::invalid_argument("timestep " + std::to_string(steps[i]) + " is outside [0, " +
-                                  std::to_string(f.beta.T - 1) + "]");
-    if (i > 0 && steps[i] >= steps[i - 1])
-      throw std::invalid_argument("timesteps must be strictly descending (" + std::to_string(steps[i - 1]) +
-                                  " then " + std::to_string(steps[i]) + ")");
-    f.timesteps.push_back(int(steps[i]));
+  const auto steps = field<nlohmann::json>(j, "timesteps");
+  if (!steps.is_array() || steps.empty()) throw std::invalid_argument("schedule has no timesteps");
+  for (const auto& step : steps) {
+    if (!step.is_number_integer()) throw std::invalid_argument("timesteps must be integers, got " + step.dump());
+    const bool too_big = step.is_number_unsigned() && step.get<uint64_t>() >= uint64_t(f.beta.T);
+    const long long t = too_big ? f.beta.T : step.get<long long>();
+    if (t < 0 || t >= f.beta.T)
+      throw std::invalid_argument("timestep " + step.dump() + " is outside [0, " + std::to_string(f.beta.T - 1) + "]");
+    if (!f.timesteps.empty() && t >= f.timesteps.back())
+      throw std::invalid_argument("timesteps must be strictly descending (" + std::to_string(f.timesteps.back()) +
+                                  " then " + std::to_string(t) + ")");
+    f.timesteps.push_back(int(t));
   }
   f.levels = kept_levels(noise, f.semantics, f.timesteps);
   if (j.contains("levels")) {

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# The grid behind docs/FINDINGS.md: plain DDPM and EDDPM with each semantics x reward weighting,
+# on two 2-D data sets and two noise schedules, then `eddpm compare` on every model at K=10.
+# Usage: bench/findings_grid.sh [OUT_DIR]   (about 30 minutes on 2 CPU cores)
+set -euo pipefail
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+EDDPM="${EDDPM:-$REPO_ROOT/build/app/cli/eddpm}"
+OUT="${1:-$REPO_ROOT/runs/findings}"
+ITERS="${ITERS:-8000}"
+SEED="${SEED:-0}"
+mkdir -p "$OUT"
+
+settings=(
+  "t1000 --T 1000 --beta linear"
+  "t50 --T 50 --beta quadratic"
+)
+for data in moons 8gaussians; do
+  for setting in "${settings[@]}"; do
+    read -r name beta_args <<<"$setting"
+    dir="$OUT/$data-$name"
+    checkpoints=()
+    $EDDPM train --data "$data" $beta_args --keep 1 --iters "$ITERS" --seed "$SEED" --quiet --out "$dir/ddpm" >/dev/null
+    checkpoints+=("$dir/ddpm/checkpoint.pt")
+    for semantics in paper jump; do
+      for reward in simple elbo; do
+        run="$dir/$semantics-$reward"
+        $EDDPM train --data "$data" $beta_args --steps-kept 10 --semantics "$semantics" --reward "$reward" \
+          --iters "$ITERS" --seed "$SEED" --quiet --out "$run" | tail -2 | head -1 | sed "s|^|$data $name $semantics-$reward: |"
+        checkpoints+=("$run/checkpoint.pt")
+      done
+    done
+    $EDDPM compare --checkpoint "${checkpoints[@]}" --K 10 --n 4000 --seed "$SEED" --out "$dir/compare.json" >"$dir/compare.txt"
+  done
+done
+python3 "$REPO_ROOT/bench/summarize_compare.py" "$OUT"/*/compare.json

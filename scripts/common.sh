@@ -1,0 +1,32 @@
+# Shared by scripts/start and scripts/test: install what is missing, then build.
+# Sourced, not run. Honours BUILD_DIR (default: build) and JOBS (default: all cores).
+
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BUILD_DIR="${BUILD_DIR:-$REPO_ROOT/build}"
+JOBS="${JOBS:-$(nproc)}"
+
+DEBIAN_PACKAGES=(
+  build-essential cmake
+  qt6-base-dev libqcustomplot-dev
+  libtorch-dev libopenblas0-openmp
+  nlohmann-json3-dev libstb-dev libcli11-dev
+  xvfb xauth
+)
+
+install_missing_packages() {
+  local missing=()
+  for pkg in "${DEBIAN_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "Installing: ${missing[*]}"
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+}
+
+build_project() {
+  cmake -S "$REPO_ROOT" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release "$@"
+  cmake --build "$BUILD_DIR" -j "$JOBS"
+}

@@ -1,0 +1,71 @@
+#include <torch/torch.h>
+
+#include <QtTest>
+
+#include "budget_projection.h"
+
+using namespace eddpm;
+
+namespace {
+double distance2(const torch::Tensor& a, const torch::Tensor& b) { return (a - b).pow(2).sum().item<double>(); }
+}  // namespace
+
+class TestBudgetProjection : public QObject {
+  Q_OBJECT
+ private slots:
+  void feasibleVectorsOnlyGetClamped() {
+    const torch::Tensor z = torch::tensor({-0.3, 0.2, 1.4, 0.5}, torch::kFloat64);
+    const torch::Tensor s = project_to_budget(z, 3.0);
+    QVERIFY(torch::allclose(s, torch::tensor({0.0, 0.2, 1.0, 0.5}, torch::kFloat64)));
+  }
+
+  void boundsAndSumHold() {
+    torch::manual_seed(3);
+    for (int trial = 0; trial < 50; ++trial) {
+      const torch::Tensor z = torch::randn({200}, torch::kFloat64) * 0.7 + 0.6;
+      const double budget = 5.0 + trial;
+      for (const torch::Tensor& s : {project_to_budget(z, budget), project_to_budget_bisection(z, budget)}) {
+        QVERIFY(s.min().item<double>() >= 0.0);
+        QVERIFY(s.max().item<double>() <= 1.0);
+        QVERIFY(s.sum().item<double>() <= budget + 1e-9);
+      }
+      QVERIFY(torch::allclose(project_to_budget(z, budget), project_to_budget_bisection(z, budget), 1e-9, 1e-9));
+    }
+  }
+
+  void startFromAllOnesSpendsTheBudgetEvenly() {
+    const torch::Tensor s = project_to_budget(torch::ones({1000}, torch::kFloat64), 10.0);
+    QVERIFY(torch::allclose(s, torch::full({1000}, 0.01, torch::kFloat64), 1e-12, 1e-12));
+  }
+
+  // On small vectors no feasible point of a fine grid is closer to z than the projection.
+  void optimalAgainstBruteForce() {
+    torch::manual_seed(7);
+    constexpr int steps = 50;
+    for (int trial = 0; trial < 20; ++trial) {
+      const torch::Tensor z = torch::rand({3}, torch::kFloat64) * 1.6 - 0.3;
+      const double budget = 0.4 + 0.1 * trial;
+      const torch::Tensor s = project_to_budget(z, budget);
+      const double best = distance2(s, z);
+      const torch::Tensor g = torch::linspace(0, 1, steps + 1, torch::kFloat64);
+      const torch::Tensor grid = torch::stack(torch::meshgrid({g, g, g}, "ij"), -1).reshape({-1, 3});
+      const torch::Tensor feasible = grid.index({grid.sum(1) <= budget});
+      const double grid_best = (feasible - z).pow(2).sum(1).min().item<double>();
+      QVERIFY2(best <= grid_best + 1e-12, qPrintable(QString("trial %1: %2 > %3").arg(trial).arg(best).arg(grid_best)));
+      QVERIFY(grid_best - best < 0.06);  // and the grid comes close to it
+    }
+  }
+
+  void rampFollowsTheCubic() {
+    const BudgetRamp ramp{100, 300, 0.01};
+    QCOMPARE(ramp.gamma(0), 1.0);
+    QCOMPARE(ramp.gamma(99), 1.0);
+    QCOMPARE(ramp.gamma(100), 1.0);
+    QVERIFY(std::abs(ramp.gamma(200) - (0.01 + 0.99 * 0.125)) < 1e-15);
+    QCOMPARE(ramp.gamma(300), 0.01);
+    QCOMPARE(ramp.gamma(5000), 0.01);
+  }
+};
+
+QTEST_GUILESS_MAIN(TestBudgetProjection)
+#include "test_budget_projection.moc"

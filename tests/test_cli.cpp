@@ -1,0 +1,136 @@
+// Drives the real `eddpm` program as a script would: exit codes, messages and the files it writes.
+#include <QtTest>
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+
+class TestCli : public QObject {
+  Q_OBJECT
+  QTemporaryDir dir_;
+
+  struct Result {
+    int code;
+    QString out, err;
+  };
+
+  Result eddpm(const QStringList& args, int timeout_ms = 300000) {
+    QProcess p;
+    p.start(EDDPM_CLI_PATH, args);
+    if (!p.waitForFinished(timeout_ms)) {
+      p.kill();
+      return {-1, {}, "timed out"};
+    }
+    return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
+  }
+
+  QString path(const QString& name) const { return dir_.filePath(name); }
+
+  static QJsonDocument read_json(const QString& file) {
+    QFile f(file);
+    if (!f.open(QIODevice::ReadOnly)) return {};
+    return QJsonDocument::fromJson(f.readAll());
+  }
+
+ private slots:
+  void helpExitsZero() {
+    for (const QString& command : {"train", "schedule", "sample", "compare"}) {
+      const Result r = eddpm({command, "--help"});
+      QCOMPARE(r.code, 0);
+      QVERIFY(r.out.contains("--"));
+    }
+  }
+
+  void wrongArgumentsExitTwoWithOneLine_data() {
+    QTest::addColumn<QStringList>("args");
+    QTest::newRow("no command") << QStringList{};
+    QTest::newRow("unknown command") << QStringList{"fly"};
+    QTest::newRow("missing --out") << QStringList{"train", "--data", "moons"};
+    QTest::newRow("keep out of range") << QStringList{"train", "--keep", "1.5", "--out", "x"};
+    QTest::newRow("unknown data") << QStringList{"train", "--data", "spirals", "--out", "x"};
+    QTest::newRow("warm-up after ramp") << QStringList{"train", "--warmup", "50", "--ramp-end", "10", "--out", "x"};
+    QTest::newRow("K above T") << QStringList{"schedule", "--kind", "uniform", "--K", "2000", "--out", "s.json"};
+    QTest::newRow("unknown kind") << QStringList{"schedule", "--kind", "cubic", "--out", "s.json"};
+    QTest::newRow("learned without checkpoint") << QStringList{"schedule", "--kind", "learned", "--out", "s.json"};
+    QTest::newRow("bad extension") << QStringList{"schedule", "--kind", "uniform", "--out", "s.txt"};
+    QTest::newRow("missing checkpoint") << QStringList{"sample", "--checkpoint", "nope.pt", "--schedule", "uniform:5", "--out", "x.csv"};
+  }
+
+  void wrongArgumentsExitTwoWithOneLine() {
+    QFETCH(QStringList, args);
+    const Result r = eddpm(args);
+    QCOMPARE(r.code, 2);
+    QCOMPARE(r.err.trimmed().count('\n'), 0);
+    QVERIFY(r.err.startsWith("eddpm: error: "));
+  }
+
+  void scheduleFileIsDiffusersReady() {
+    const Result r = eddpm({"schedule", "--kind", "trailing", "--K", "4", "--out", path("t.json")});
+    QCOMPARE(r.code, 0);
+    const QJsonObject o = read_json(path("t.json")).object();
+    QCOMPARE(o["format"].toString(), QString("eddpm-schedule"));
+    QCOMPARE(o["T"].toInt(), 1000);
+    const QJsonArray steps = o["timesteps"].toArray();
+    QCOMPARE(steps.size(), 4);
+    QCOMPARE(steps[0].toInt(), 999);
+    QCOMPARE(steps[3].toInt(), 249);
+    QCOMPARE(o["levels"].toArray().size(), 4);
+  }
+
+  void trainSampleCompareEndToEnd() {
+    const QString run = path("run");
+    Result r = eddpm({"train", "--data", "moons", "--T", "50", "--beta", "quadratic", "--steps-kept", "5", "--iters", "300",
+                      "--batch", "64", "--device", "cpu", "--seed", "3", "--out", run});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    QVERIFY(r.err.contains("it/s") && r.err.contains("ETA"));
+    QVERIFY(r.out.contains("learned schedule (K=5)"));
+    for (const QString& f : {"checkpoint.pt", "metrics.jsonl", "mask_history.csv", "schedule_learned.json"})
+      QVERIFY2(QFile::exists(run + "/" + f), qPrintable(f));
+    QCOMPARE(read_json(run + "/schedule_learned.json").object()["timesteps"].toArray().size(), 5);
+
+    r = eddpm({"sample", "--checkpoint", run + "/checkpoint.pt", "--schedule", run + "/schedule_learned.json", "--n", "100",
+               "--out", path("points.csv")});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    QFile csv(path("points.csv"));
+    QVERIFY(csv.open(QIODevice::ReadOnly));
+    QCOMPARE(QString(csv.readAll()).trimmed().split('\n').size(), 101);
+
+    r = eddpm({"sample", "--checkpoint", run + "/checkpoint.pt", "--schedule", "karras:5", "--n", "100", "--out", path("p.png")});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    QVERIFY(QFileInfo(path("p.png")).size() > 100);
+
+    // A schedule for another T is refused with a reason.
+    eddpm({"schedule", "--kind", "uniform", "--K", "5", "--out", path("t1000.json")});
+    r = eddpm({"sample", "--checkpoint", run + "/checkpoint.pt", "--schedule", path("t1000.json"), "--out", path("x.csv")});
+    QCOMPARE(r.code, 2);
+    QVERIFY(r.err.contains("T=1000"));
+
+    r = eddpm({"compare", "--checkpoint", run + "/checkpoint.pt", "--K", "5", "--n", "300", "--out", path("report.json")});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    const QJsonArray rows = read_json(path("report.json")).array();
+    QStringList names;
+    for (const auto& row : rows) names << row.toObject()["schedule"].toString();
+    for (const QString& kind : {"full", "learned", "uniform", "quadratic", "logsnr", "karras", "kl-optimal", "elbo-dp"})
+      QVERIFY2(names.contains(kind), qPrintable(kind));
+    const QJsonObject full = rows[0].toObject();
+    QCOMPARE(full["K"].toInt(), 50);
+    QVERIFY(full["quality"].toObject()["swd"].toDouble() > 0);
+    QVERIFY(r.out.contains("learned"));
+  }
+
+  void corruptCheckpointIsAOneLineError() {
+    QFile junk(path("junk.pt"));
+    QVERIFY(junk.open(QIODevice::WriteOnly));
+    junk.write("garbage");
+    junk.close();
+    const Result r = eddpm({"sample", "--checkpoint", path("junk.pt"), "--schedule", "uniform:5", "--out", path("x.csv")});
+    QCOMPARE(r.code, 1);
+    QVERIFY(r.err.contains("not a readable checkpoint"));
+    QVERIFY(!QFile::exists(path("x.csv")));
+  }
+};
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "test_cli.moc"

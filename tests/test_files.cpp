@@ -1,0 +1,150 @@
+#include <torch/torch.h>
+
+#include <QtTest>
+
+#include <QTemporaryDir>
+#include <filesystem>
+#include <fstream>
+
+#include "atomic_file.h"
+#include "checkpoint.h"
+#include "handcrafted_schedules.h"
+#include "png_file.h"
+#include "schedule_file.h"
+
+using namespace eddpm;
+namespace fs = std::filesystem;
+
+namespace {
+TrainConfig tiny_config() {
+  TrainConfig c;
+  c.beta = {BetaKind::Linear, 100, 1e-4, 0.02};
+  c.keep = 0.1;
+  c.iters = 30;
+  c.warmup = 0;
+  c.ramp_end = 20;
+  c.batch = 32;
+  c.device = "cpu";
+  return c;
+}
+
+std::string write_file(const fs::path& path, const std::string& text) {
+  std::ofstream(path, std::ios::binary) << text;
+  return path.string();
+}
+}  // namespace
+
+class TestFiles : public QObject {
+  Q_OBJECT
+  QTemporaryDir dir_;
+  fs::path at(const char* name) const { return fs::path(dir_.path().toStdString()) / name; }
+
+ private slots:
+  void checkpointRoundTrips() {
+    EddpmTrainer trainer(tiny_config(), torch::kCPU);
+    for (int i = 0; i < 25; ++i) trainer.step();
+    save_checkpoint(trainer, at("run.pt"));
+    auto loaded = load_checkpoint(at("run.pt"), "cpu");
+    QCOMPARE(loaded->iteration(), trainer.iteration());
+    QCOMPARE(loaded->mask_probabilities(), trainer.mask_probabilities());
+    QCOMPARE(to_json(loaded->config()), to_json(trainer.config()));
+    const torch::Tensor x = torch::randn({16, 2});
+    const torch::Tensor t = torch::randint(0, 100, {16});
+    QVERIFY(torch::equal(loaded->model().forward(x, t), trainer.model().forward(x, t)));
+    // Both continue identically: the RNG streams and optimizer state came along.
+    trainer.step();
+    loaded->step();
+    QCOMPARE(loaded->mask_probabilities(), trainer.mask_probabilities());
+    QVERIFY(torch::equal(loaded->model().forward(x, t), trainer.model().forward(x, t)));
+  }
+
+  void badCheckpointsGiveAReason() {
+    QVERIFY_THROWS_EXCEPTION(std::runtime_error, load_checkpoint(at("missing.pt"), "cpu"));
+    write_file(at("junk.pt"), "this is not a checkpoint");
+    QVERIFY_THROWS_EXCEPTION(std::runtime_error, load_checkpoint(at("junk.pt"), "cpu"));
+    EddpmTrainer trainer(tiny_config(), torch::kCPU);
+    save_checkpoint(trainer, at("good.pt"));
+    const std::string bytes = read_text_file(at("good.pt"));
+    write_file(at("truncated.pt"), bytes.substr(0, bytes.size() / 2));
+    QVERIFY_THROWS_EXCEPTION(std::runtime_error, load_checkpoint(at("truncated.pt"), "cpu"));
+    torch::serialize::OutputArchive foreign;
+    foreign.write("weights", torch::ones({3}));
+    foreign.save_to(at("foreign.pt").string());
+    try {
+      load_checkpoint(at("foreign.pt"), "cpu");
+      QFAIL("a foreign archive was accepted");
+    } catch (const std::runtime_error& e) {
+      QVERIFY(std::string(e.what()).find("not an EDDPM checkpoint") != std::string::npos);
+    }
+  }
+
+  void scheduleJsonRoundTrips() {
+    const NoiseSchedule noise({BetaKind::Quadratic, 50, 1e-4, 0.5});
+    ScheduleFile file = make_schedule_file(noise, Semantics::Paper, {3, 49, 20}, "manual");
+    file.metrics = {{"swd", 0.12}};
+    save_schedule_json(file, at("s.json"));
+    const ScheduleFile back = load_schedule_json(at("s.json"));
+    QCOMPARE(back.timesteps, (std::vector<int>{49, 20, 3}));
+    QCOMPARE(back.levels, file.levels);
+    QCOMPARE(back.semantics, Semantics::Paper);
+    QCOMPARE(back.beta.T, 50);
+    QCOMPARE(back.metrics["swd"].get<double>(), 0.12);
+    save_schedule_csv(file, at("s.csv"));
+    const std::string csv = read_text_file(at("s.csv"));
+    QVERIFY(csv.rfind("step,timestep,level,log_snr\n1,49,", 0) == 0);
+  }
+
+  void badScheduleFilesAreRefused_data() {
+    QTest::addColumn<QString>("json");
+    QTest::addColumn<QString>("reason");
+    const QString head = R"({"format":"eddpm-schedule","version":1,"T":100,"beta":{"kind":"linear","b1":0.0001,"bT":0.02},"semantics":"jump",)";
+    QTest::newRow("unsorted") << head + R"("timesteps":[10,50]})" << "descending";
+    QTest::newRow("duplicate") << head + R"("timesteps":[50,50]})" << "descending";
+    QTest::newRow("negative") << head + R"("timesteps":[50,-1]})" << "outside";
+    QTest::newRow("out of range") << head + R"("timesteps":[100,5]})" << "outside";
+    QTest::newRow("huge") << head + R"("timesteps":[1e300]})" << "integers";
+    QTest::newRow("huge integer") << head + R"("timesteps":[99999999999999999999]})" << "integers";
+    QTest::newRow("big integer") << head + R"("timesteps":[18446744073709551615]})" << "outside";
+    QTest::newRow("no timesteps") << head + R"("levels":[]})" << "no \"timesteps\"";
+    QTest::newRow("wrong levels") << head + R"("timesteps":[50],"levels":[0.5]})" << "does not match";
+    QTest::newRow("foreign") << R"({"timesteps":[1]})" << "not an eddpm-schedule";
+    QTest::newRow("not json") << "{oops" << "not valid JSON";
+    QTest::newRow("bad T") << R"({"format":"eddpm-schedule","version":1,"T":1,"beta":{"kind":"linear","b1":0.0001,"bT":0.02},"semantics":"jump","timesteps":[0]})" << "T must";
+  }
+
+  void badScheduleFilesAreRefused() {
+    QFETCH(QString, json);
+    QFETCH(QString, reason);
+    const fs::path path = at("bad.json");
+    write_file(path, json.toStdString());
+    try {
+      load_schedule_json(path);
+      QFAIL("accepted");
+    } catch (const std::invalid_argument& e) {
+      QVERIFY2(QString(e.what()).contains(reason), e.what());
+    }
+  }
+
+  void failedWritesLeaveTheOldFile() {
+    write_text_atomically(at("keep.txt"), "first");
+    QVERIFY_THROWS_EXCEPTION(std::runtime_error, write_atomically(at("keep.txt"), [](const fs::path& tmp) {
+      std::ofstream(tmp) << "half";
+      throw std::runtime_error("crash mid-write");
+    }));
+    QCOMPARE(read_text_file(at("keep.txt")), std::string("first"));
+    int leftovers = 0;
+    for (const auto& entry : fs::directory_iterator(dir_.path().toStdString()))
+      leftovers += entry.path().filename().string().find(".tmp-") != std::string::npos;
+    QCOMPARE(leftovers, 0);
+  }
+
+  void pngCarriesItsParameters() {
+    RgbImage image{4, 3, std::vector<uint8_t>(4 * 3 * 3, 128)};
+    save_png(image, at("a.png"), {{"parameters", "schedule: learned [999,500,0], eta: 0, seed: 7"}});
+    const auto text = read_png_text(at("a.png"));
+    QCOMPARE(text.at("parameters"), std::string("schedule: learned [999,500,0], eta: 0, seed: 7"));
+  }
+};
+
+QTEST_GUILESS_MAIN(TestFiles)
+#include "test_files.moc"

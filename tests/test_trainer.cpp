@@ -1,0 +1,122 @@
+#include <torch/torch.h>
+
+#include <QtTest>
+
+#include <QTemporaryDir>
+#include <fstream>
+
+#include "eddpm_trainer.h"
+#include "training_run.h"
+
+using namespace eddpm;
+
+namespace {
+TrainConfig small_run() {
+  TrainConfig c;
+  c.beta = {BetaKind::Quadratic, 50, 1e-4, 0.5};
+  c.keep = 0.2;  // 10 of 50 steps
+  c.iters = 1500;
+  c.warmup = 200;
+  c.ramp_end = 1000;
+  c.batch = 128;
+  c.lr_s = 2e-3;
+  c.device = "cpu";
+  c.log_every = 100;
+  return c;
+}
+}  // namespace
+
+class TestTrainer : public QObject {
+  Q_OBJECT
+ private slots:
+  void budgetIsRespectedAndPinnedStepKept() {
+    TrainConfig c = small_run();
+    c.iters = 400;
+    EddpmTrainer trainer(c, torch::kCPU);
+    const BudgetRamp ramp{c.warmup, c.ramp_end, c.keep};
+    for (int i = 0; i < 400; ++i) {
+      trainer.step();
+      if (i % 50 != 49) continue;
+      const auto s = trainer.mask_probabilities();
+      double sum = 0;
+      for (double v : s) sum += v;
+      QVERIFY(sum <= ramp.gamma(i) * 50 + 1e-9);
+      QCOMPARE(s.back(), 1.0);
+    }
+  }
+
+  void warmupLeavesTheMaskFull() {
+    TrainConfig c = small_run();
+    EddpmTrainer trainer(c, torch::kCPU);
+    for (int i = 0; i < 150; ++i) trainer.step();
+    for (double v : trainer.mask_probabilities()) QCOMPARE(v, 1.0);
+  }
+
+  // The mask must become deterministic: exactly K steps kept, u small.
+  void maskConverges_data() {
+    QTest::addColumn<int>("semantics");
+    QTest::addColumn<int>("reward");
+    QTest::newRow("jump, simple") << int(Semantics::Jump) << int(Weighting::Simple);
+    QTest::newRow("jump, elbo") << int(Semantics::Jump) << int(Weighting::Elbo);
+    QTest::newRow("paper, simple") << int(Semantics::Paper) << int(Weighting::Simple);
+  }
+
+  void maskConverges() {
+    QFETCH(int, semantics);
+    QFETCH(int, reward);
+    TrainConfig c = small_run();
+    c.semantics = Semantics(semantics);
+    c.reward_weight = Weighting(reward);
+    EddpmTrainer trainer(c, torch::kCPU);
+    QTemporaryDir dir;
+    const TrainSnapshot last = run_training(trainer, dir.path().toStdString());
+    QVERIFY2(last.stats.uncertainty < 0.05, qPrintable(QString("u = %1").arg(last.stats.uncertainty)));
+    QCOMPARE(last.stats.kept_over_half, 10);
+    QCOMPARE(int(last.learned.size()), 10);
+    QCOMPARE(last.learned.front(), 49);
+    QVERIFY(std::isfinite(last.loss));
+  }
+
+  void runFolderHasEveryFile() {
+    TrainConfig c = small_run();
+    c.iters = 200;
+    c.warmup = 50;
+    c.ramp_end = 150;
+    EddpmTrainer trainer(c, torch::kCPU);
+    QTemporaryDir dir;
+    const std::filesystem::path run = dir.path().toStdString();
+    run_training(trainer, run);
+    for (const char* name : {"checkpoint.pt", "metrics.jsonl", "mask_history.csv", "schedule_learned.json"})
+      QVERIFY2(std::filesystem::exists(run / name), name);
+    std::ifstream metrics(run / "metrics.jsonl");
+    std::string line;
+    int lines = 0;
+    while (std::getline(metrics, line)) {
+      ++lines;
+      for (const char* key : {"\"iter\"", "\"loss\"", "\"reward\"", "\"budget\"", "\"sum_s\"", "\"kept_over_half\"",
+                              "\"uncertainty\"", "\"terminal_level\"", "\"its_per_s\""})
+        QVERIFY2(line.find(key) != std::string::npos, key);
+    }
+    QCOMPARE(lines, 2);
+    std::ifstream history(run / "mask_history.csv");
+    std::getline(history, line);
+    QVERIFY(line.rfind("iteration,s0,s1,", 0) == 0);
+  }
+
+  void stopFlagEndsTheRunEarly() {
+    TrainConfig c = small_run();
+    EddpmTrainer trainer(c, torch::kCPU);
+    std::atomic<bool> stop{false};
+    RunCallbacks callbacks;
+    callbacks.stop = &stop;
+    callbacks.on_snapshot = [&](const TrainSnapshot& snap, const TrainingProgress&) {
+      if (snap.iteration >= 200) stop = true;
+    };
+    QTemporaryDir dir;
+    run_training(trainer, dir.path().toStdString(), callbacks);
+    QCOMPARE(trainer.iteration(), int64_t(200));
+  }
+};
+
+QTEST_GUILESS_MAIN(TestTrainer)
+#include "test_trainer.moc"
