@@ -8,6 +8,8 @@ EDDPM="${EDDPM:-$REPO_ROOT/build/app/cli/eddpm}"
 OUT="${1:-$REPO_ROOT/runs/findings}"
 ITERS="${ITERS:-8000}"
 SEED="${SEED:-0}"
+LR_S="${LR_S:-0.01}"
+N="${N:-2000}"
 mkdir -p "$OUT"
 
 settings=(
@@ -25,11 +27,11 @@ for data in moons 8gaussians; do
       for reward in simple elbo; do
         run="$dir/$semantics-$reward"
         $EDDPM train --data "$data" $beta_args --steps-kept 10 --semantics "$semantics" --reward "$reward" \
-          --iters "$ITERS" --seed "$SEED" --quiet --out "$run" | tail -2 | head -1 | sed "s|^|$data $name $semantics-$reward: |"
+          --lr-s "$LR_S" --iters "$ITERS" --seed "$SEED" --quiet --out "$run" | tail -2 | head -1 | sed "s|^|$data $name $semantics-$reward: |"
         checkpoints+=("$run/checkpoint.pt")
       done
     done
-    $EDDPM compare --checkpoint "${checkpoints[@]}" --K 10 --n 4000 --seed "$SEED" --out "$dir/compare.json" >"$dir/compare.txt"
+    $EDDPM compare --checkpoint "${checkpoints[@]}" --K 10 --n "$N" --seed "$SEED" --out "$dir/compare.json" >"$dir/compare.txt"
   done
 done
 python3 "$REPO_ROOT/bench/summarize_compare.py" "$OUT"/*/compare.json

@@ -65,4 +65,18 @@ std::unique_ptr<EddpmTrainer> load_checkpoint(const std::filesystem::path& path,
   }
 }
 
+void copy_model_weights(const std::filesystem::path& checkpoint, EddpmTrainer& trainer) {
+  const auto source = load_checkpoint(checkpoint, "cpu");
+  const TrainConfig& from = source->config();
+  const TrainConfig& to = trainer.config();
+  if (from.model != to.model || from.beta.T != to.beta.T || from.beta.kind != to.beta.kind ||
+      from.beta.b1 != to.beta.b1 || from.beta.bT != to.beta.bT || from.data != to.data)
+    throw std::invalid_argument(checkpoint.string() + " was trained with model " + from.model + ", data " + from.data +
+                                ", T=" + std::to_string(from.beta.T) + ", beta " + to_string(from.beta.kind) +
+                                ": start from it with the same settings");
+  torch::NoGradGuard no_grad;
+  auto target = trainer.model().named_parameters();
+  for (const auto& item : source->model().named_parameters()) target[item.key()].copy_(item.value());
+}
+
 }  // namespace eddpm

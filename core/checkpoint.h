@@ -18,4 +18,8 @@ void save_checkpoint(const EddpmTrainer& trainer, const std::filesystem::path& p
 std::unique_ptr<EddpmTrainer> load_checkpoint(const std::filesystem::path& path,
                                               const std::string& device = "auto");
 
+// Starts a new run from a trained model: copies the checkpoint's model weights into `trainer`.
+// The model preset, data, T and beta schedule must match; throws std::invalid_argument naming them.
+void copy_model_weights(const std::filesystem::path& checkpoint, EddpmTrainer& trainer);
+
 }  // namespace eddpm

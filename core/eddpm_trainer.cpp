@@ -55,6 +55,17 @@ void EddpmTrainer::set_total_iters(int64_t iters) {
   config_.iters = iters;
 }
 
+void EddpmTrainer::set_mask_learning_rate(double lr_s) {
+  if (!(lr_s >= 0.0)) throw std::invalid_argument("the mask learning rate must be >= 0");
+  config_.lr_s = lr_s;
+}
+
+void EddpmTrainer::set_steps_kept(int K) {
+  if (K < 1 || K > noise_.T()) throw std::invalid_argument("K must be in [1, T]");
+  config_.keep = double(K) / noise_.T();
+  ramp_.gamma_final = config_.keep;
+}
+
 torch::Tensor EddpmTrainer::model_loss_and_reward(const torch::Tensor& x0, const torch::Tensor& masks,
                                                   torch::Tensor& rewards) {
   const torch::Tensor rows = masks.size(0) == x0.size(0) ? masks : masks.expand({x0.size(0), masks.size(1)});
@@ -85,7 +96,9 @@ void EddpmTrainer::update_mask(const torch::Tensor& masks, const torch::Tensor& 
   const torch::Tensor r = shared_mask ? rewards.mean().unsqueeze(0) : rewards;
   const BaselineKind baseline = shared_mask && config_.baseline == BaselineKind::LeaveOneOut
                                     ? BaselineKind::Ema : config_.baseline;
-  const torch::Tensor g = score_function_gradient(masks, s_, advantages(r, baseline, ema_));
+  torch::Tensor a = advantages(r, baseline, ema_);
+  if (config_.normalize_advantages && r.size(0) > 1) a = a / (r.std() + 1e-12);
+  const torch::Tensor g = score_function_gradient(masks, s_, a);
   const torch::Tensor z = s_ - config_.lr_s * g;
   const double budget = ramp_.gamma(iteration_) * T;
   if (config_.pin_last) {

@@ -52,6 +52,9 @@ class EddpmTrainer {
   // Continue for a total of `iters` iterations (the ramp keeps its absolute i1, i2).
   void set_total_iters(int64_t iters);
   void set_freeze_model(bool freeze) { config_.freeze_model = freeze; }
+  // Live changes between iterations: the mask's learning rate and the final number of kept steps.
+  void set_mask_learning_rate(double lr_s);
+  void set_steps_kept(int K);
 
   void save_state(torch::serialize::OutputArchive& archive) const;
   void load_state(torch::serialize::InputArchive& archive);

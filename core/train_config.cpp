@@ -63,6 +63,7 @@ nlohmann::json to_json(const TrainConfig& c) {
           {"semantics", to_string(c.semantics)}, {"keep", c.keep},
           {"loss_weight", to_string(c.loss_weight)}, {"reward", to_string(c.reward_weight)},
           {"baseline", to_string(c.baseline)}, {"ema_decay", c.ema_decay},
+          {"normalize_advantages", c.normalize_advantages},
           {"per_example_masks", c.per_example_masks}, {"pin_last", c.pin_last}, {"sigma0", c.sigma0},
           {"iters", c.iters}, {"warmup", c.warmup_iters()}, {"ramp_end", c.ramp_end_iters()},
           {"batch", c.batch}, {"lr", c.lr}, {"lr_s", c.lr_s}, {"grad_clip", c.grad_clip},
@@ -89,6 +90,7 @@ TrainConfig train_config_from_json(const nlohmann::json& j) {
     c.reward_weight = weighting_from_string(j.value("reward", to_string(c.reward_weight)));
     c.baseline = baseline_from_string(j.value("baseline", to_string(c.baseline)));
     c.ema_decay = j.value("ema_decay", c.ema_decay);
+    c.normalize_advantages = j.value("normalize_advantages", c.normalize_advantages);
     c.per_example_masks = j.value("per_example_masks", c.per_example_masks);
     c.pin_last = j.value("pin_last", c.pin_last);
     c.sigma0 = j.value("sigma0", c.sigma0);

@@ -25,9 +25,13 @@ struct TrainConfig {
   Semantics semantics = Semantics::Jump;
   double keep = 0.01;  // gamma_f: the final share of the T steps kept
   Weighting loss_weight = Weighting::Simple;
-  Weighting reward_weight = Weighting::Simple;
+  Weighting reward_weight = Weighting::Elbo;  // chosen by measurement: docs/FINDINGS.md
   BaselineKind baseline = BaselineKind::LeaveOneOut;
   double ema_decay = 0.95;
+  // Divide the advantages by the batch's reward spread before the score-function step (ours,
+  // beyond the paper): the step size no longer depends on the reward's scale, which for the ELBO
+  // spans orders of magnitude across masks and otherwise throws s onto the absorbing 0 or 1.
+  bool normalize_advantages = true;
   bool per_example_masks = true;
   bool pin_last = true;
   double sigma0 = 0.3;  // data noise floor of the ELBO weighting: SNR_0 = 1 / sigma0^2
@@ -36,7 +40,7 @@ struct TrainConfig {
   int64_t ramp_end = -1;  // i2; -1: 80% of iters
   int64_t batch = 256;
   double lr = 1e-3;       // Adam, model
-  double lr_s = 1e-3;     // SGD, mask probabilities
+  double lr_s = 0.3;      // SGD, mask probabilities (on normalized advantages)
   double grad_clip = 1.0;
   uint64_t seed = 0;
   std::string device = "auto";

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <iomanip>
 #include <stdexcept>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -67,19 +68,28 @@ TrainSnapshot run_training(EddpmTrainer& trainer, const fs::path& run_dir, const
   const int64_t total = trainer.config().iters;
   const int64_t log_every = trainer.config().log_every;
   using clock = std::chrono::steady_clock;
-  const auto started = clock::now();
+  auto started_at = clock::now();
   const int64_t first = trainer.iteration();
-  auto window_start = started;
+  auto window_start = started_at;
   int64_t window_first = first;
   TrainSnapshot last;
+  auto stopped = [&] { return callbacks.stop && callbacks.stop->load(); };
   while (trainer.iteration() < total) {
-    if (callbacks.stop && callbacks.stop->load()) break;
+    if (callbacks.pause && callbacks.pause->load()) {
+      const auto paused_at = clock::now();
+      while (callbacks.pause->load() && !stopped()) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      const auto paused_for = clock::now() - paused_at;  // a pause is not training time
+      window_start += paused_for;
+      started_at += paused_for;
+    }
+    if (stopped()) break;
+    if (callbacks.before_iteration) callbacks.before_iteration();
     trainer.step();
     const int64_t i = trainer.iteration();
     if (i % log_every != 0 && i != total) continue;
     const auto now = clock::now();
     const double window = std::chrono::duration<double>(now - window_start).count();
-    const double elapsed = std::chrono::duration<double>(now - started).count();
+    const double elapsed = std::chrono::duration<double>(now - started_at).count();
     TrainingProgress progress{i, total, window > 0 ? (i - window_first) / window : 0.0, 0.0};
     const double overall = elapsed > 0 ? (i - first) / elapsed : 0.0;
     progress.eta_seconds = overall > 0 ? (total - i) / overall : 0.0;

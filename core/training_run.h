@@ -19,7 +19,10 @@ struct TrainingProgress {
 
 struct RunCallbacks {
   std::function<void(const TrainSnapshot&, const TrainingProgress&)> on_snapshot;
-  const std::atomic<bool>* stop = nullptr;  // set from any thread: stops after the current iteration
+  // Called before every iteration: the place to apply changes made from other threads.
+  std::function<void()> before_iteration;
+  const std::atomic<bool>* stop = nullptr;   // set from any thread: stops after the current iteration
+  const std::atomic<bool>* pause = nullptr;  // set from any thread: waits between iterations while true
 };
 
 // Runs until the config's iteration count (or stop), logging every config.log_every iterations.

@@ -1,17 +1,13 @@
 // eddpm sample: draw samples from a checkpoint with any schedule.
-#include <fstream>
-#include <iomanip>
 #include <iostream>
 #include <memory>
-#include <sstream>
 
 #include <CLI/CLI.hpp>
 #include <torch/torch.h>
 
-#include "atomic_file.h"
 #include "checkpoint.h"
 #include "cli_app.h"
-#include "point_cloud_image.h"
+#include "sample_export.h"
 #include "rng.h"
 #include "schedule_comparison.h"
 #include "schedule_factory.h"
@@ -50,15 +46,6 @@ std::vector<int> resolve_schedule(const std::string& spec, EddpmTrainer& run, ui
   return make_schedule(schedule_kind_from_string(spec.substr(0, colon)), K, run, gen);
 }
 
-void write_csv(const torch::Tensor& samples, const std::string& path) {
-  const torch::Tensor s = samples.to(torch::kFloat64).contiguous();
-  const auto a = s.accessor<double, 2>();
-  std::ostringstream out;
-  out << std::setprecision(9) << "x,y\n";
-  for (int64_t i = 0; i < s.size(0); ++i) out << a[i][0] << ',' << a[i][1] << '\n';
-  write_text_atomically(path, out.str());
-}
-
 int run_sample(const SampleOptions& o) {
   if (!(o.eta >= 0.0 && o.eta <= 1.0)) throw UsageError("--eta must be in [0, 1]");
   auto run = load_checkpoint(o.checkpoint, o.device);
@@ -67,14 +54,9 @@ int run_sample(const SampleOptions& o) {
   const bool png = o.out.size() > 4 && o.out.substr(o.out.size() - 4) == ".png";
   if (png) {
     at::Generator gen = make_cpu_generator(o.seed + 99);
-    std::ostringstream steps_text;
-    for (size_t i = 0; i < steps.size(); ++i) steps_text << (i ? "," : "") << steps[i];
-    std::ostringstream parameters;
-    parameters << "schedule: " << o.schedule << " [" << steps_text.str() << "], eta: " << o.eta
-               << ", seed: " << o.seed << ", n: " << o.n << ", model: " << o.checkpoint;
-    save_png(render_points(samples, run->data().sample(o.n, gen)), o.out, {{"parameters", parameters.str()}});
+    save_samples_png(samples, run->data().sample(o.n, gen), o.out, {o.schedule, steps, o.eta, o.seed, o.checkpoint});
   } else {
-    write_csv(samples, o.out);
+    save_samples_csv(samples, o.out);
   }
   std::cout << "sampled " << o.n << " points with " << steps.size() << " steps; wrote " << o.out << "\n";
   return 0;

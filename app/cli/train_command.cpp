@@ -21,7 +21,7 @@ namespace {
 struct TrainOptions {
   TrainConfig config;
   BetaOptions beta;
-  std::string semantics = "jump", reward = "simple", loss_weight = "simple", baseline = "loo";
+  std::string semantics = "jump", reward = "elbo", loss_weight = "simple", baseline = "loo";
   std::string masks = "example";
   int steps_kept = 0;
   bool no_pin = false;
@@ -39,21 +39,6 @@ void print_progress(const TrainSnapshot& snap, const TrainingProgress& p, bool t
                format_duration(p.eta_seconds).c_str(), snap.loss, snap.stats.sum, snap.stats.kept_over_half,
                snap.stats.uncertainty, tty ? "" : "\n");
   std::fflush(stderr);
-}
-
-// Copies a checkpoint's model weights into a fresh run with new settings.
-void load_pretrained(EddpmTrainer& trainer, const std::string& path, const std::string& device) {
-  std::cerr << "Loading model weights from " << path << "\n";
-  const auto source = load_checkpoint(path, device);
-  const TrainConfig& from = source->config();
-  const TrainConfig& to = trainer.config();
-  if (from.model != to.model || from.beta.T != to.beta.T || from.beta.kind != to.beta.kind ||
-      from.beta.b1 != to.beta.b1 || from.beta.bT != to.beta.bT || from.data != to.data)
-    throw UsageError(path + " was trained with model " + from.model + ", T=" + std::to_string(from.beta.T) +
-                     ", beta " + to_string(from.beta.kind) + ", data " + from.data + ": pass the same settings");
-  torch::NoGradGuard no_grad;
-  auto target = trainer.model().named_parameters();
-  for (const auto& item : source->model().named_parameters()) target[item.key()].copy_(item.value());
 }
 
 int run_train(TrainOptions& o) {
@@ -74,7 +59,10 @@ int run_train(TrainOptions& o) {
 
   const c10::Device device = resolve_device(c.device);
   EddpmTrainer trainer(c, device);
-  if (!o.from.empty()) load_pretrained(trainer, o.from, c.device);
+  if (!o.from.empty()) {
+    std::cerr << "Loading model weights from " << o.from << "\n";
+    copy_model_weights(o.from, trainer);
+  }
   std::cerr << "Training on " << c.data << " with " << describe_device(device) << ": T=" << c.beta.T << ", K="
             << c.steps_kept() << ", " << to_string(c.semantics) << " semantics, reward " << to_string(c.reward_weight)
             << ", warm-up " << c.warmup_iters() << ", ramp end " << c.ramp_end_iters() << "\n";
@@ -115,6 +103,8 @@ void add_train_command(CLI::App& app, Action& action) {
   cmd->add_option("--masks", o->masks, "one mask per example or per iteration")
       ->check(CLI::IsMember({"example", "iteration"}))->capture_default_str();
   cmd->add_flag("--no-pin-last", o->no_pin, "let the last step be dropped too");
+  cmd->add_option("--normalize-advantages", c.normalize_advantages,
+                  "divide advantages by the batch's reward spread (1) or not (0, the paper)")->capture_default_str();
   cmd->add_option("--sigma0", c.sigma0, "data noise floor of the ELBO weighting")->check(CLI::PositiveNumber)->capture_default_str();
   cmd->add_option("--iters", c.iters, "training iterations")->check(CLI::PositiveNumber)->capture_default_str();
   cmd->add_option("--warmup", c.warmup, "full-chain iterations before the ramp (default 20%, 0 with --from)")

@@ -1,0 +1,196 @@
+#include "main_window.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDateTime>
+#include <QDir>
+#include <QFileDialog>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QSettings>
+#include <QSplitter>
+#include <QStandardPaths>
+#include <QStatusBar>
+#include <QTabWidget>
+
+#include "live_plot.h"
+#include "run_replay.h"
+#include "sampling_page.h"
+#include "training_setup_panel.h"
+#include "training_view.h"
+#include "training_worker.h"
+
+namespace eddpm::explorer {
+
+using widgets::TrainingSetupPanel;
+
+MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
+  setWindowTitle(tr("EDDPM Explorer"));
+  panel_ = new TrainingSetupPanel;
+  view_ = new widgets::TrainingView;
+  auto* trainTab = new QSplitter;
+  trainTab->addWidget(panel_);
+  trainTab->addWidget(view_);
+  trainTab->setStretchFactor(1, 1);
+  sampling_ = new SamplingPage;
+  tabs_ = new QTabWidget;
+  tabs_->addTab(trainTab, tr("&Train"));
+  tabs_->addTab(sampling_, tr("&Sample && compare"));
+  setCentralWidget(tabs_);
+
+  deviceLabel_ = new QLabel(tr("no run"));
+  rateLabel_ = new QLabel;
+  statusBar()->addPermanentWidget(rateLabel_);
+  statusBar()->addPermanentWidget(deviceLabel_);
+
+  worker_ = new TrainingWorker;
+  worker_->moveToThread(&workerThread_);
+  connect(&workerThread_, &QThread::finished, worker_, &QObject::deleteLater);
+  workerThread_.setObjectName("training");
+  workerThread_.start();
+
+  connect(panel_, &TrainingSetupPanel::startRequested, this, &MainWindow::startTraining);
+  connect(panel_, &TrainingSetupPanel::pauseRequested, this, [this](bool paused) {
+    worker_->pause(paused);
+    panel_->setState(paused ? TrainingSetupPanel::State::Paused : TrainingSetupPanel::State::Running);
+  });
+  connect(panel_, &TrainingSetupPanel::stopRequested, this, [this] {
+    worker_->stop();
+    statusBar()->showMessage(tr("Stopping after this iteration…"));
+  });
+  connect(panel_, &TrainingSetupPanel::liveSettingsChanged, this,
+          [this](double lrS, int K) { worker_->setLiveSettings(lrS, K); });
+
+  connect(worker_, &TrainingWorker::started, this, [this](const QString& device, const QString& runDir) {
+    deviceLabel_->setText(device);
+    statusBar()->showMessage(tr("Training, writing %1").arg(runDir));
+  });
+  connect(worker_, &TrainingWorker::progress, this, [this](const widgets::TrainingPoint& p) {
+    view_->addPoint(p);
+    panel_->showProgress(p);
+    rateLabel_->setText(tr("%1 it/s").arg(p.itsPerSecond, 0, 'f', 0));
+  });
+  connect(worker_, &TrainingWorker::maskFrame, view_, &widgets::TrainingView::addFrame);
+  connect(worker_, &TrainingWorker::quality, view_, &widgets::TrainingView::addQuality);
+  connect(worker_, &TrainingWorker::finished, this, [this](const QString& runDir, bool completed) {
+    training_ = false;
+    panel_->setState(TrainingSetupPanel::State::Idle);
+    statusBar()->showMessage(completed ? tr("Run finished; saved in %1").arg(runDir)
+                                       : tr("Run stopped; saved in %1").arg(runDir));
+    sampling_->setCheckpoint(QDir(runDir).filePath("checkpoint.pt"));
+    emit trainingEnded(runDir, completed);
+  });
+  connect(worker_, &TrainingWorker::failed, this, [this](const QString& message) {
+    training_ = false;
+    panel_->setState(TrainingSetupPanel::State::Idle);
+    showError(tr("Training stopped"), message);
+    emit trainingEnded(runDir_, false);
+  });
+
+  createMenus();
+  QSettings settings;
+  widgets::TrainingSettings saved = widgets::TrainingSettings::load(settings);
+  if (saved.runDir.isEmpty()) saved.runDir = defaultRunDir();
+  panel_->setSettings(saved);
+  restoreGeometry(settings.value("window/geometry").toByteArray());
+}
+
+MainWindow::~MainWindow() { stopWorkerAndWait(); }
+
+QString MainWindow::defaultRunDir() {
+  const QString base = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+  return QDir(base).filePath("runs/" + QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss"));
+}
+
+void MainWindow::createMenus() {
+  QMenu* file = menuBar()->addMenu(tr("&File"));
+  QAction* open = file->addAction(tr("&Open run…"), this, [this] {
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Open run folder"));
+    if (!dir.isEmpty()) openRun(dir);
+  });
+  open->setShortcut(QKeySequence::Open);
+  QAction* exportPlots = file->addAction(tr("&Export all plots…"), this, [this] {
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Export plots to"));
+    if (dir.isEmpty()) return;
+    const QStringList names = {"mask", "mask_history", "sparsity", "losses", "quality"};
+    QString error;
+    int index = 0;
+    for (widgets::LivePlot* plot : view_->plots())
+      if (!plot->exportTo(QDir(dir).filePath(names[index++] + ".png"), &error)) return showError(tr("Export failed"), error);
+    statusBar()->showMessage(tr("Plots written to %1").arg(dir));
+  });
+  exportPlots->setShortcut(QKeySequence("Ctrl+E"));
+  file->addSeparator();
+  QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+  quit->setShortcut(QKeySequence::Quit);
+}
+
+void MainWindow::startTraining(const widgets::TrainingSettings& settings) {
+  if (training_) return;
+  const QString problem = settings.problem();
+  if (!problem.isEmpty()) return showError(tr("Cannot start"), problem);
+  QSettings stored;
+  settings.save(stored);
+  runDir_ = settings.runDir;
+  view_->clear();
+  training_ = true;
+  panel_->setState(TrainingSetupPanel::State::Running);
+  QMetaObject::invokeMethod(worker_, [worker = worker_, settings] { worker->run(settings); }, Qt::QueuedConnection);
+}
+
+bool MainWindow::openRun(const QString& runDir) {
+  if (training_) {
+    showError(tr("Cannot open a run"), tr("Stop the current training first."));
+    return false;
+  }
+  const RunRecord record = read_run(runDir);
+  if (record.points.isEmpty()) {
+    showError(tr("Cannot open run"), record.problem.isEmpty() ? tr("%1 holds no logged iterations").arg(runDir) : record.problem);
+    return false;
+  }
+  view_->clear();
+  for (const auto& p : record.points) view_->addPoint(p);
+  for (const auto& f : record.frames) view_->addFrame(f);
+  sampling_->setCheckpoint(QDir(runDir).filePath("checkpoint.pt"));
+  statusBar()->showMessage(record.problem.isEmpty() ? tr("Opened %1").arg(runDir)
+                                                    : tr("Opened %1 (%2)").arg(runDir, record.problem));
+  return true;
+}
+
+void MainWindow::stopWorkerAndWait() {
+  if (!workerThread_.isRunning()) return;
+  worker_->pause(false);
+  worker_->stop();
+  workerThread_.quit();
+  workerThread_.wait();
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+  if (training_ && askBeforeClosing_) {
+    const auto answer = QMessageBox::question(
+        this, tr("Training is running"),
+        tr("Stop training and close? The run is saved in %1 when it stops.").arg(runDir_),
+        QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Yes);
+    if (answer != QMessageBox::Yes) {
+      event->ignore();
+      return;
+    }
+  }
+  QSettings settings;
+  settings.setValue("window/geometry", saveGeometry());
+  panel_->settings().save(settings);
+  stopWorkerAndWait();
+  event->accept();
+}
+
+void MainWindow::showError(const QString& title, const QString& message) {
+  statusBar()->showMessage(message);
+  // Window-modal and non-blocking: the worker's queued signals keep arriving while it is shown.
+  auto* box = new QMessageBox(QMessageBox::Warning, title, message, QMessageBox::Ok, this);
+  box->setAttribute(Qt::WA_DeleteOnClose);
+  box->open();
+}
+
+}  // namespace eddpm::explorer

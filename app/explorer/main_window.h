@@ -1,0 +1,63 @@
+#pragma once
+// The explorer's window: composes the views and owns the training worker's thread.
+#include <QMainWindow>
+#include <QThread>
+
+#include "training_settings.h"
+
+class QLabel;
+class QTabWidget;
+
+namespace eddpm::widgets {
+class TrainingSetupPanel;
+class TrainingView;
+}  // namespace eddpm::widgets
+
+namespace eddpm::explorer {
+
+class TrainingWorker;
+class SamplingPage;
+
+class MainWindow : public QMainWindow {
+  Q_OBJECT
+ public:
+  explicit MainWindow(QWidget* parent = nullptr);
+  ~MainWindow() override;
+
+  void startTraining(const widgets::TrainingSettings& settings);
+  bool openRun(const QString& runDir);
+  bool isTraining() const { return training_; }
+  // Off in tests: closing while training then stops and keeps the run without asking.
+  void setAskBeforeClosing(bool ask) { askBeforeClosing_ = ask; }
+
+  widgets::TrainingSetupPanel* setupPanel() const { return panel_; }
+  widgets::TrainingView* trainingView() const { return view_; }
+  SamplingPage* samplingPage() const { return sampling_; }
+  QTabWidget* tabs() const { return tabs_; }
+
+ signals:
+  void trainingEnded(const QString& runDir, bool completed);
+
+ protected:
+  void closeEvent(QCloseEvent* event) override;
+
+ private:
+  void createMenus();
+  void stopWorkerAndWait();
+  void showError(const QString& title, const QString& message);
+  static QString defaultRunDir();
+
+  QTabWidget* tabs_;
+  widgets::TrainingSetupPanel* panel_;
+  widgets::TrainingView* view_;
+  SamplingPage* sampling_;
+  QLabel* deviceLabel_;
+  QLabel* rateLabel_;
+  QThread workerThread_;
+  TrainingWorker* worker_;
+  QString runDir_;
+  bool training_ = false;
+  bool askBeforeClosing_ = true;
+};
+
+}  // namespace eddpm::explorer

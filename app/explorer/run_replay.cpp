@@ -1,0 +1,84 @@
+#include "run_replay.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTextStream>
+
+#include <algorithm>
+#include <numeric>
+
+namespace eddpm::explorer {
+
+namespace {
+QVector<int> top_k(const QVector<double>& s, int K) {
+  QVector<int> order(s.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return s[a] != s[b] ? s[a] > s[b] : a > b; });
+  order.resize(std::min<int>(K, order.size()));
+  std::sort(order.begin(), order.end(), std::greater<int>());
+  return order;
+}
+}  // namespace
+
+RunRecord read_run(const QString& runDir) {
+  RunRecord record;
+  const QDir dir(runDir);
+  QFile metrics(dir.filePath("metrics.jsonl"));
+  if (!metrics.open(QIODevice::ReadOnly)) {
+    record.problem = QObject::tr("%1 has no metrics.jsonl: not a run folder").arg(runDir);
+    return record;
+  }
+  int skipped = 0;
+  while (!metrics.atEnd()) {
+    const QByteArray line = metrics.readLine().trimmed();
+    if (line.isEmpty()) continue;
+    const QJsonObject o = QJsonDocument::fromJson(line).object();
+    if (!o.contains("iter")) {
+      ++skipped;
+      continue;
+    }
+    widgets::TrainingPoint p;
+    p.iteration = o["iter"].toInteger();
+    p.loss = o["loss"].toDouble();
+    p.reward = o["reward"].toDouble();
+    p.baseline = o["baseline"].toDouble();
+    p.budget = o["budget"].toDouble();
+    p.sumS = o["sum_s"].toDouble();
+    p.keptOverHalf = o["kept_over_half"].toInt();
+    p.uncertainty = o["uncertainty"].toDouble();
+    p.concentration = o["concentration"].toDouble();
+    p.terminalLevel = o["terminal_level"].toDouble();
+    p.itsPerSecond = o["its_per_s"].toDouble();
+    record.points.append(p);
+  }
+  QFile schedule(dir.filePath("schedule_learned.json"));
+  if (schedule.open(QIODevice::ReadOnly))
+    record.K = QJsonDocument::fromJson(schedule.readAll()).object()["timesteps"].toArray().size();
+
+  QFile history(dir.filePath("mask_history.csv"));
+  if (history.open(QIODevice::ReadOnly)) {
+    QTextStream in(&history);
+    in.readLine();  // header
+    while (!in.atEnd()) {
+      const QStringList cells = in.readLine().split(',');
+      if (cells.size() < 3) continue;
+      widgets::MaskFrame frame;
+      bool ok = true;
+      frame.iteration = cells[0].toLongLong(&ok);
+      for (int i = 1; i < cells.size() && ok; ++i) frame.s.append(cells[i].toDouble(&ok));
+      if (!ok) {
+        ++skipped;
+        continue;
+      }
+      frame.learned = top_k(frame.s, record.K > 0 ? record.K : 1);
+      record.frames.append(frame);
+    }
+  }
+  if (skipped > 0) record.problem = QObject::tr("%1 damaged lines skipped").arg(skipped);
+  return record;
+}
+
+}  // namespace eddpm::explorer

@@ -1,0 +1,94 @@
+#pragma once
+// The Sample & compare page: pick 1 to 6 schedules (learned, manual, handcrafted, searched or a
+// file), see their steps on a strip and their log-SNR curves, sample all from the same starting
+// noise, compare quality side by side, sweep K, and export schedules, samples and the table.
+// Engine work runs on a pool thread, one job at a time; the page stays responsive.
+#include <QFutureWatcher>
+#include <QWidget>
+
+#include "sampling_service.h"
+
+class QDoubleSpinBox;
+class QLabel;
+class QLineEdit;
+class QListWidget;
+class QPushButton;
+class QSpinBox;
+class QTableWidget;
+class QHBoxLayout;
+
+namespace eddpm::widgets {
+class LivePlot;
+class LogSnrPlot;
+class PointCloudView;
+class ScheduleStrip;
+}  // namespace eddpm::widgets
+
+namespace eddpm::explorer {
+
+class SamplingPage : public QWidget {
+  Q_OBJECT
+ public:
+  static constexpr int kMaxSchedules = 6;
+
+  explicit SamplingPage(QWidget* parent = nullptr);
+  ~SamplingPage() override;
+
+  // Loads the model to sample from (off the GUI thread); emits checkpointLoaded or failed.
+  void setCheckpoint(const QString& path);
+  void setChecked(const QStringList& kinds);
+  QStringList checkedKinds() const;
+  void setManualSteps(const QVector<int>& steps);
+  void requestSample();
+  void requestSweep();
+
+  widgets::ScheduleStrip* strip() const { return strip_; }
+  QTableWidget* table() const { return table_; }
+  const QVector<SampleOutcome>& outcomes() const { return outcomes_; }
+  bool busy() const { return watcher_.isRunning(); }
+
+  bool saveSchedule(int index, const QString& path, QString* error);
+  bool saveSamples(int index, const QString& path, QString* error);
+  bool saveComparison(const QString& path, QString* error);
+
+ signals:
+  void checkpointLoaded(const QString& path);
+  void previewReady();
+  void samplesReady();
+  void sweepReady();
+  void failed(const QString& message);
+
+ private:
+  void runJob(std::function<void()> job, std::function<void()> done);
+  void refreshPreview();
+  QVector<ScheduleRequest> requests() const;
+  void showOutcomes();
+
+  SamplingService service_;
+  QFutureWatcher<void> watcher_;
+  std::function<void()> done_;
+  bool previewPending_ = false;
+  bool samplePending_ = false;
+
+  QLabel* checkpointLabel_;
+  QListWidget* kinds_;
+  QSpinBox *K_, *seed_, *n_;
+  QDoubleSpinBox* eta_;
+  QLineEdit* manual_;
+  QPushButton *sample_, *sweep_;
+  widgets::ScheduleStrip* strip_;
+  widgets::LogSnrPlot* logSnr_;
+  QHBoxLayout* results_;
+  QList<widgets::PointCloudView*> views_;
+  QTableWidget* table_;
+  widgets::LivePlot* sweepPlot_;
+  QLabel* status_;
+
+  QVector<widgets::ScheduleView> preview_;
+  QVector<SampleOutcome> outcomes_;
+  QVector<double> reference_;
+  QVector<SweepPoint> sweepPoints_;
+  QStringList files_;
+};
+
+}  // namespace eddpm::explorer

@@ -1,0 +1,194 @@
+// Torch before Qt (see training_worker.cpp).
+#include <torch/torch.h>
+
+#include "atomic_file.h"
+#include "checkpoint.h"
+#include "handcrafted_schedules.h"
+#include "sample_export.h"
+#include "rng.h"
+#include "sample_metrics.h"
+#include "schedule_comparison.h"
+#include "schedule_factory.h"
+#include "schedule_file.h"
+
+#include "sampling_service.h"
+
+#include <QFileInfo>
+
+#include <chrono>
+#include <cmath>
+
+namespace eddpm::explorer {
+
+struct SamplingService::Impl {
+  std::unique_ptr<EddpmTrainer> run;
+  QString checkpoint;
+};
+
+namespace {
+std::vector<int> to_std(const QVector<int>& v) { return {v.begin(), v.end()}; }
+
+QVector<double> interleaved(const torch::Tensor& points) {
+  const torch::Tensor p = points.to(torch::kCPU, torch::kFloat64).contiguous();
+  return QVector<double>(p.data_ptr<double>(), p.data_ptr<double>() + p.numel());
+}
+
+QString first_line(const std::exception& e) { return QString::fromStdString(e.what()).section('\n', 0, 0); }
+}  // namespace
+
+SamplingService::SamplingService() : impl_(std::make_unique<Impl>()) {}
+SamplingService::~SamplingService() = default;
+
+bool SamplingService::load(const QString& checkpoint, QString* error) {
+  try {
+    impl_->run = load_checkpoint(checkpoint.toStdString(), "auto");
+    impl_->checkpoint = checkpoint;
+    return true;
+  } catch (const std::exception& e) {
+    if (error) *error = first_line(e);
+    return false;
+  }
+}
+
+bool SamplingService::loaded() const { return impl_->run != nullptr; }
+QString SamplingService::checkpoint() const { return impl_->checkpoint; }
+int SamplingService::T() const { return impl_->run ? impl_->run->noise().T() : 0; }
+QString SamplingService::dataName() const {
+  return impl_->run ? QString::fromStdString(impl_->run->config().data) : QString();
+}
+
+QVector<double> SamplingService::halfLogSnr() const {
+  QVector<double> levels;
+  if (!impl_->run) return levels;
+  for (int t = 0; t < T(); ++t) levels.append(0.5 * std::log(impl_->run->noise().snr(t)));
+  return levels;
+}
+
+widgets::ScheduleView SamplingService::schedule(const ScheduleRequest& r, QString* error) {
+  widgets::ScheduleView view;
+  view.name = r.kind;
+  if (!impl_->run) {
+    if (error) *error = QObject::tr("load a checkpoint first");
+    return view;
+  }
+  try {
+    EddpmTrainer& run = *impl_->run;
+    std::vector<int> steps;
+    if (r.kind == "manual") {
+      steps = normalized_schedule(to_std(r.manual), T());
+    } else if (r.kind == "file") {
+      const ScheduleFile file = load_schedule_json(r.file.toStdString());
+      if (file.beta.T != T()) throw std::invalid_argument("the file is for T=" + std::to_string(file.beta.T));
+      steps = r.K > 0 && r.K != int(file.timesteps.size()) ? resample_schedule(file.timesteps, r.K, run.noise())
+                                                           : file.timesteps;
+      view.name = QFileInfo(r.file).fileName();
+    } else {
+      at::Generator gen = make_cpu_generator(17);
+      steps = make_schedule(schedule_kind_from_string(r.kind.toStdString()), r.K, run, gen);
+    }
+    for (int t : steps) {
+      view.timesteps.append(t);
+      view.logSnr.append(0.5 * std::log(run.noise().snr(t)));
+    }
+  } catch (const std::exception& e) {
+    if (error) *error = first_line(e);
+  }
+  return view;
+}
+
+QVector<SampleOutcome> SamplingService::sample(const QVector<ScheduleRequest>& requests, int n, double eta, quint64 seed) {
+  QVector<SampleOutcome> outcomes;
+  if (!impl_->run) return outcomes;
+  EddpmTrainer& run = *impl_->run;
+  at::Generator data_gen = make_cpu_generator(seed + 1000003);
+  const torch::Tensor real = run.data().sample(n, data_gen);
+  const torch::Tensor full = sample_schedule(run, full_schedule(T()), n, seed, eta);
+  for (const ScheduleRequest& request : requests) {
+    SampleOutcome outcome;
+    QString error;
+    outcome.schedule = schedule(request, &error);
+    if (!error.isEmpty() || outcome.schedule.timesteps.isEmpty()) {
+      outcome.error = error.isEmpty() ? QObject::tr("empty schedule") : error;
+      outcomes.append(outcome);
+      continue;
+    }
+    try {
+      const auto start = std::chrono::steady_clock::now();
+      const torch::Tensor samples = sample_schedule(run, to_std(outcome.schedule.timesteps), n, seed, eta);
+      outcome.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      outcome.points = interleaved(samples);
+      outcome.swd = sliced_wasserstein(samples, real);
+      outcome.mmd = mmd_rbf(samples, real);
+      outcome.fidelity = paired_mean_squared(samples, full);
+    } catch (const std::exception& e) {
+      outcome.error = first_line(e);
+    }
+    outcomes.append(outcome);
+  }
+  return outcomes;
+}
+
+QVector<double> SamplingService::referencePoints(int n, quint64 seed) {
+  if (!impl_->run) return {};
+  at::Generator gen = make_cpu_generator(seed + 99);
+  return interleaved(impl_->run->data().sample(n, gen));
+}
+
+QVector<SweepPoint> SamplingService::sweep(const QStringList& kinds, const QVector<int>& Ks, int n, quint64 seed) {
+  QVector<SweepPoint> points;
+  if (!impl_->run) return points;
+  EddpmTrainer& run = *impl_->run;
+  at::Generator data_gen = make_cpu_generator(seed + 1000003);
+  const torch::Tensor real = run.data().sample(n, data_gen);
+  for (const QString& kind : kinds) {
+    for (int K : Ks) {
+      if (K > T()) continue;
+      QString error;
+      const widgets::ScheduleView view = schedule({kind, K, {}, {}}, &error);
+      if (!error.isEmpty() || view.timesteps.isEmpty()) continue;
+      const torch::Tensor samples = sample_schedule(run, to_std(view.timesteps), n, seed, 0.0);
+      points.append({kind, int(view.timesteps.size()), sliced_wasserstein(samples, real)});
+    }
+  }
+  return points;
+}
+
+bool SamplingService::saveSchedule(const widgets::ScheduleView& schedule, const QString& path, QString* error) {
+  if (!impl_->run) return false;
+  try {
+    const ScheduleFile file = make_schedule_file(impl_->run->noise(), impl_->run->config().semantics,
+                                                 to_std(schedule.timesteps), schedule.name.toStdString());
+    if (path.endsWith(".csv", Qt::CaseInsensitive))
+      save_schedule_csv(file, path.toStdString());
+    else
+      save_schedule_json(file, path.toStdString());
+    return true;
+  } catch (const std::exception& e) {
+    if (error) *error = first_line(e);
+    return false;
+  }
+}
+
+bool SamplingService::savePoints(const SampleOutcome& outcome, double eta, quint64 seed, const QString& path,
+                                 QString* error) {
+  try {
+    const int n = outcome.points.size() / 2;
+    const torch::Tensor points =
+        torch::tensor(std::vector<double>(outcome.points.begin(), outcome.points.end()), torch::kFloat64).reshape({n, 2});
+    if (path.endsWith(".png", Qt::CaseInsensitive)) {
+      const SampleProvenance provenance{outcome.schedule.name.toStdString(), to_std(outcome.schedule.timesteps), eta,
+                                        seed, impl_->checkpoint.toStdString()};
+      at::Generator gen = make_cpu_generator(seed + 99);
+      save_samples_png(points, impl_->run ? impl_->run->data().sample(n, gen) : torch::Tensor(), path.toStdString(),
+                       provenance);
+    } else {
+      save_samples_csv(points, path.toStdString());
+    }
+    return true;
+  } catch (const std::exception& e) {
+    if (error) *error = first_line(e);
+    return false;
+  }
+}
+
+}  // namespace eddpm::explorer

@@ -1,0 +1,115 @@
+// Torch before Qt: Qt's `slots` macro must not be defined while LibTorch headers are read.
+#include "checkpoint.h"
+#include "compute_device.h"
+#include "handcrafted_schedules.h"
+#include "quality_probe.h"
+#include "training_run.h"
+
+#include "training_worker.h"
+
+#include <QDir>
+#include <QElapsedTimer>
+
+#include <cmath>
+
+#include "settings_conversion.h"
+
+namespace eddpm::explorer {
+
+namespace {
+widgets::TrainingPoint to_point(const TrainSnapshot& s, const TrainingProgress& p) {
+  widgets::TrainingPoint point;
+  point.iteration = s.iteration;
+  point.total = p.total;
+  point.loss = s.loss;
+  point.reward = s.reward;
+  point.baseline = s.baseline;
+  point.budget = s.budget;
+  point.sumS = s.stats.sum;
+  point.keptOverHalf = s.stats.kept_over_half;
+  point.uncertainty = s.stats.uncertainty;
+  point.concentration = s.stats.concentration;
+  point.terminalLevel = s.terminal_level;
+  point.itsPerSecond = p.its_per_s;
+  point.etaSeconds = p.eta_seconds;
+  return point;
+}
+
+widgets::MaskFrame to_frame(const TrainSnapshot& s) {
+  widgets::MaskFrame frame;
+  frame.iteration = s.iteration;
+  frame.s = QVector<double>(s.s.begin(), s.s.end());
+  frame.learned = QVector<int>(s.learned.begin(), s.learned.end());
+  return frame;
+}
+}  // namespace
+
+void TrainingWorker::prepareEngine() { use_all_cpu_cores(); }
+
+void TrainingWorker::setLiveSettings(double lrS, int stepsKept) {
+  std::lock_guard<std::mutex> lock(liveMutex_);
+  liveChanged_ = true;
+  liveLrS_ = lrS;
+  liveStepsKept_ = stepsKept;
+}
+
+void TrainingWorker::run(const widgets::TrainingSettings& settings) {
+  stop_ = false;
+  pause_ = false;
+  const QString runDir = QDir(settings.runDir).absolutePath();
+  try {
+    const TrainConfig config = to_train_config(settings);
+    const c10::Device device = resolve_device(config.device);
+    EddpmTrainer trainer(config, device);
+    if (!settings.fromCheckpoint.isEmpty()) copy_model_weights(settings.fromCheckpoint.toStdString(), trainer);
+    emit started(QString::fromStdString(describe_device(device)), runDir);
+
+    QualityProbe probe(trainer);
+    const int64_t quality_every = std::max<int64_t>(config.log_every, config.iters / 40);
+    double full_swd = std::nan("");
+    int measurements = 0;
+    QElapsedTimer sinceEmit;
+    sinceEmit.start();
+    widgets::TrainingPoint lastPoint;
+    widgets::MaskFrame lastFrame;
+    bool lastEmitted = true;
+    RunCallbacks callbacks;
+    callbacks.stop = &stop_;
+    callbacks.pause = &pause_;
+    callbacks.before_iteration = [&] {
+      std::lock_guard<std::mutex> lock(liveMutex_);
+      if (!liveChanged_) return;
+      liveChanged_ = false;
+      trainer.set_mask_learning_rate(liveLrS_);
+      trainer.set_steps_kept(std::clamp(liveStepsKept_, 1, trainer.noise().T()));
+    };
+    callbacks.on_snapshot = [&](const TrainSnapshot& snap, const TrainingProgress& p) {
+      if (snap.iteration % quality_every == 0 || snap.iteration == p.total) {
+        // The full chain is the expensive reference: measure it every fourth time only.
+        if (measurements++ % 4 == 0) full_swd = probe.swd(full_schedule(trainer.noise().T()));
+        const int k = trainer.config().steps_kept();
+        emit quality({snap.iteration, probe.swd(snap.learned),
+                      probe.swd(handcrafted_schedule(ScheduleKind::Uniform, k, trainer.noise())), full_swd});
+      }
+      lastPoint = to_point(snap, p);
+      lastFrame = to_frame(snap);
+      lastEmitted = false;
+      if (sinceEmit.elapsed() < kMinSnapshotIntervalMs && snap.iteration != p.total) return;
+      sinceEmit.restart();
+      emit progress(lastPoint);
+      emit maskFrame(lastFrame);
+      lastEmitted = true;
+    };
+    run_training(trainer, runDir.toStdString(), callbacks);
+    if (!lastEmitted) {
+      emit progress(lastPoint);
+      emit maskFrame(lastFrame);
+    }
+    emit finished(runDir, !stop_.load());
+  } catch (const std::exception& e) {
+    QString message = QString::fromStdString(e.what());
+    emit failed(message.left(message.indexOf('\n') < 0 ? message.size() : message.indexOf('\n')));
+  }
+}
+
+}  // namespace eddpm::explorer

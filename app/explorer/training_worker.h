@@ -1,0 +1,56 @@
+#pragma once
+// Drives the engine for the explorer. Threading contract:
+// - A TrainingWorker lives on its own QThread; run() executes there and blocks that thread until
+//   the run ends. It owns the trainer: no other thread touches the model while it runs.
+// - pause(), stop() and setLiveSettings() may be called from any thread (atomics); they take
+//   effect before the next iteration.
+// - Everything it reports leaves as plain values through signals, which Qt queues to the
+//   receivers' (GUI) thread: progress at most ~15 times a second whatever the iteration rate,
+//   and always the last state.
+#include <atomic>
+#include <mutex>
+
+#include <QObject>
+#include <QString>
+
+#include "plot_data.h"
+#include "training_settings.h"
+
+namespace eddpm::explorer {
+
+class TrainingWorker : public QObject {
+  Q_OBJECT
+ public:
+  static constexpr int kMinSnapshotIntervalMs = 66;
+
+  using QObject::QObject;
+
+  // Once per process, before any training: LibTorch's CPU threads to every core.
+  static void prepareEngine();
+
+  void pause(bool paused) { pause_ = paused; }
+  void stop() { stop_ = true; }
+  void setLiveSettings(double lrS, int stepsKept);
+
+ public slots:
+  void run(const eddpm::widgets::TrainingSettings& settings);
+
+ signals:
+  void started(const QString& device, const QString& runDir);
+  void progress(const eddpm::widgets::TrainingPoint& point);
+  void maskFrame(const eddpm::widgets::MaskFrame& frame);
+  void quality(const eddpm::widgets::QualityPoint& point);
+  // The run ended and its files are written; `completed` is false after Stop.
+  void finished(const QString& runDir, bool completed);
+  void failed(const QString& message);
+
+ private:
+  std::atomic<bool> pause_{false};
+  std::atomic<bool> stop_{false};
+  std::mutex liveMutex_;
+  bool liveChanged_ = false;
+  double liveLrS_ = 0.0;
+  int liveStepsKept_ = 0;
+};
+
+}  // namespace eddpm::explorer

@@ -1,0 +1,232 @@
+// The explorer as a user drives it: train, watch, pause, stop, reopen, sample, compare, export.
+#include <torch/torch.h>
+
+#include "png_file.h"
+#include "schedule_file.h"
+
+#include <QtTest>
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QPushButton>
+#include <QSettings>
+#include <QTableWidget>
+#include <QTemporaryDir>
+
+#include "explorer_types.h"
+#include "main_window.h"
+#include "mask_history_heatmap.h"
+#include "mask_probability_plot.h"
+#include "sampling_page.h"
+#include "schedule_strip.h"
+#include "time_series_plot.h"
+#include "training_setup_panel.h"
+#include "training_view.h"
+#include "training_worker.h"
+
+using namespace eddpm;
+using explorer::MainWindow;
+
+namespace {
+widgets::TrainingSettings quick_run(const QString& dir, qint64 iters) {
+  widgets::TrainingSettings s;
+  s.T = 50;
+  s.beta = "quadratic";
+  s.stepsKept = 5;
+  s.iters = iters;
+  s.warmup = iters / 5;
+  s.rampEnd = iters * 4 / 5;
+  s.batch = 64;
+  s.device = "cpu";
+  s.runDir = dir;
+  return s;
+}
+}  // namespace
+
+class TestExplorer : public QObject {
+  Q_OBJECT
+  QTemporaryDir dir_;
+  QString trainedRun_;
+
+ private slots:
+  void initTestCase() {
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName("eddpm-tests");
+    QCoreApplication::setApplicationName("test_explorer");
+    QSettings().clear();
+    explorer::registerExplorerTypes();
+  }
+
+  void shortTrainingFeedsEveryPlot() {
+    MainWindow window;
+    window.setAskBeforeClosing(false);
+    QSignalSpy ended(&window, &MainWindow::trainingEnded);
+    trainedRun_ = dir_.filePath("run");
+    window.startTraining(quick_run(trainedRun_, 600));
+    QVERIFY(window.isTraining());
+    QVERIFY(ended.wait(120000));
+    QCOMPARE(ended.last().at(1).toBool(), true);
+    widgets::TrainingView* view = window.trainingView();
+    QCOMPARE(view->maskPlot()->frame().s.size(), 50);
+    QCOMPARE(view->maskPlot()->frame().iteration, qint64(600));
+    QCOMPARE(view->maskPlot()->highlightedCount(), 5);
+    QVERIFY(view->heatmap()->rowCount() > 3);
+    QVERIFY(view->sparsityPlot()->pointCount(0) > 3);
+    QVERIFY(view->lossPlot()->pointCount(0) > 3);
+    QVERIFY(view->qualityPlot()->pointCount(0) >= 2);
+    QVERIFY(view->qualityPlot()->pointCount(2) >= 1);
+    for (const char* f : {"checkpoint.pt", "metrics.jsonl", "mask_history.csv", "schedule_learned.json"})
+      QVERIFY2(QFile::exists(trainedRun_ + "/" + f), f);
+  }
+
+  void pauseResumeAndStop() {
+    MainWindow window;
+    window.setAskBeforeClosing(false);
+    widgets::TrainingSetupPanel* panel = window.setupPanel();
+    QSignalSpy ended(&window, &MainWindow::trainingEnded);
+    window.startTraining(quick_run(dir_.filePath("long"), 1000000));
+    auto iteration = [&] { return window.trainingView()->maskPlot()->frame().iteration; };
+    QTRY_VERIFY_WITH_TIMEOUT(iteration() > 0, 30000);
+    QTest::mouseClick(panel->pauseButton(), Qt::LeftButton);
+    QCOMPARE(panel->state(), widgets::TrainingSetupPanel::State::Paused);
+    QTest::qWait(300);  // let snapshots in flight arrive
+    const qint64 pausedAt = iteration();
+    QTest::qWait(500);
+    QCOMPARE(iteration(), pausedAt);
+    QTest::mouseClick(panel->pauseButton(), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(iteration() > pausedAt, 30000);
+    QTest::mouseClick(panel->stopButton(), Qt::LeftButton);
+    QVERIFY(ended.wait(30000));
+    QCOMPARE(ended.last().at(1).toBool(), false);
+    QCOMPARE(panel->state(), widgets::TrainingSetupPanel::State::Idle);
+    QVERIFY(QFile::exists(dir_.filePath("long/checkpoint.pt")));
+  }
+
+  void closingDuringTrainingStopsCleanly() {
+    auto* window = new MainWindow;
+    window->setAskBeforeClosing(false);
+    window->startTraining(quick_run(dir_.filePath("closed"), 1000000));
+    QTRY_VERIFY_WITH_TIMEOUT(window->trainingView()->maskPlot()->frame().iteration > 0, 30000);
+    QVERIFY(window->close());
+    delete window;
+    QVERIFY(QFile::exists(dir_.filePath("closed/checkpoint.pt")));
+  }
+
+  void savedRunReplays() {
+    MainWindow window;
+    QVERIFY(window.openRun(trainedRun_));
+    QVERIFY(window.trainingView()->sparsityPlot()->pointCount(0) > 3);
+    QCOMPARE(window.trainingView()->maskPlot()->frame().s.size(), 50);
+    QVERIFY(!window.openRun(dir_.filePath("nowhere")));
+  }
+
+  void settingsPersist() {
+    {
+      MainWindow window;
+      window.setAskBeforeClosing(false);
+      auto s = quick_run(dir_.filePath("persist"), 1234);
+      s.data = "rings";
+      window.setupPanel()->setSettings(s);
+      window.close();
+    }
+    MainWindow again;
+    QCOMPARE(again.setupPanel()->settings().data, QString("rings"));
+    QCOMPARE(again.setupPanel()->settings().iters, qint64(1234));
+  }
+
+  void everyScheduleKindPreviews() {
+    explorer::SamplingPage page;
+    QSignalSpy loaded(&page, &explorer::SamplingPage::checkpointLoaded);
+    page.setCheckpoint(trainedRun_ + "/checkpoint.pt");
+    QVERIFY(loaded.wait(30000));
+    QSignalSpy preview(&page, &explorer::SamplingPage::previewReady);
+    page.setManualSteps({49, 25, 3});
+    for (const QString& kind : {"learned", "manual", "uniform", "trailing", "linspace", "quadratic", "logsnr", "karras",
+                                "kl-optimal", "elbo-dp"}) {
+      preview.clear();
+      page.setChecked({kind});
+      QVERIFY2(preview.wait(30000), qPrintable(kind));
+      QCOMPARE(page.strip()->schedules().size(), 1);
+      QVERIFY2(!page.strip()->schedules().front().timesteps.isEmpty(), qPrintable(kind));
+      QVERIFY2(page.strip()->schedules().front().timesteps.size() <= 10, qPrintable(kind));
+    }
+  }
+
+  void manualStepsToggleByClicking() {
+    explorer::SamplingPage page;
+    page.resize(1200, 800);
+    page.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&page));
+    QSignalSpy loaded(&page, &explorer::SamplingPage::checkpointLoaded);
+    page.setCheckpoint(trainedRun_ + "/checkpoint.pt");
+    QVERIFY(loaded.wait(30000));
+    QSignalSpy preview(&page, &explorer::SamplingPage::previewReady);
+    page.setChecked({"manual"});
+    page.setManualSteps({49, 10});
+    QTRY_VERIFY_WITH_TIMEOUT(!page.busy() && page.strip()->schedules().value(0).timesteps == QVector<int>({49, 10}), 30000);
+    QTest::mouseClick(page.strip(), Qt::LeftButton, {}, page.strip()->positionOf(30));
+    QTRY_VERIFY_WITH_TIMEOUT(!page.busy() && page.strip()->schedules().value(0).timesteps == QVector<int>({49, 30, 10}), 30000);
+  }
+
+  void compareThreeSchedulesAndExport() {
+    explorer::SamplingPage page;
+    QSignalSpy loaded(&page, &explorer::SamplingPage::checkpointLoaded);
+    page.setCheckpoint(trainedRun_ + "/checkpoint.pt");
+    QVERIFY(loaded.wait(30000));
+    QSignalSpy preview(&page, &explorer::SamplingPage::previewReady);
+    page.setChecked({"learned", "uniform", "karras"});
+    QVERIFY(preview.wait(30000));
+    QSignalSpy sampled(&page, &explorer::SamplingPage::samplesReady);
+    page.requestSample();
+    QVERIFY(sampled.wait(60000));
+    QCOMPARE(page.outcomes().size(), 3);
+    QCOMPARE(page.table()->rowCount(), 3);
+    for (const auto& o : page.outcomes()) {
+      QVERIFY2(o.error.isEmpty(), qPrintable(o.error));
+      QCOMPARE(o.points.size(), 2 * 2000);
+      QVERIFY(o.swd > 0);
+    }
+
+    QString error;
+    const std::string json = dir_.filePath("learned.json").toStdString();
+    QVERIFY(page.saveSchedule(0, QString::fromStdString(json), &error));
+    const ScheduleFile file = load_schedule_json(json);
+    QCOMPARE(QVector<int>(file.timesteps.begin(), file.timesteps.end()), page.outcomes()[0].schedule.timesteps);
+    QVERIFY(page.saveSchedule(1, dir_.filePath("uniform.csv"), &error));
+    QFile csv(dir_.filePath("uniform.csv"));
+    QVERIFY(csv.open(QIODevice::ReadOnly));
+    QCOMPARE(QString(csv.readAll()).trimmed().split('\n').size(), page.outcomes()[1].schedule.timesteps.size() + 1);
+
+    QVERIFY(page.saveSamples(2, dir_.filePath("karras.png"), &error));
+    const auto text = read_png_text(dir_.filePath("karras.png").toStdString());
+    QVERIFY(QString::fromStdString(text.at("parameters")).startsWith("schedule: karras ["));
+    QVERIFY(page.saveSamples(2, dir_.filePath("karras.csv"), &error));
+
+    QVERIFY(page.saveComparison(dir_.filePath("compare.json"), &error));
+    QFile report(dir_.filePath("compare.json"));
+    QVERIFY(report.open(QIODevice::ReadOnly));
+    const QJsonArray rows = QJsonDocument::fromJson(report.readAll()).array();
+    QCOMPARE(rows.size(), 3);
+    QCOMPARE(rows[2].toObject()["schedule"].toString(), QString("karras"));
+    QVERIFY(QFileInfo(dir_.filePath("compare.png")).size() > 1000);
+
+    QSignalSpy swept(&page, &explorer::SamplingPage::sweepReady);
+    page.requestSweep();
+    QVERIFY(swept.wait(60000));
+  }
+
+  void badCheckpointIsReportedNotFatal() {
+    explorer::SamplingPage page;
+    QFile junk(dir_.filePath("junk.pt"));
+    QVERIFY(junk.open(QIODevice::WriteOnly));
+    junk.write("junk");
+    junk.close();
+    QSignalSpy failed(&page, &explorer::SamplingPage::failed);
+    page.setCheckpoint(dir_.filePath("junk.pt"));
+    QVERIFY(failed.wait(30000));
+    QVERIFY(failed.last().first().toString().contains("not a readable checkpoint"));
+  }
+};
+
+QTEST_MAIN(TestExplorer)
+#include "test_explorer.moc"

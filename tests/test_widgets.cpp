@@ -1,0 +1,130 @@
+// The views show what they are sent; the setup panel refuses what cannot run.
+#include <QtTest>
+
+#include <QPushButton>
+#include <QTemporaryDir>
+
+#include "live_plot.h"
+#include "mask_history_heatmap.h"
+#include "mask_probability_plot.h"
+#include "schedule_strip.h"
+#include "time_series_plot.h"
+#include "training_setup_panel.h"
+
+using namespace eddpm::widgets;
+
+class TestWidgets : public QObject {
+  Q_OBJECT
+ private slots:
+  void maskPlotShowsProbabilitiesAndTopK() {
+    MaskProbabilityPlot plot;
+    MaskFrame frame{120, QVector<double>(50, 0.1), {49, 30, 7}};
+    for (int t : frame.learned) frame.s[t] = 0.9;
+    plot.showFrame(frame);
+    QCOMPARE(plot.highlightedCount(), 3);
+    auto* bars = qobject_cast<QCPBars*>(plot.plottable(0));
+    QVERIFY(bars);
+    QCOMPARE(bars->data()->size(), 50);
+    QCOMPARE(bars->data()->at(30)->value, 0.9);
+    QCOMPARE(bars->data()->at(31)->value, 0.1);
+  }
+
+  void heatmapStaysBoundedAndWhole() {
+    MaskHistoryHeatmap map;
+    for (int i = 0; i < 1000; ++i) map.addFrame({i, QVector<double>(20, i % 2 ? 1.0 : 0.0), {}});
+    QVERIFY(map.rowCount() <= MaskHistoryHeatmap::kMaxRows);
+    QVERIFY(map.rowCount() > MaskHistoryHeatmap::kMaxRows / 2);
+    QCOMPARE(map.rowIteration(0), qint64(0));  // the first rows are merged, not dropped
+    QVERIFY(std::abs(map.cell(0, 5) - 0.5) < 1e-12);
+  }
+
+  void seriesKeepTheirShapeInBoundedMemory() {
+    TimeSeriesPlot plot({{"a", Qt::red}, {"b", Qt::blue, true}}, "left", "right");
+    for (int i = 0; i < 20000; ++i) plot.append(i, {double(i), i % 2 ? std::nan("") : 1.0});
+    QVERIFY(plot.pointCount(0) <= LivePlot::kMaxPoints + 1);
+    QCOMPARE(plot.lastValue(0), 19999.0);
+    QCOMPARE(plot.lastValue(1), 1.0);
+    QCOMPARE(plot.graph(0)->data()->constBegin()->key, 0.0);
+  }
+
+  void plotsExportPngAndPdf() {
+    QTemporaryDir dir;
+    TimeSeriesPlot plot({{"a", Qt::red}}, "left");
+    plot.resize(400, 300);
+    plot.append(1, {2.0});
+    QSignalSpy exported(&plot, &LivePlot::exported);
+    QVERIFY(plot.exportTo(dir.filePath("p.png")));
+    QVERIFY(plot.exportTo(dir.filePath("p.pdf")));
+    QCOMPARE(exported.count(), 2);
+    QVERIFY(QFileInfo(dir.filePath("p.png")).size() > 500);
+    QVERIFY(QFileInfo(dir.filePath("p.pdf")).size() > 500);
+    QString error;
+    QVERIFY(!plot.exportTo(dir.filePath("p.bmp"), &error));
+    QVERIFY(!error.isEmpty());
+    QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden).size(), 2);  // no temporary left behind
+  }
+
+  void clickingTheStripTogglesManualSteps() {
+    ScheduleStrip strip;
+    strip.resize(600, 60);
+    QVector<double> levels(100);
+    for (int t = 0; t < 100; ++t) levels[t] = 5.0 - 0.1 * t;
+    strip.setNoiseLevels(levels);
+    strip.setSchedules({{"manual", {99, 10}, {}}});
+    strip.setEditable(true);
+    strip.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&strip));
+    QSignalSpy changed(&strip, &ScheduleStrip::manualStepsChanged);
+    QTest::mouseClick(&strip, Qt::LeftButton, {}, strip.positionOf(40));
+    QCOMPARE(changed.count(), 1);
+    QCOMPARE(changed.last().first().value<QVector<int>>(), (QVector<int>{99, 40, 10}));
+    QTest::mouseClick(&strip, Qt::LeftButton, {}, strip.positionOf(99));
+    QCOMPARE(changed.last().first().value<QVector<int>>(), (QVector<int>{40, 10}));
+    strip.setEditable(false);
+    QTest::mouseClick(&strip, Qt::LeftButton, {}, strip.positionOf(60));
+    QCOMPARE(changed.count(), 2);
+  }
+
+  void setupPanelRefusesWhatCannotRun() {
+    TrainingSetupPanel panel;
+    TrainingSettings s;
+    s.runDir = "/tmp/run";
+    panel.setSettings(s);
+    QVERIFY(panel.startButton()->isEnabled());
+    s.warmup = 5000;
+    s.rampEnd = 100;
+    panel.setSettings(s);
+    QVERIFY(!panel.startButton()->isEnabled());
+    QVERIFY(panel.problem().contains("warm-up"));
+    s = TrainingSettings();
+    s.runDir = "/tmp/run";
+    s.T = 50;
+    s.stepsKept = 80;  // the spin box caps K at T
+    panel.setSettings(s);
+    QCOMPARE(panel.settings().stepsKept, 50);
+    s.runDir.clear();
+    panel.setSettings(s);
+    QVERIFY(!panel.startButton()->isEnabled());
+  }
+
+  void liveChangesAreOfferedOnlyWhileRunning() {
+    TrainingSetupPanel panel;
+    TrainingSettings s;
+    s.runDir = "/tmp/run";
+    panel.setSettings(s);
+    QSignalSpy live(&panel, &TrainingSetupPanel::liveSettingsChanged);
+    s.lrS = 0.05;
+    panel.setSettings(s);
+    QCOMPARE(live.count(), 0);
+    panel.setState(TrainingSetupPanel::State::Running);
+    s.lrS = 0.02;
+    panel.setSettings(s);
+    QVERIFY(live.count() >= 1);
+    QCOMPARE(live.last().at(0).toDouble(), 0.02);
+    QVERIFY(!panel.startButton()->isEnabled());
+    QVERIFY(panel.stopButton()->isEnabled());
+  }
+};
+
+QTEST_MAIN(TestWidgets)
+#include "test_widgets.moc"

@@ -1,0 +1,62 @@
+#pragma once
+// The form for everything `eddpm train` takes, with Start / Pause / Stop, progress and ETA.
+// Invalid values are refused where they are typed: spin boxes hold their ranges, and a settings
+// problem (K above T, warm-up after the ramp end, ...) is shown beside the form and disables Start.
+#include <QWidget>
+
+#include "plot_data.h"
+#include "training_settings.h"
+
+class QComboBox;
+class QDoubleSpinBox;
+class QLabel;
+class QLineEdit;
+class QProgressBar;
+class QPushButton;
+class QSpinBox;
+class QCheckBox;
+
+namespace eddpm::widgets {
+
+class TrainingSetupPanel : public QWidget {
+  Q_OBJECT
+ public:
+  enum class State { Idle, Running, Paused };
+
+  explicit TrainingSetupPanel(QWidget* parent = nullptr);
+
+  TrainingSettings settings() const;
+  void setSettings(const TrainingSettings& settings);
+  void setState(State state);
+  State state() const { return state_; }
+  void showProgress(const TrainingPoint& point);
+  QString problem() const;
+
+  QPushButton* startButton() const { return start_; }
+  QPushButton* pauseButton() const { return pause_; }
+  QPushButton* stopButton() const { return stop_; }
+
+ signals:
+  void startRequested(const eddpm::widgets::TrainingSettings& settings);
+  void pauseRequested(bool paused);
+  void stopRequested();
+  // While a run goes on: a new mask learning rate or target K, to apply from the next iteration.
+  void liveSettingsChanged(double lrS, int stepsKept);
+
+ private:
+  void revalidate();
+
+  State state_ = State::Idle;
+  QComboBox *data_, *beta_, *semantics_, *reward_, *baseline_, *device_;
+  QSpinBox *T_, *stepsKept_, *batch_;
+  QSpinBox *iters_, *warmup_, *rampEnd_, *seed_;
+  QDoubleSpinBox *lr_, *lrS_;
+  QLineEdit *runDir_, *from_;
+  QCheckBox* freeze_;
+  QLabel* problem_;
+  QLabel* eta_;
+  QProgressBar* progress_;
+  QPushButton *start_, *pause_, *stop_;
+};
+
+}  // namespace eddpm::widgets

@@ -1,0 +1,80 @@
+#include "training_view.h"
+
+#include <QGridLayout>
+#include <QSplitter>
+
+#include "mask_history_heatmap.h"
+#include "mask_probability_plot.h"
+#include "time_series_plot.h"
+
+namespace eddpm::widgets {
+
+namespace {
+constexpr double kSmoothing = 0.9;  // EMA of the plotted loss and reward
+}
+
+TrainingView::TrainingView(QWidget* parent) : QWidget(parent) {
+  mask_ = new MaskProbabilityPlot;
+  heatmap_ = new MaskHistoryHeatmap;
+  sparsity_ = new TimeSeriesPlot({{tr("budget K_e"), QColor(120, 120, 120), false, true},
+                                  {tr("sum s"), QColor(40, 110, 200)},
+                                  {tr("# s > 0.5"), QColor(230, 120, 30)},
+                                  {tr("uncertainty u"), QColor(50, 160, 80), true},
+                                  {tr("terminal level a_T(m)"), QColor(190, 50, 60), true, true}},
+                                 tr("steps"), tr("u, a_T(m)"));
+  loss_ = new TimeSeriesPlot({{tr("model loss (smoothed)"), QColor(40, 110, 200)},
+                              {tr("reward R (smoothed)"), QColor(230, 120, 30), true},
+                              {tr("baseline"), QColor(120, 120, 120), true, true}},
+                             tr("loss"), tr("reward"));
+  quality_ = new TimeSeriesPlot({{tr("learned"), QColor(230, 120, 30)},
+                                 {tr("uniform, same K"), QColor(40, 110, 200)},
+                                 {tr("full chain"), QColor(120, 120, 120), false, true}},
+                                tr("SWD to data (lower is better)"));
+  sparsity_->yAxis2->setRange(0, 1);
+  // Early learned schedules (all steps near T) sample far worse than later ones: a log axis keeps both readable.
+  quality_->yAxis->setScaleType(QCPAxis::stLogarithmic);
+  quality_->yAxis->setTicker(QSharedPointer<QCPAxisTickerLog>(new QCPAxisTickerLog));
+
+  auto* grid = new QGridLayout(this);
+  grid->setContentsMargins(0, 0, 0, 0);
+  grid->addWidget(mask_, 0, 0);
+  grid->addWidget(heatmap_, 0, 1);
+  grid->addWidget(sparsity_, 1, 0);
+  grid->addWidget(loss_, 1, 1);
+  grid->addWidget(quality_, 2, 0, 1, 2);
+}
+
+QList<LivePlot*> TrainingView::plots() const { return {mask_, heatmap_, sparsity_, loss_, quality_}; }
+
+void TrainingView::addPoint(const TrainingPoint& p) {
+  if (!smoothingStarted_) {
+    smoothedLoss_ = p.loss;
+    smoothedReward_ = p.reward;
+    smoothingStarted_ = true;
+  }
+  smoothedLoss_ = kSmoothing * smoothedLoss_ + (1 - kSmoothing) * p.loss;
+  smoothedReward_ = kSmoothing * smoothedReward_ + (1 - kSmoothing) * p.reward;
+  const double i = double(p.iteration);
+  sparsity_->append(i, {p.budget, p.sumS, double(p.keptOverHalf), p.uncertainty, p.terminalLevel});
+  loss_->append(i, {smoothedLoss_, smoothedReward_, p.baseline});
+}
+
+void TrainingView::addFrame(const MaskFrame& frame) {
+  mask_->showFrame(frame);
+  heatmap_->addFrame(frame);
+}
+
+void TrainingView::addQuality(const QualityPoint& p) {
+  quality_->append(double(p.iteration), {p.learned, p.uniform, p.full});
+}
+
+void TrainingView::clear() {
+  mask_->clear();
+  heatmap_->clear();
+  sparsity_->clear();
+  loss_->clear();
+  quality_->clear();
+  smoothingStarted_ = false;
+}
+
+}  // namespace eddpm::widgets

@@ -1,0 +1,42 @@
+#pragma once
+// The live training view: mask probabilities, their history, the sparsity budget, losses and
+// sample quality, all fed with plain values. GUI thread only.
+#include <QWidget>
+
+#include "plot_data.h"
+
+namespace eddpm::widgets {
+
+class MaskHistoryHeatmap;
+class MaskProbabilityPlot;
+class TimeSeriesPlot;
+class LivePlot;
+
+class TrainingView : public QWidget {
+  Q_OBJECT
+ public:
+  explicit TrainingView(QWidget* parent = nullptr);
+
+  void addPoint(const TrainingPoint& point);
+  void addFrame(const MaskFrame& frame);
+  void addQuality(const QualityPoint& point);
+  void clear();
+
+  MaskProbabilityPlot* maskPlot() const { return mask_; }
+  MaskHistoryHeatmap* heatmap() const { return heatmap_; }
+  TimeSeriesPlot* sparsityPlot() const { return sparsity_; }
+  TimeSeriesPlot* lossPlot() const { return loss_; }
+  TimeSeriesPlot* qualityPlot() const { return quality_; }
+  QList<LivePlot*> plots() const;
+
+ private:
+  MaskProbabilityPlot* mask_;
+  MaskHistoryHeatmap* heatmap_;
+  TimeSeriesPlot* sparsity_;
+  TimeSeriesPlot* loss_;
+  TimeSeriesPlot* quality_;
+  double smoothedLoss_ = 0.0, smoothedReward_ = 0.0;
+  bool smoothingStarted_ = false;
+};
+
+}  // namespace eddpm::widgets
