@@ -8,7 +8,7 @@ EDDPM="${EDDPM:-$REPO_ROOT/build/app/cli/eddpm}"
 OUT="${1:-$REPO_ROOT/runs/findings}"
 ITERS="${ITERS:-8000}"
 SEED="${SEED:-0}"
-LR_S="${LR_S:-0.01}"
+LR_S="${LR_S:-0.1}"
 N="${N:-2000}"
 mkdir -p "$OUT"
 

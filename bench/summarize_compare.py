@@ -6,7 +6,7 @@ import os
 import re
 import sys
 
-ORDER = ["full", "learned", "uniform", "trailing", "linspace", "quadratic", "logsnr", "karras", "kl-optimal", "elbo-dp"]
+ORDER = ["real", "full", "learned", "uniform", "trailing", "linspace", "quadratic", "logsnr", "karras", "kl-optimal", "elbo-dp"]
 
 
 def mask_state(label):
@@ -33,12 +33,12 @@ def table(report_path, measure):
     lines = ["| model | mask | " + " | ".join(schedules) + " |", "|---|---|" + "---|" * len(schedules)]
     for model in models:
         values = [cells.get((model, s)) for s in schedules]
-        best = min(v for s, v in zip(schedules, values) if v is not None and s != "full")
+        best = min(v for s, v in zip(schedules, values) if v is not None and s not in ("full", "real"))
         shown = []
         for s, v in zip(schedules, values):
             if v is None:
                 shown.append("")
-            elif v == best and s != "full":
+            elif v == best and s not in ("full", "real"):
                 shown.append("**{:.4f}**".format(v))
             else:
                 shown.append("{:.4f}".format(v))
@@ -53,7 +53,10 @@ def main(paths):
         print("### {}: SWD to fresh data (K=10; best K-step value in bold)\n".format(setting))
         print(table(path, "swd"))
         print("\n### {}: fidelity, mean squared distance to the full chain from the same noise\n".format(setting))
+        try:
         print(table(path, "fidelity"))
+    except BrokenPipeError:
+        pass
         print()
 
 

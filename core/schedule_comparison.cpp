@@ -49,6 +49,14 @@ std::vector<ComparisonRow> compare_schedules(EddpmTrainer& run, const std::strin
   };
 
   std::vector<ComparisonRow> rows;
+  // The floor every schedule is measured against: a second fresh draw of real data.
+  ComparisonRow floor_row;
+  floor_row.model = model_label;
+  floor_row.schedule = "real";
+  const torch::Tensor real_again = run.data().sample(settings.n, data_gen);
+  floor_row.swd = sliced_wasserstein(real_again, real);
+  floor_row.mmd = mmd_rbf(real_again, real);
+  rows.push_back(floor_row);
   auto [full_row, full_samples] = measure("full", full_schedule(run.noise().T()), nullptr);
   rows.push_back(full_row);
   for (ScheduleKind kind : kinds) {

@@ -29,7 +29,8 @@ struct ComparisonRow {
   double seconds = 0.0;   // sampling time
 };
 
-// Rows for the full chain ("full") first, then each kind. "learned" is skipped for a model that
+// A "real" row first (fresh data against the reference data: the noise floor of the measures at
+// this n), then the full chain ("full"), then each kind. "learned" is skipped for a model that
 // was trained without a budget (keep = 1): it has no learned steps.
 std::vector<ComparisonRow> compare_schedules(EddpmTrainer& run, const std::string& model_label,
                                              const std::vector<ScheduleKind>& kinds,

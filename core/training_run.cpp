@@ -98,7 +98,7 @@ TrainSnapshot run_training(EddpmTrainer& trainer, const fs::path& run_dir, const
     last = trainer.take_snapshot();
     if (!std::isfinite(last.loss))
       throw std::runtime_error("loss became " + std::to_string(last.loss) + " at iteration " + std::to_string(i) +
-                               "; the last good checkpoint is kept");
+                               "; training stopped (try a lower learning rate)");
     logs.write(last, progress);
     if (callbacks.on_snapshot) callbacks.on_snapshot(last, progress);
   }

@@ -112,11 +112,11 @@ class TestCli : public QObject {
     const QJsonArray rows = read_json(path("report.json")).array();
     QStringList names;
     for (const auto& row : rows) names << row.toObject()["schedule"].toString();
-    for (const QString& kind : {"full", "learned", "uniform", "quadratic", "logsnr", "karras", "kl-optimal", "elbo-dp"})
+    for (const QString& kind : {"real", "full", "learned", "uniform", "quadratic", "logsnr", "karras", "kl-optimal", "elbo-dp"})
       QVERIFY2(names.contains(kind), qPrintable(kind));
-    const QJsonObject full = rows[0].toObject();
+    const QJsonObject real = rows[0].toObject(), full = rows[1].toObject();
     QCOMPARE(full["K"].toInt(), 50);
-    QVERIFY(full["quality"].toObject()["swd"].toDouble() > 0);
+    QVERIFY(full["quality"].toObject()["swd"].toDouble() > real["quality"].toObject()["swd"].toDouble());
     QVERIFY(r.out.contains("learned"));
   }
 

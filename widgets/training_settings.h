@@ -12,7 +12,7 @@ struct TrainingSettings {
   int T = 1000;
   QString beta = "linear";
   int stepsKept = 10;
-  QString semantics = "jump";
+  QString semantics = "paper";
   QString reward = "elbo";
   QString baseline = "loo";
   qint64 iters = 8000;
@@ -20,7 +20,7 @@ struct TrainingSettings {
   qint64 rampEnd = 6400;
   int batch = 256;
   double lr = 1e-3;
-  double lrS = 0.3;
+  double lrS = 0.1;
   qint64 seed = 0;
   QString device = "auto";
   QString runDir;          // where the run's files go

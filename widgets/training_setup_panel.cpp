@@ -59,7 +59,7 @@ TrainingSetupPanel::TrainingSetupPanel(QWidget* parent) : QWidget(parent) {
   T_ = spin(2, 100000, tr("number of diffusion steps T"));
   beta_ = combo({"linear", "cosine", "quadratic"}, tr("base noise schedule"));
   stepsKept_ = spin(1, 100000, tr("steps kept at the end of training (K = keep x T)"));
-  semantics_ = combo({"jump", "paper"}, tr("noise level of a kept step: jump keeps abar_t, paper skips the noise of dropped steps"));
+  semantics_ = combo({"paper", "jump"}, tr("noise level of a kept step: jump keeps abar_t, paper skips the noise of dropped steps"));
   reward_ = combo({"elbo", "simple"}, tr("reward of a mask: the ELBO of the chain, or the plain denoising loss"));
   baseline_ = combo({"loo", "ema", "none"}, tr("REINFORCE baseline"));
   iters_ = spin(1, 100000000, tr("training iterations"));

@@ -21,7 +21,7 @@ namespace {
 struct TrainOptions {
   TrainConfig config;
   BetaOptions beta;
-  std::string semantics = "jump", reward = "elbo", loss_weight = "simple", baseline = "loo";
+  std::string semantics = "paper", reward = "elbo", loss_weight = "simple", baseline = "loo";
   std::string masks = "example";
   int steps_kept = 0;
   bool no_pin = false;

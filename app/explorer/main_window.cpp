@@ -17,6 +17,7 @@
 
 #include "live_plot.h"
 #include "run_replay.h"
+#include "save_file.h"
 #include "sampling_page.h"
 #include "training_setup_panel.h"
 #include "training_view.h"
@@ -70,7 +71,11 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   connect(worker_, &TrainingWorker::progress, this, [this](const widgets::TrainingPoint& p) {
     view_->addPoint(p);
     panel_->showProgress(p);
-    rateLabel_->setText(tr("%1 it/s").arg(p.itsPerSecond, 0, 'f', 0));
+    rateLabel_->setText(tr("iteration %1 of %2, %3 it/s, ETA %4 s")
+                            .arg(p.iteration)
+                            .arg(p.total)
+                            .arg(p.itsPerSecond, 0, 'f', 0)
+                            .arg(p.etaSeconds, 0, 'f', 0));
   });
   connect(worker_, &TrainingWorker::maskFrame, view_, &widgets::TrainingView::addFrame);
   connect(worker_, &TrainingWorker::quality, view_, &widgets::TrainingView::addQuality);
@@ -122,6 +127,25 @@ void MainWindow::createMenus() {
     statusBar()->showMessage(tr("Plots written to %1").arg(dir));
   });
   exportPlots->setShortcut(QKeySequence("Ctrl+E"));
+  // The run folder's own files, copied where the user wants them.
+  auto addCopy = [this, file](const QString& label, const QString& name, const QString& filter) {
+    file->addAction(label, this, [this, name, filter] {
+      const QString source = QDir(runDir_).filePath(name);
+      if (runDir_.isEmpty() || !QFile::exists(source))
+        return showError(tr("Nothing to export"), tr("Train or open a run first (%1 not found)").arg(name));
+      const QString target = QFileDialog::getSaveFileName(this, tr("Export"), name, filter);
+      if (target.isEmpty()) return;
+      QString error;
+      const bool ok = widgets::saveAtomically(target, &error, [&](const QString& temporary) {
+        return QFile::copy(source, temporary);
+      });
+      if (!ok) return showError(tr("Export failed"), error);
+      statusBar()->showMessage(tr("Wrote %1").arg(target));
+    });
+  };
+  addCopy(tr("Export &learned schedule…"), "schedule_learned.json", tr("Schedule (*.json)"));
+  addCopy(tr("Export &mask history…"), "mask_history.csv", tr("CSV (*.csv)"));
+  addCopy(tr("Save &checkpoint as…"), "checkpoint.pt", tr("Checkpoint (*.pt)"));
   file->addSeparator();
   QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
   quit->setShortcut(QKeySequence::Quit);
@@ -150,6 +174,7 @@ bool MainWindow::openRun(const QString& runDir) {
     showError(tr("Cannot open run"), record.problem.isEmpty() ? tr("%1 holds no logged iterations").arg(runDir) : record.problem);
     return false;
   }
+  runDir_ = runDir;
   view_->clear();
   for (const auto& p : record.points) view_->addPoint(p);
   for (const auto& f : record.frames) view_->addFrame(f);
