@@ -28,6 +28,7 @@ PointCloudView::PointCloudView(QWidget* parent) : LivePlot(parent) {
   xAxis->setRange(-3, 3);
   yAxis->setRange(-3, 3);
   setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
+  setMinimumSize(160, 160);
 }
 
 void PointCloudView::setPoints(const QVector<double>& samples, const QVector<double>& reference, const QString& title) {

@@ -24,6 +24,8 @@ int main(int argc, char** argv) {
   parser.addOption({"data", "2-D data set to train on (moons, swissroll, 8gaussians, checkerboard, rings).", "name"});
   parser.addOption({"iters", "Training iterations.", "n"});
   parser.addOption({"autostart", "Start training at once."});
+  parser.addOption({"compare", "With RUN_DIR: open its model on the Sample & compare page, tick these schedule kinds "
+                                "(comma-separated) and sample them.", "kinds"});
   parser.addPositionalArgument("run", "A run folder to open and replay.", "[RUN_DIR]");
   parser.process(app);
 
@@ -38,7 +40,9 @@ int main(int argc, char** argv) {
   }
   window.setupPanel()->setSettings(settings);
   window.show();
-  if (!parser.positionalArguments().isEmpty()) window.openRun(QDir(parser.positionalArguments().first()).absolutePath());
-  else if (parser.isSet("autostart")) window.startTraining(window.setupPanel()->settings());
+  if (!parser.positionalArguments().isEmpty()) {
+    const QString runDir = QDir(parser.positionalArguments().first()).absolutePath();
+    if (window.openRun(runDir) && parser.isSet("compare")) window.showComparison(parser.value("compare").split(','));
+  } else if (parser.isSet("autostart")) window.startTraining(window.setupPanel()->settings());
   return app.exec();
 }

@@ -184,6 +184,16 @@ bool MainWindow::openRun(const QString& runDir) {
   return true;
 }
 
+void MainWindow::showComparison(const QStringList& kinds) {
+  tabs_->setCurrentWidget(sampling_);
+  auto* once = new QObject(this);
+  connect(sampling_, &SamplingPage::checkpointLoaded, once, [this, kinds, once] {
+    sampling_->setChecked(kinds);
+    sampling_->requestSample();
+    once->deleteLater();
+  });
+}
+
 void MainWindow::stopWorkerAndWait() {
   if (!workerThread_.isRunning()) return;
   worker_->pause(false);

@@ -26,6 +26,8 @@ class MainWindow : public QMainWindow {
 
   void startTraining(const widgets::TrainingSettings& settings);
   bool openRun(const QString& runDir);
+  // Switches to the Sample & compare page and samples these kinds once the model has loaded.
+  void showComparison(const QStringList& kinds);
   bool isTraining() const { return training_; }
   // Off in tests: closing while training then stops and keeps the run without asking.
   void setAskBeforeClosing(bool ask) { askBeforeClosing_ = ask; }

@@ -136,7 +136,7 @@ SamplingPage::SamplingPage(QWidget* parent) : QWidget(parent) {
   controls->addWidget(save);
   auto* controlsWidget = new QWidget;
   controlsWidget->setLayout(controls);
-  controlsWidget->setMaximumWidth(280);
+  controlsWidget->setMaximumWidth(240);
 
   strip_ = new widgets::ScheduleStrip;
   logSnr_ = new widgets::LogSnrPlot;
@@ -150,7 +150,7 @@ SamplingPage::SamplingPage(QWidget* parent) : QWidget(parent) {
   sweepPlot_ = new widgets::LivePlot;
   sweepPlot_->xAxis->setLabel(tr("K (steps)"));
   sweepPlot_->yAxis->setLabel(tr("SWD to data"));
-  sweepPlot_->legend->setVisible(true);
+  sweepPlot_->legend->setVisible(false);  // shown once a sweep has drawn something
   status_ = new QLabel;
 
   auto* bottom = new QSplitter(Qt::Horizontal);
@@ -376,6 +376,7 @@ void SamplingPage::requestSweep() {
              for (const SweepPoint& p : sweepPoints_)
                if (p.kind == kinds[i]) g->addData(p.K, p.swd);
            }
+           sweepPlot_->legend->setVisible(sweepPlot_->graphCount() > 0);
            sweepPlot_->xAxis->setScaleType(QCPAxis::stLogarithmic);
            sweepPlot_->rescaleAxes();
            sweepPlot_->replot();

@@ -4,6 +4,7 @@
 #include "atomic_file.h"
 #include "checkpoint.h"
 #include "handcrafted_schedules.h"
+#include "mask_semantics.h"
 #include "sample_export.h"
 #include "rng.h"
 #include "sample_metrics.h"
@@ -86,9 +87,11 @@ widgets::ScheduleView SamplingService::schedule(const ScheduleRequest& r, QStrin
       at::Generator gen = make_cpu_generator(17);
       steps = make_schedule(schedule_kind_from_string(r.kind.toStdString()), r.K, run, gen);
     }
-    for (int t : steps) {
-      view.timesteps.append(t);
-      view.logSnr.append(0.5 * std::log(run.noise().snr(t)));
+    // The levels this model samples with: under paper semantics they depend on the whole schedule.
+    const std::vector<double> levels = kept_levels(run.noise(), run.config().semantics, steps);
+    for (size_t i = 0; i < steps.size(); ++i) {
+      view.timesteps.append(steps[i]);
+      view.logSnr.append(0.5 * std::log(levels[i] / (1.0 - levels[i])));
     }
   } catch (const std::exception& e) {
     if (error) *error = first_line(e);
