@@ -102,6 +102,25 @@ class TestExplorer : public QObject {
     QVERIFY(QFile::exists(dir_.filePath("long/checkpoint.pt")));
   }
 
+  // Changing K while training runs reaches the trainer within an iteration: the learned top-K
+  // the plots show takes the new size.
+  void targetKChangesWhileRunning() {
+    MainWindow window;
+    window.setAskBeforeClosing(false);
+    QSignalSpy ended(&window, &MainWindow::trainingEnded);
+    auto settings = quick_run(dir_.filePath("live"), 1000000);
+    window.startTraining(settings);
+    widgets::MaskProbabilityPlot* plot = window.trainingView()->maskPlot();
+    QTRY_VERIFY_WITH_TIMEOUT(plot->frame().iteration > 0, 30000);
+    QCOMPARE(plot->highlightedCount(), 5);
+    settings.stepsKept = 8;
+    settings.lrS = 0.05;
+    window.setupPanel()->setSettings(settings);
+    QTRY_COMPARE_WITH_TIMEOUT(plot->highlightedCount(), 8, 30000);
+    QTest::mouseClick(window.setupPanel()->stopButton(), Qt::LeftButton);
+    QVERIFY(ended.wait(30000));
+  }
+
   void closingDuringTrainingStopsCleanly() {
     auto* window = new MainWindow;
     window->setAskBeforeClosing(false);

@@ -19,6 +19,7 @@
 #include <QTableWidget>
 #include <QVBoxLayout>
 #include <QPainter>
+#include <QProgressBar>
 #include <QRegularExpression>
 #include <QtConcurrent/QtConcurrentRun>
 
@@ -152,6 +153,11 @@ SamplingPage::SamplingPage(QWidget* parent) : QWidget(parent) {
   sweepPlot_->yAxis->setLabel(tr("SWD to data"));
   sweepPlot_->legend->setVisible(false);  // shown once a sweep has drawn something
   status_ = new QLabel;
+  busyBar_ = new QProgressBar;
+  busyBar_->setRange(0, 0);  // indeterminate: engine jobs report no fraction
+  busyBar_->setMaximumHeight(8);
+  busyBar_->setTextVisible(false);
+  busyBar_->hide();
 
   auto* bottom = new QSplitter(Qt::Horizontal);
   bottom->addWidget(table_);
@@ -166,6 +172,7 @@ SamplingPage::SamplingPage(QWidget* parent) : QWidget(parent) {
   stripLayout->setContentsMargins(0, 0, 0, 0);
   stripLayout->addWidget(strip_);
   stripLayout->addWidget(status_);
+  stripLayout->addWidget(busyBar_);
   right->addWidget(stripBox);
   right->addWidget(top);
   right->addWidget(bottom);
@@ -180,6 +187,7 @@ SamplingPage::SamplingPage(QWidget* parent) : QWidget(parent) {
     done_ = nullptr;
     sample_->setEnabled(true);
     sweep_->setEnabled(true);
+    busyBar_->hide();
     if (done) done();
     if (previewPending_) refreshPreview();
     else if (samplePending_) requestSample();
@@ -212,6 +220,7 @@ SamplingPage::~SamplingPage() { watcher_.waitForFinished(); }
 void SamplingPage::runJob(std::function<void()> job, std::function<void()> done) {
   sample_->setEnabled(false);
   sweep_->setEnabled(false);
+  busyBar_->show();
   done_ = std::move(done);
   watcher_.setFuture(QtConcurrent::run(std::move(job)));
 }

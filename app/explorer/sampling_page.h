@@ -11,6 +11,7 @@
 class QDoubleSpinBox;
 class QLabel;
 class QLineEdit;
+class QProgressBar;
 class QListWidget;
 class QPushButton;
 class QSpinBox;
@@ -83,6 +84,7 @@ class SamplingPage : public QWidget {
   QTableWidget* table_;
   widgets::LivePlot* sweepPlot_;
   QLabel* status_;
+  QProgressBar* busyBar_;
 
   QVector<widgets::ScheduleView> preview_;
   QVector<SampleOutcome> outcomes_;
