@@ -43,7 +43,11 @@ void MaskHistoryHeatmap::addFrame(const MaskFrame& frame) {
     iterations_ = halvedIterations;
     stride_ *= 2;
   }
-  rebuild();
+  if (!sinceRebuild_.isValid() || sinceRebuild_.elapsed() >= kRedrawMs) rebuild();
+}
+
+void MaskHistoryHeatmap::flush() {
+  if (!rows_.isEmpty()) rebuild();
 }
 
 void MaskHistoryHeatmap::clear() {
@@ -56,6 +60,7 @@ void MaskHistoryHeatmap::clear() {
 }
 
 void MaskHistoryHeatmap::rebuild() {
+  sinceRebuild_.restart();
   const int T = rows_.front().size();
   const int n = rows_.size();
   map_->data()->setSize(T, n);

@@ -2,6 +2,8 @@
 // The history of s as a heatmap: x timestep, y iteration, colour s in a fixed 0..1 range. Grows as
 // training runs; past kMaxRows the history is halved by averaging neighbouring rows, so it stays
 // whole and bounded.
+#include <QElapsedTimer>
+
 #include "live_plot.h"
 #include "plot_data.h"
 
@@ -15,6 +17,9 @@ class MaskHistoryHeatmap : public LivePlot {
   explicit MaskHistoryHeatmap(QWidget* parent = nullptr);
 
   void addFrame(const MaskFrame& frame);
+  // Draws what has arrived since the last redraw (addFrame redraws at most every kRedrawMs).
+  void flush();
+  static constexpr int kRedrawMs = 400;
   void clear();
 
   int rowCount() const { return rows_.size(); }
@@ -31,6 +36,7 @@ class MaskHistoryHeatmap : public LivePlot {
   QVector<qint64> iterations_;
   int stride_ = 1;   // keep one frame in `stride_` once the history has been halved
   int skipped_ = 0;
+  QElapsedTimer sinceRebuild_;  // the full redraw costs rows x T cells: at most a few per second
 };
 
 }  // namespace eddpm::widgets

@@ -68,6 +68,8 @@ void TrainingView::addQuality(const QualityPoint& p) {
   quality_->append(double(p.iteration), {p.learned, p.uniform, p.full});
 }
 
+void TrainingView::flush() { heatmap_->flush(); }
+
 void TrainingView::clear() {
   mask_->clear();
   heatmap_->clear();

@@ -21,6 +21,8 @@ class TrainingView : public QWidget {
   void addFrame(const MaskFrame& frame);
   void addQuality(const QualityPoint& point);
   void clear();
+  // Draws anything held back for speed (call when a run ends or a replay is loaded).
+  void flush();
 
   MaskProbabilityPlot* maskPlot() const { return mask_; }
   MaskHistoryHeatmap* heatmap() const { return heatmap_; }

@@ -81,6 +81,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   connect(worker_, &TrainingWorker::quality, view_, &widgets::TrainingView::addQuality);
   connect(worker_, &TrainingWorker::finished, this, [this](const QString& runDir, bool completed) {
     training_ = false;
+    view_->flush();
     panel_->setState(TrainingSetupPanel::State::Idle);
     statusBar()->showMessage(completed ? tr("Run finished; saved in %1").arg(runDir)
                                        : tr("Run stopped; saved in %1").arg(runDir));
@@ -178,6 +179,7 @@ bool MainWindow::openRun(const QString& runDir) {
   view_->clear();
   for (const auto& p : record.points) view_->addPoint(p);
   for (const auto& f : record.frames) view_->addFrame(f);
+  view_->flush();
   sampling_->setCheckpoint(QDir(runDir).filePath("checkpoint.pt"));
   statusBar()->showMessage(record.problem.isEmpty() ? tr("Opened %1").arg(runDir)
                                                     : tr("Opened %1 (%2)").arg(runDir, record.problem));

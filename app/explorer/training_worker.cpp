@@ -64,8 +64,9 @@ void TrainingWorker::run(const widgets::TrainingSettings& settings) {
     if (!settings.fromCheckpoint.isEmpty()) copy_model_weights(settings.fromCheckpoint.toStdString(), trainer);
     emit started(QString::fromStdString(describe_device(device)), runDir);
 
-    QualityProbe probe(trainer);
-    const int64_t quality_every = std::max<int64_t>(config.log_every, config.iters / 40);
+    QualityProbe probe(trainer, 256);
+    // Measuring costs sampling time: about 20 points per run, the full chain only every 8th.
+    const int64_t quality_every = std::max<int64_t>(config.log_every, config.iters / 20 / config.log_every * config.log_every);
     double full_swd = std::nan("");
     int measurements = 0;
     QElapsedTimer sinceEmit;
@@ -85,8 +86,8 @@ void TrainingWorker::run(const widgets::TrainingSettings& settings) {
     };
     callbacks.on_snapshot = [&](const TrainSnapshot& snap, const TrainingProgress& p) {
       if (snap.iteration % quality_every == 0 || snap.iteration == p.total) {
-        // The full chain is the expensive reference: measure it every fourth time only.
-        if (measurements++ % 4 == 0) full_swd = probe.swd(full_schedule(trainer.noise().T()));
+        // The full chain is the expensive reference: measure it every eighth time only.
+        if (measurements++ % 8 == 0) full_swd = probe.swd(full_schedule(trainer.noise().T()));
         const int k = trainer.config().steps_kept();
         emit quality({snap.iteration, probe.swd(snap.learned),
                       probe.swd(handcrafted_schedule(ScheduleKind::Uniform, k, trainer.noise())), full_swd});
