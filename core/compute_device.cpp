@@ -1,10 +1,15 @@
 #include "compute_device.h"
 
+#include <cstdio>
 #include <stdexcept>
 #include <thread>
 
 #include <torch/cuda.h>
 #include <torch/utils.h>
+
+#ifdef EDDPM_WITH_CUDA
+#include <ATen/cuda/CUDAContext.h>
+#endif
 
 namespace eddpm {
 
@@ -21,7 +26,15 @@ c10::Device resolve_device(const std::string& name) {
 
 std::string describe_device(const c10::Device& device) {
   if (device.is_cpu()) return "CPU, " + std::to_string(torch::get_num_threads()) + " threads";
-  return "CUDA " + std::to_string(device.index() < 0 ? 0 : device.index());
+  const int index = device.index() < 0 ? 0 : device.index();
+#ifdef EDDPM_WITH_CUDA
+  const cudaDeviceProp* props = at::cuda::getDeviceProperties(index);
+  char memory[32];
+  std::snprintf(memory, sizeof memory, "%.1f GiB", double(props->totalGlobalMem) / (1u << 30));
+  return "CUDA " + std::to_string(index) + ": " + props->name + ", " + memory;
+#else
+  return "CUDA " + std::to_string(index);
+#endif
 }
 
 void use_all_cpu_cores() {

@@ -4,11 +4,13 @@
 #include <cmath>
 #include <fstream>
 #include <iomanip>
+#include <limits>
 #include <stdexcept>
 #include <thread>
 
 #include <nlohmann/json.hpp>
 
+#include "atomic_file.h"
 #include "checkpoint.h"
 #include "schedule_file.h"
 
@@ -19,7 +21,25 @@ namespace fs = std::filesystem;
 namespace {
 class RunLogs {
  public:
-  RunLogs(const fs::path& dir, bool append, int T) {
+  // A run resumed at `resume_from` first drops the rows logged after that iteration by the
+  // interrupted process, so the logs read as if it had never stopped.
+  RunLogs(const fs::path& dir, int64_t resume_from, int T) {
+    const bool append = resume_from > 0;
+    if (append) {
+      constexpr int64_t kDamaged = std::numeric_limits<int64_t>::max();  // dropped with the rows after the checkpoint
+      trim_after(dir / "metrics.jsonl", resume_from, [](const std::string& line) {
+        const nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
+        return j.is_object() && j.contains("iter") && j["iter"].is_number_integer() ? j["iter"].get<int64_t>() : kDamaged;
+      });
+      trim_after(dir / "mask_history.csv", resume_from, [](const std::string& line) {
+        if (line.rfind("iteration", 0) == 0) return int64_t(-1);  // the header stays
+        try {
+          return int64_t(std::stoll(line.substr(0, line.find(','))));
+        } catch (const std::exception&) {
+          return kDamaged;
+        }
+      });
+    }
     const auto mode = append ? std::ios::app : std::ios::trunc;
     metrics_.open(dir / "metrics.jsonl", std::ios::out | mode);
     history_.open(dir / "mask_history.csv", std::ios::out | mode);
@@ -30,6 +50,16 @@ class RunLogs {
       history_ << '\n';
     }
     history_ << std::setprecision(6);
+  }
+
+  template <typename IterationOf>
+  static void trim_after(const fs::path& path, int64_t last, IterationOf iteration_of) {
+    if (!fs::exists(path)) return;
+    std::ifstream in(path);
+    std::string kept, line;
+    while (std::getline(in, line))
+      if (!line.empty() && iteration_of(line) <= last) kept += line + '\n';
+    write_text_atomically(path, kept);
   }
 
   void write(const TrainSnapshot& snap, const TrainingProgress& progress) {
@@ -64,13 +94,14 @@ void save_learned_schedule(EddpmTrainer& trainer, const fs::path& path) {
 
 TrainSnapshot run_training(EddpmTrainer& trainer, const fs::path& run_dir, const RunCallbacks& callbacks) {
   fs::create_directories(run_dir);
-  RunLogs logs(run_dir, trainer.iteration() > 0, trainer.noise().T());
+  RunLogs logs(run_dir, trainer.iteration(), trainer.noise().T());
   const int64_t total = trainer.config().iters;
   const int64_t log_every = trainer.config().log_every;
   using clock = std::chrono::steady_clock;
   auto started_at = clock::now();
   const int64_t first = trainer.iteration();
   auto window_start = started_at;
+  auto saved_at = started_at;
   int64_t window_first = first;
   TrainSnapshot last;
   auto stopped = [&] { return callbacks.stop && callbacks.stop->load(); };
@@ -100,6 +131,11 @@ TrainSnapshot run_training(EddpmTrainer& trainer, const fs::path& run_dir, const
       throw std::runtime_error("loss became " + std::to_string(last.loss) + " at iteration " + std::to_string(i) +
                                "; training stopped (try a lower learning rate)");
     logs.write(last, progress);
+    if (callbacks.autosave_seconds > 0 &&
+        std::chrono::duration<double>(now - saved_at).count() >= callbacks.autosave_seconds) {
+      save_checkpoint(trainer, run_dir / "checkpoint.pt");  // at a log point: nothing half-averaged is lost
+      saved_at = now;
+    }
     if (callbacks.on_snapshot) callbacks.on_snapshot(last, progress);
   }
   save_checkpoint(trainer, run_dir / "checkpoint.pt");

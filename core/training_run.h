@@ -23,10 +23,12 @@ struct RunCallbacks {
   std::function<void()> before_iteration;
   const std::atomic<bool>* stop = nullptr;   // set from any thread: stops after the current iteration
   const std::atomic<bool>* pause = nullptr;  // set from any thread: waits between iterations while true
+  double autosave_seconds = 300.0;           // checkpoint.pt is rewritten this often (0: only at the end)
 };
 
-// Runs until the config's iteration count (or stop), logging every config.log_every iterations.
-// Appends to an existing run folder's logs when the trainer resumes past iteration 0.
+// Runs until the config's iteration count (or stop), logging every config.log_every iterations and
+// saving checkpoint.pt every autosave_seconds and at the end. A trainer past iteration 0 (loaded
+// from the folder's checkpoint) resumes: the logs continue from its iteration, bit for bit on CPU.
 TrainSnapshot run_training(EddpmTrainer& trainer, const std::filesystem::path& run_dir,
                            const RunCallbacks& callbacks = {});
 

@@ -120,6 +120,25 @@ class TestCli : public QObject {
     QVERIFY(r.out.contains("learned"));
   }
 
+  void resumeContinuesARun() {
+    const QString run = path("resumed");
+    Result r = eddpm({"train", "--T", "50", "--beta", "quadratic", "--steps-kept", "5", "--iters", "100", "--warmup", "20",
+                      "--ramp-end", "150", "--batch", "32", "--device", "cpu", "--log-every", "25", "--out", run});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    r = eddpm({"train", "--resume", run, "--iters", "200"});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    QVERIFY(r.err.contains("Resuming"));
+    QFile metrics(run + "/metrics.jsonl");
+    QVERIFY(metrics.open(QIODevice::ReadOnly));
+    const QStringList lines = QString(metrics.readAll()).trimmed().split('\n');
+    QCOMPARE(lines.size(), 8);
+    QVERIFY(lines.last().contains("\"iter\":200"));
+    r = eddpm({"train", "--resume", run, "--iters", "150"});
+    QCOMPARE(r.code, 2);
+    r = eddpm({"train", "--resume", run, "--out", run});
+    QCOMPARE(r.code, 2);
+  }
+
   void corruptCheckpointIsAOneLineError() {
     QFile junk(path("junk.pt"));
     QVERIFY(junk.open(QIODevice::WriteOnly));

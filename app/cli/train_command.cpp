@@ -18,6 +18,9 @@ namespace eddpm::cli {
 
 namespace {
 
+struct TrainOptions;
+int train_and_report(EddpmTrainer& trainer, const TrainOptions& o);
+
 struct TrainOptions {
   TrainConfig config;
   BetaOptions beta;
@@ -25,8 +28,10 @@ struct TrainOptions {
   std::string masks = "example";
   int steps_kept = 0;
   bool no_pin = false;
-  std::string out, from;
+  std::string out, from, resume;
   bool quiet = false;
+  bool iters_given = false;
+  double autosave_minutes = 5.0;
 };
 
 void print_progress(const TrainSnapshot& snap, const TrainingProgress& p, bool tty) {
@@ -41,7 +46,24 @@ void print_progress(const TrainSnapshot& snap, const TrainingProgress& p, bool t
   std::fflush(stderr);
 }
 
+int run_resume(TrainOptions& o) {
+  const std::filesystem::path run_dir = o.resume;
+  auto trainer = load_checkpoint(run_dir / "checkpoint.pt", o.config.device);
+  if (o.iters_given) {
+    if (o.config.iters <= trainer->iteration())
+      throw UsageError("--iters " + std::to_string(o.config.iters) + " is not past the checkpoint's iteration " +
+                       std::to_string(trainer->iteration()));
+    trainer->set_total_iters(o.config.iters);
+  }
+  std::cerr << "Resuming " << o.resume << " at iteration " << trainer->iteration() << " of " << trainer->config().iters
+            << " on " << describe_device(trainer->device()) << "\n";
+  o.out = o.resume;
+  return train_and_report(*trainer, o);
+}
+
 int run_train(TrainOptions& o) {
+  if (!o.resume.empty()) return run_resume(o);
+  if (o.out.empty()) throw UsageError("--out is required (or --resume RUN_DIR)");
   TrainConfig& c = o.config;
   c.beta = o.beta.spec();
   c.semantics = semantics_from_string(o.semantics);
@@ -66,8 +88,13 @@ int run_train(TrainOptions& o) {
   std::cerr << "Training on " << c.data << " with " << describe_device(device) << ": T=" << c.beta.T << ", K="
             << c.steps_kept() << ", " << to_string(c.semantics) << " semantics, reward " << to_string(c.reward_weight)
             << ", warm-up " << c.warmup_iters() << ", ramp end " << c.ramp_end_iters() << "\n";
+  return train_and_report(trainer, o);
+}
+
+int train_and_report(EddpmTrainer& trainer, const TrainOptions& o) {
   const bool tty = isatty(STDERR_FILENO) && !o.quiet;
   RunCallbacks callbacks;
+  callbacks.autosave_seconds = o.autosave_minutes * 60.0;
   if (!o.quiet) callbacks.on_snapshot = [tty](const TrainSnapshot& s, const TrainingProgress& p) { print_progress(s, p, tty); };
   const TrainSnapshot last = run_training(trainer, o.out, callbacks);
   if (tty) std::cerr << "\n";
@@ -106,7 +133,8 @@ void add_train_command(CLI::App& app, Action& action) {
   cmd->add_option("--normalize-advantages", c.normalize_advantages,
                   "divide advantages by the batch's reward spread (1) or not (0, the paper)")->capture_default_str();
   cmd->add_option("--sigma0", c.sigma0, "data noise floor of the ELBO weighting")->check(CLI::PositiveNumber)->capture_default_str();
-  cmd->add_option("--iters", c.iters, "training iterations")->check(CLI::PositiveNumber)->capture_default_str();
+  auto* iters = cmd->add_option("--iters", c.iters, "training iterations (with --resume: the new total)")
+                    ->check(CLI::PositiveNumber)->capture_default_str();
   cmd->add_option("--warmup", c.warmup, "full-chain iterations before the ramp (default 20%, 0 with --from)")
       ->check(CLI::NonNegativeNumber);
   cmd->add_option("--ramp-end", c.ramp_end, "iteration where the budget reaches --keep (default 80%)")
@@ -118,11 +146,18 @@ void add_train_command(CLI::App& app, Action& action) {
   cmd->add_option("--seed", c.seed, "random seed")->capture_default_str();
   cmd->add_option("--device", c.device, "auto | cpu | cuda | cuda:N")->capture_default_str();
   cmd->add_option("--log-every", c.log_every, "iterations between logged rows")->check(CLI::PositiveNumber)->capture_default_str();
-  cmd->add_option("--out", o->out, "run folder to write")->required();
+  auto* out = cmd->add_option("--out", o->out, "run folder to write");
+  cmd->add_option("--resume", o->resume, "continue the run in this folder from its checkpoint")
+      ->check(CLI::ExistingDirectory)->excludes(out);
+  cmd->add_option("--autosave-minutes", o->autosave_minutes, "rewrite checkpoint.pt this often (0: only at the end)")
+      ->check(CLI::NonNegativeNumber)->capture_default_str();
   cmd->add_option("--from", o->from, "start from this checkpoint's model weights")->check(CLI::ExistingFile);
   cmd->add_flag("--freeze-model", c.freeze_model, "train the mask only (with --from)");
   cmd->add_flag("--quiet", o->quiet, "no progress line");
-  cmd->callback([o, &action] { action = [o] { return run_train(*o); }; });
+  cmd->callback([o, iters, &action] {
+    o->iters_given = iters->count() > 0;
+    action = [o] { return run_train(*o); };
+  });
 }
 
 }  // namespace eddpm::cli
