@@ -102,6 +102,21 @@ class TestExplorer : public QObject {
     QVERIFY(QFile::exists(dir_.filePath("long/checkpoint.pt")));
   }
 
+  // The run stopped above continues from its checkpoint, its history replayed first.
+  void resumeContinuesAStoppedRun() {
+    MainWindow window;
+    window.setAskBeforeClosing(false);
+    QSignalSpy ended(&window, &MainWindow::trainingEnded);
+    const QString run = dir_.filePath("long");
+    QVERIFY(window.resumeRun(run));
+    const qint64 replayed = window.trainingView()->maskPlot()->frame().iteration;
+    QVERIFY(replayed > 0);
+    QTRY_VERIFY_WITH_TIMEOUT(window.trainingView()->maskPlot()->frame().iteration > replayed, 30000);
+    QTest::mouseClick(window.setupPanel()->stopButton(), Qt::LeftButton);
+    QVERIFY(ended.wait(30000));
+    QVERIFY(!window.resumeRun(dir_.filePath("nowhere")));
+  }
+
   // Changing K while training runs reaches the trainer within an iteration: the learned top-K
   // the plots show takes the new size.
   void targetKChangesWhileRunning() {

@@ -117,6 +117,11 @@ void MainWindow::createMenus() {
     if (!dir.isEmpty()) openRun(dir);
   });
   open->setShortcut(QKeySequence::Open);
+  QAction* resume = file->addAction(tr("&Resume run…"), this, [this] {
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Resume run folder"));
+    if (!dir.isEmpty()) resumeRun(dir);
+  });
+  resume->setShortcut(QKeySequence("Ctrl+Shift+O"));
   QAction* exportPlots = file->addAction(tr("&Export all plots…"), this, [this] {
     const QString dir = QFileDialog::getExistingDirectory(this, tr("Export plots to"));
     if (dir.isEmpty()) return;
@@ -183,6 +188,20 @@ bool MainWindow::openRun(const QString& runDir) {
   sampling_->setCheckpoint(QDir(runDir).filePath("checkpoint.pt"));
   statusBar()->showMessage(record.problem.isEmpty() ? tr("Opened %1").arg(runDir)
                                                     : tr("Opened %1 (%2)").arg(runDir, record.problem));
+  return true;
+}
+
+bool MainWindow::resumeRun(const QString& runDir) {
+  if (!openRun(runDir)) return false;
+  if (!QFile::exists(QDir(runDir).filePath("checkpoint.pt"))) {
+    showError(tr("Cannot resume"), tr("%1 has no checkpoint.pt").arg(runDir));
+    return false;
+  }
+  training_ = true;
+  panel_->setState(TrainingSetupPanel::State::Running);
+  const qint64 total = panel_->settings().iters;
+  QMetaObject::invokeMethod(worker_, [worker = worker_, runDir, total] { worker->resume(runDir, total); },
+                            Qt::QueuedConnection);
   return true;
 }
 

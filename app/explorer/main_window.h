@@ -26,6 +26,8 @@ class MainWindow : public QMainWindow {
 
   void startTraining(const widgets::TrainingSettings& settings);
   bool openRun(const QString& runDir);
+  // Replays the run's history, then continues training it from its checkpoint.
+  bool resumeRun(const QString& runDir);
   // Switches to the Sample & compare page and samples these kinds once the model has loaded.
   void showComparison(const QStringList& kinds);
   bool isTraining() const { return training_; }

@@ -54,15 +54,35 @@ void TrainingWorker::setLiveSettings(double lrS, int stepsKept) {
 }
 
 void TrainingWorker::run(const widgets::TrainingSettings& settings) {
+  drive(QDir(settings.runDir).absolutePath(), [&settings] {
+    const TrainConfig config = to_train_config(settings);
+    auto trainer = std::make_unique<EddpmTrainer>(config, resolve_device(config.device));
+    if (!settings.fromCheckpoint.isEmpty()) copy_model_weights(settings.fromCheckpoint.toStdString(), *trainer);
+    return trainer;
+  });
+}
+
+void TrainingWorker::resume(const QString& runDir, qint64 totalIters) {
+  drive(QDir(runDir).absolutePath(), [&runDir, totalIters] {
+    auto trainer = load_checkpoint(QDir(runDir).filePath("checkpoint.pt").toStdString(), "auto");
+    const int64_t total = std::max<int64_t>(trainer->config().iters, totalIters);
+    if (total <= trainer->iteration())
+      throw std::invalid_argument("the run already ended at iteration " + std::to_string(trainer->iteration()) +
+                                  ": raise Iterations to continue past it");
+    trainer->set_total_iters(total);
+    return trainer;
+  });
+}
+
+template <typename MakeTrainer>
+void TrainingWorker::drive(const QString& runDir, MakeTrainer makeTrainer) {
   stop_ = false;
   pause_ = false;
-  const QString runDir = QDir(settings.runDir).absolutePath();
   try {
-    const TrainConfig config = to_train_config(settings);
-    const c10::Device device = resolve_device(config.device);
-    EddpmTrainer trainer(config, device);
-    if (!settings.fromCheckpoint.isEmpty()) copy_model_weights(settings.fromCheckpoint.toStdString(), trainer);
-    emit started(QString::fromStdString(describe_device(device)), runDir);
+    const std::unique_ptr<EddpmTrainer> owned = makeTrainer();
+    EddpmTrainer& trainer = *owned;
+    const TrainConfig& config = trainer.config();
+    emit started(QString::fromStdString(describe_device(trainer.device())), runDir);
 
     QualityProbe probe(trainer, 256);
     // Measuring costs sampling time: about 20 points per run, the full chain only every 8th.

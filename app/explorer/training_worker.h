@@ -34,6 +34,8 @@ class TrainingWorker : public QObject {
 
  public slots:
   void run(const eddpm::widgets::TrainingSettings& settings);
+  // Continues the run in `runDir` from its checkpoint to max(its total, `totalIters`).
+  void resume(const QString& runDir, qint64 totalIters);
 
  signals:
   void started(const QString& device, const QString& runDir);
@@ -45,6 +47,9 @@ class TrainingWorker : public QObject {
   void failed(const QString& message);
 
  private:
+  template <typename MakeTrainer>
+  void drive(const QString& runDir, MakeTrainer makeTrainer);
+
   std::atomic<bool> pause_{false};
   std::atomic<bool> stop_{false};
   std::mutex liveMutex_;
