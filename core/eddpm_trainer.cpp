@@ -60,6 +60,12 @@ void EddpmTrainer::set_mask_learning_rate(double lr_s) {
   config_.lr_s = lr_s;
 }
 
+void EddpmTrainer::set_model_learning_rate(double lr) {
+  if (!(lr >= 0.0)) throw std::invalid_argument("the model learning rate must be >= 0");
+  config_.lr = lr;
+  for (auto& group : optimizer_->param_groups()) static_cast<torch::optim::AdamOptions&>(group.options()).lr(lr);
+}
+
 void EddpmTrainer::set_steps_kept(int K) {
   if (K < 1 || K > noise_.T()) throw std::invalid_argument("K must be in [1, T]");
   config_.keep = double(K) / noise_.T();

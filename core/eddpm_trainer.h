@@ -54,6 +54,7 @@ class EddpmTrainer {
   void set_freeze_model(bool freeze) { config_.freeze_model = freeze; }
   // Live changes between iterations: the mask's learning rate and the final number of kept steps.
   void set_mask_learning_rate(double lr_s);
+  void set_model_learning_rate(double lr);
   void set_steps_kept(int K);
 
   void save_state(torch::serialize::OutputArchive& archive) const;

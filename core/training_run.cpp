@@ -102,6 +102,9 @@ TrainSnapshot run_training(EddpmTrainer& trainer, const fs::path& run_dir, const
   const int64_t first = trainer.iteration();
   auto window_start = started_at;
   auto saved_at = started_at;
+  // A new run starts with a checkpoint of its own, so "the last good checkpoint" is always this run's.
+  if (trainer.iteration() == 0) save_checkpoint(trainer, run_dir / "checkpoint.pt");
+  int64_t saved_iteration = trainer.iteration();
   int64_t window_first = first;
   TrainSnapshot last;
   auto stopped = [&] { return callbacks.stop && callbacks.stop->load(); };
@@ -128,13 +131,15 @@ TrainSnapshot run_training(EddpmTrainer& trainer, const fs::path& run_dir, const
     window_first = i;
     last = trainer.take_snapshot();
     if (!std::isfinite(last.loss))
-      throw std::runtime_error("loss became " + std::to_string(last.loss) + " at iteration " + std::to_string(i) +
-                               "; training stopped (try a lower learning rate)");
+      throw NonFiniteLoss("loss became " + std::to_string(last.loss) + " by iteration " + std::to_string(i) +
+                          "; training stopped. The last good checkpoint (iteration " + std::to_string(saved_iteration) +
+                          ") is kept: resume it with a lower learning rate");
     logs.write(last, progress);
     if (callbacks.autosave_seconds > 0 &&
         std::chrono::duration<double>(now - saved_at).count() >= callbacks.autosave_seconds) {
       save_checkpoint(trainer, run_dir / "checkpoint.pt");  // at a log point: nothing half-averaged is lost
       saved_at = now;
+      saved_iteration = i;
     }
     if (callbacks.on_snapshot) callbacks.on_snapshot(last, progress);
   }

@@ -5,10 +5,16 @@
 #include <atomic>
 #include <filesystem>
 #include <functional>
+#include <stdexcept>
 
 #include "eddpm_trainer.h"
 
 namespace eddpm {
+
+// The loss became NaN or infinite: the run stopped and its checkpoint is the last good one.
+struct NonFiniteLoss : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
 
 struct TrainingProgress {
   int64_t iteration = 0;

@@ -139,6 +139,18 @@ class TestCli : public QObject {
     QCOMPARE(r.code, 2);
   }
 
+  // A diverging run stops with the reason, keeps a checkpoint, and resumes with a lower rate.
+  void nonFiniteLossStopsAndResumes() {
+    const QString run = path("diverged");
+    Result r = eddpm({"train", "--T", "50", "--beta", "quadratic", "--steps-kept", "5", "--iters", "200", "--batch", "32",
+                      "--lr", "1e12", "--device", "cpu", "--log-every", "10", "--out", run});
+    QCOMPARE(r.code, 1);
+    QVERIFY2(r.err.contains("loss became") && r.err.contains("last good checkpoint"), qPrintable(r.err));
+    QVERIFY(QFile::exists(run + "/checkpoint.pt"));
+    r = eddpm({"train", "--resume", run, "--lr", "1e-3"});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+  }
+
   void corruptCheckpointIsAOneLineError() {
     QFile junk(path("junk.pt"));
     QVERIFY(junk.open(QIODevice::WriteOnly));

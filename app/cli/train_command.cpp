@@ -30,7 +30,7 @@ struct TrainOptions {
   bool no_pin = false;
   std::string out, from, resume;
   bool quiet = false;
-  bool iters_given = false;
+  bool iters_given = false, lr_given = false, lr_s_given = false;
   double autosave_minutes = 5.0;
 };
 
@@ -55,6 +55,8 @@ int run_resume(TrainOptions& o) {
                        std::to_string(trainer->iteration()));
     trainer->set_total_iters(o.config.iters);
   }
+  if (o.lr_given) trainer->set_model_learning_rate(o.config.lr);
+  if (o.lr_s_given) trainer->set_mask_learning_rate(o.config.lr_s);
   std::cerr << "Resuming " << o.resume << " at iteration " << trainer->iteration() << " of " << trainer->config().iters
             << " on " << describe_device(trainer->device()) << "\n";
   o.out = o.resume;
@@ -140,9 +142,10 @@ void add_train_command(CLI::App& app, Action& action) {
   cmd->add_option("--ramp-end", c.ramp_end, "iteration where the budget reaches --keep (default 80%)")
       ->check(CLI::NonNegativeNumber);
   cmd->add_option("--batch", c.batch, "batch size")->check(CLI::Range(2, 1 << 20))->capture_default_str();
-  cmd->add_option("--lr", c.lr, "Adam learning rate of the model")->check(CLI::NonNegativeNumber)->capture_default_str();
-  cmd->add_option("--lr-s", c.lr_s, "SGD learning rate of the mask probabilities")
-      ->check(CLI::NonNegativeNumber)->capture_default_str();
+  auto* lr = cmd->add_option("--lr", c.lr, "Adam learning rate of the model (with --resume: a new one)")
+                 ->check(CLI::NonNegativeNumber)->capture_default_str();
+  auto* lr_s = cmd->add_option("--lr-s", c.lr_s, "SGD learning rate of the mask probabilities (with --resume: a new one)")
+                   ->check(CLI::NonNegativeNumber)->capture_default_str();
   cmd->add_option("--seed", c.seed, "random seed")->capture_default_str();
   cmd->add_option("--device", c.device, "auto | cpu | cuda | cuda:N")->capture_default_str();
   cmd->add_option("--log-every", c.log_every, "iterations between logged rows")->check(CLI::PositiveNumber)->capture_default_str();
@@ -154,8 +157,10 @@ void add_train_command(CLI::App& app, Action& action) {
   cmd->add_option("--from", o->from, "start from this checkpoint's model weights")->check(CLI::ExistingFile);
   cmd->add_flag("--freeze-model", c.freeze_model, "train the mask only (with --from)");
   cmd->add_flag("--quiet", o->quiet, "no progress line");
-  cmd->callback([o, iters, &action] {
+  cmd->callback([o, iters, lr, lr_s, &action] {
     o->iters_given = iters->count() > 0;
+    o->lr_given = lr->count() > 0;
+    o->lr_s_given = lr_s->count() > 0;
     action = [o] { return run_train(*o); };
   });
 }

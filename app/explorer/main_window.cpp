@@ -91,7 +91,9 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   connect(worker_, &TrainingWorker::failed, this, [this](const QString& message) {
     training_ = false;
     panel_->setState(TrainingSetupPanel::State::Idle);
-    showError(tr("Training stopped"), message);
+    showError(tr("Training stopped"), message.contains("loss became")
+                                          ? message + tr("\n\nLower the learning rates in the panel, then File > Resume run.")
+                                          : message);
     emit trainingEnded(runDir_, false);
   });
 
@@ -199,9 +201,10 @@ bool MainWindow::resumeRun(const QString& runDir) {
   }
   training_ = true;
   panel_->setState(TrainingSetupPanel::State::Running);
-  const qint64 total = panel_->settings().iters;
-  QMetaObject::invokeMethod(worker_, [worker = worker_, runDir, total] { worker->resume(runDir, total); },
-                            Qt::QueuedConnection);
+  // The panel's learning rates apply: after a diverged run, lower them there and resume.
+  const widgets::TrainingSettings s = panel_->settings();
+  QMetaObject::invokeMethod(
+      worker_, [worker = worker_, runDir, s] { worker->resume(runDir, s.iters, s.lr, s.lrS); }, Qt::QueuedConnection);
   return true;
 }
 

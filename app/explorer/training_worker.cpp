@@ -62,14 +62,16 @@ void TrainingWorker::run(const widgets::TrainingSettings& settings) {
   });
 }
 
-void TrainingWorker::resume(const QString& runDir, qint64 totalIters) {
-  drive(QDir(runDir).absolutePath(), [&runDir, totalIters] {
+void TrainingWorker::resume(const QString& runDir, qint64 totalIters, double lr, double lrS) {
+  drive(QDir(runDir).absolutePath(), [&runDir, totalIters, lr, lrS] {
     auto trainer = load_checkpoint(QDir(runDir).filePath("checkpoint.pt").toStdString(), "auto");
     const int64_t total = std::max<int64_t>(trainer->config().iters, totalIters);
     if (total <= trainer->iteration())
       throw std::invalid_argument("the run already ended at iteration " + std::to_string(trainer->iteration()) +
                                   ": raise Iterations to continue past it");
     trainer->set_total_iters(total);
+    trainer->set_model_learning_rate(lr);
+    trainer->set_mask_learning_rate(lrS);
     return trainer;
   });
 }

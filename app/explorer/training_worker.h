@@ -34,8 +34,9 @@ class TrainingWorker : public QObject {
 
  public slots:
   void run(const eddpm::widgets::TrainingSettings& settings);
-  // Continues the run in `runDir` from its checkpoint to max(its total, `totalIters`).
-  void resume(const QString& runDir, qint64 totalIters);
+  // Continues the run in `runDir` from its checkpoint to max(its total, `totalIters`), with these
+  // learning rates (e.g. lower ones after the loss diverged).
+  void resume(const QString& runDir, qint64 totalIters, double lr, double lrS);
 
  signals:
   void started(const QString& device, const QString& runDir);
