@@ -151,6 +151,26 @@ class TestCli : public QObject {
     QVERIFY2(r.code == 0, qPrintable(r.err));
   }
 
+  // Killed at random moments while it rewrites its checkpoint at every log point, a run always
+  // leaves a checkpoint that loads and resumes: saves go to a temporary name and are renamed.
+  void killedMidSaveKeepsALoadableCheckpoint() {
+    const QString run = path("killed");
+    const QStringList train = {"train", "--T", "50", "--beta", "quadratic", "--steps-kept", "5", "--iters", "1000000",
+                               "--batch", "32", "--device", "cpu", "--log-every", "5", "--autosave-minutes", "0.00001",
+                               "--quiet", "--out", run};
+    for (int attempt = 0; attempt < 5; ++attempt) {
+      QProcess p;
+      p.start(EDDPM_CLI_PATH, attempt == 0 ? train : QStringList{"train", "--resume", run, "--quiet", "--autosave-minutes", "0.00001"});
+      QVERIFY(p.waitForStarted());
+      QTest::qWait(700 + 131 * attempt);
+      p.kill();  // SIGKILL: no handler runs
+      p.waitForFinished();
+      const Result r = eddpm({"sample", "--checkpoint", run + "/checkpoint.pt", "--schedule", "uniform:5", "--n", "10",
+                              "--out", path("after-kill.csv")});
+      QVERIFY2(r.code == 0, qPrintable(QString("attempt %1: %2").arg(attempt).arg(r.err)));
+    }
+  }
+
   void corruptCheckpointIsAOneLineError() {
     QFile junk(path("junk.pt"));
     QVERIFY(junk.open(QIODevice::WriteOnly));
