@@ -1,0 +1,125 @@
+#!/usr/bin/env python3
+"""The EDDPM training step of the C++ engine, written the way a PyTorch user would (eager mode),
+for the speed comparison in docs/BENCHMARKS.md. Same model (the default 2-D MLP), same step:
+per-example masks, jump semantics, simple reward, leave-one-out baseline, score-function gradient,
+exact projection onto {0 <= s <= 1, sum s <= K_e} with the last step pinned, Adam with clipping.
+
+usage: eddpm_step.py [--iters N] [--batch B] [--T T] [--device cpu|cuda] [--threads N]
+prints one line: iterations per second over the timed iterations."""
+import argparse
+import math
+import time
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+class MlpDenoiser(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.in_x = nn.Linear(2, 256)
+        self.in_t = nn.Linear(128, 256)
+        self.h1, self.h2, self.h3 = nn.Linear(256, 256), nn.Linear(256, 256), nn.Linear(256, 256)
+        self.out = nn.Linear(256, 2)
+
+    def forward(self, x, t):
+        freqs = torch.exp(-math.log(10000.0) * torch.arange(64, device=x.device, dtype=torch.float32) / 64)
+        args = t.float()[:, None] * freqs[None]
+        temb = torch.cat([torch.sin(args), torch.cos(args)], 1)
+        h = F.silu(self.in_x(x) + self.in_t(temb))
+        h = F.silu(self.h1(h))
+        h = F.silu(self.h2(h))
+        h = F.silu(self.h3(h))
+        return self.out(h)
+
+
+def moons(n, gen):
+    angle = torch.rand(n, generator=gen) * math.pi
+    lower = torch.rand(n, generator=gen) < 0.5
+    x = torch.where(lower, 1 - torch.cos(angle), torch.cos(angle))
+    y = torch.where(lower, 0.5 - torch.sin(angle), torch.sin(angle))
+    return torch.stack([x, y], 1) + 0.1 * torch.randn(n, 2, generator=gen)
+
+
+def project(z, budget):
+    """Exact projection: s = clamp(z - v, 0, 1) with the smallest v >= 0 meeting the budget."""
+    clipped = z.clamp(0, 1)
+    g0 = clipped.sum()
+    if g0 <= budget:
+        return clipped
+    active0 = ((z > 0) & (z <= 1)).sum()
+    up, down = z - 1, z
+    positions = torch.cat([up[up > 0], down[down > 0]])
+    changes = torch.cat([torch.ones_like(up[up > 0]), -torch.ones_like(down[down > 0])])
+    positions, order = positions.sort()
+    changes = changes[order]
+    starts = torch.cat([positions.new_zeros(1), positions[:-1]])
+    active = active0 + torch.cat([changes.new_zeros(1), changes.cumsum(0)[:-1]])
+    g_end = g0 - (active * (positions - starts)).cumsum(0)
+    k = int((g_end <= budget).nonzero()[0])
+    g_start = g0 if k == 0 else g_end[k - 1]
+    v = starts[k] + (g_start - budget) / active[k]
+    return (z - v).clamp(0, 1)
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--iters", type=int, default=600)
+    p.add_argument("--warmup-iters", type=int, default=100)
+    p.add_argument("--batch", type=int, default=1024)
+    p.add_argument("--T", type=int, default=1000)
+    p.add_argument("--keep", type=float, default=0.01)
+    p.add_argument("--lr-s", type=float, default=0.01)
+    p.add_argument("--device", default="cpu")
+    p.add_argument("--threads", type=int, default=0)
+    a = p.parse_args()
+    if a.threads:
+        torch.set_num_threads(a.threads)
+    dev = torch.device(a.device)
+    gen = torch.Generator().manual_seed(0)
+    torch.manual_seed(0)
+    model = MlpDenoiser().to(dev)
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    betas = torch.linspace(1e-4, 0.02, a.T, dtype=torch.float64)
+    abar = torch.cumprod(1 - betas, 0).to(dev)
+    s = torch.ones(a.T, dtype=torch.float64, device=dev)
+    T, B = a.T, a.batch
+    total = a.warmup_iters + a.iters
+    for i in range(total):
+        if i == a.warmup_iters:
+            if dev.type == "cuda":
+                torch.cuda.synchronize()
+            start = time.perf_counter()
+        x0 = moons(B, gen).to(dev)
+        probs = s.clamp(0, 1).expand(B, T).clone()
+        probs[:, -1] = 1.0
+        masks = torch.bernoulli(probs)
+        t = torch.multinomial(masks, 1).squeeze(1)
+        a_t = abar[t].float()[:, None]
+        eps = torch.randn_like(x0)
+        x_t = a_t.sqrt() * x0 + (1 - a_t).sqrt() * eps
+        mse = (eps - model(x_t, t)).pow(2).mean(1).double()
+        opt.zero_grad()
+        mse.mean().float().backward()
+        nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        r = mse.detach()
+        adv = r - (r.sum() - r) / (B - 1)
+        sc = s.clamp(1e-4, 1 - 1e-4)
+        g = (adv @ masks * (1 / sc + 1 / (1 - sc)) - adv.sum() / (1 - sc)) / B
+        z = s - a.lr_s * g
+        # the budget ramps linearly here: the cost of the step does not depend on its shape
+        budget = T * max(a.keep, 1 - i / total)
+        new_s = torch.ones_like(s)
+        new_s[:-1] = project(z[:-1], budget - 1)
+        s = new_s
+    if dev.type == "cuda":
+        torch.cuda.synchronize()
+    elapsed = time.perf_counter() - start
+    print("python eager: {:.1f} it/s (batch {}, T {}, {} timed iterations, {} threads, torch {})".format(
+        a.iters / elapsed, B, T, a.iters, torch.get_num_threads(), torch.__version__))
+
+
+if __name__ == "__main__":
+    main()
