@@ -1,7 +1,6 @@
 #pragma once
 // Sampling several schedules from one model on the same starting noise and measuring each
 // against fresh data and against the full chain (spec sections 7-9).
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -9,6 +8,7 @@
 
 #include "eddpm_trainer.h"
 #include "handcrafted_schedules.h"
+#include "schedule_meter.h"
 
 namespace eddpm {
 
@@ -35,10 +35,6 @@ struct ComparisonRow {
 std::vector<ComparisonRow> compare_schedules(EddpmTrainer& run, const std::string& model_label,
                                              const std::vector<ScheduleKind>& kinds,
                                              const ComparisonSettings& settings);
-
-// Samples `timesteps` with the run's semantics from noise drawn with `seed`.
-torch::Tensor sample_schedule(EddpmTrainer& run, const std::vector<int>& timesteps, int64_t n,
-                              uint64_t seed, double eta);
 
 nlohmann::json to_json(const ComparisonRow& row, const ComparisonSettings& settings);
 

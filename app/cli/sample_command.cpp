@@ -9,7 +9,7 @@
 #include "cli_app.h"
 #include "sample_export.h"
 #include "rng.h"
-#include "schedule_comparison.h"
+#include "schedule_meter.h"
 #include "schedule_factory.h"
 #include "schedule_file.h"
 #include "schedule_output.h"

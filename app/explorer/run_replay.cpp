@@ -8,20 +8,10 @@
 #include <QTextStream>
 
 #include <algorithm>
-#include <numeric>
+
+#include "learned_schedule.h"
 
 namespace eddpm::explorer {
-
-namespace {
-QVector<int> top_k(const QVector<double>& s, int K) {
-  QVector<int> order(s.size());
-  std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return s[a] != s[b] ? s[a] > s[b] : a > b; });
-  order.resize(std::min<int>(K, order.size()));
-  std::sort(order.begin(), order.end(), std::greater<int>());
-  return order;
-}
-}  // namespace
 
 RunRecord read_run(const QString& runDir) {
   RunRecord record;
@@ -73,7 +63,9 @@ RunRecord read_run(const QString& runDir) {
         ++skipped;
         continue;
       }
-      frame.learned = top_k(frame.s, record.K > 0 ? record.K : 1);
+      const std::vector<int> learned =
+          top_k_timesteps({frame.s.begin(), frame.s.end()}, std::clamp(record.K, 1, int(frame.s.size())));
+      frame.learned = QVector<int>(learned.begin(), learned.end());
       record.frames.append(frame);
     }
   }

@@ -7,8 +7,7 @@
 #include "mask_semantics.h"
 #include "sample_export.h"
 #include "rng.h"
-#include "sample_metrics.h"
-#include "schedule_comparison.h"
+#include "schedule_meter.h"
 #include "schedule_factory.h"
 #include "schedule_file.h"
 
@@ -16,7 +15,6 @@
 
 #include <QFileInfo>
 
-#include <chrono>
 #include <cmath>
 
 namespace eddpm::explorer {
@@ -102,10 +100,7 @@ widgets::ScheduleView SamplingService::schedule(const ScheduleRequest& r, QStrin
 QVector<SampleOutcome> SamplingService::sample(const QVector<ScheduleRequest>& requests, int n, double eta, quint64 seed) {
   QVector<SampleOutcome> outcomes;
   if (!impl_->run) return outcomes;
-  EddpmTrainer& run = *impl_->run;
-  at::Generator data_gen = make_cpu_generator(seed + 1000003);
-  const torch::Tensor real = run.data().sample(n, data_gen);
-  const torch::Tensor full = sample_schedule(run, full_schedule(T()), n, seed, eta);
+  ScheduleMeter meter(*impl_->run, n, seed, eta);
   for (const ScheduleRequest& request : requests) {
     SampleOutcome outcome;
     QString error;
@@ -116,13 +111,12 @@ QVector<SampleOutcome> SamplingService::sample(const QVector<ScheduleRequest>& r
       continue;
     }
     try {
-      const auto start = std::chrono::steady_clock::now();
-      const torch::Tensor samples = sample_schedule(run, to_std(outcome.schedule.timesteps), n, seed, eta);
-      outcome.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      outcome.points = interleaved(samples);
-      outcome.swd = sliced_wasserstein(samples, real);
-      outcome.mmd = mmd_rbf(samples, real);
-      outcome.fidelity = paired_mean_squared(samples, full);
+      const ScheduleMeasure m = meter.measure(to_std(outcome.schedule.timesteps));
+      outcome.points = interleaved(m.samples);
+      outcome.swd = m.swd;
+      outcome.mmd = m.mmd;
+      outcome.fidelity = m.fidelity;
+      outcome.seconds = m.seconds;
     } catch (const std::exception& e) {
       outcome.error = first_line(e);
     }
@@ -140,17 +134,14 @@ QVector<double> SamplingService::referencePoints(int n, quint64 seed) {
 QVector<SweepPoint> SamplingService::sweep(const QStringList& kinds, const QVector<int>& Ks, int n, quint64 seed) {
   QVector<SweepPoint> points;
   if (!impl_->run) return points;
-  EddpmTrainer& run = *impl_->run;
-  at::Generator data_gen = make_cpu_generator(seed + 1000003);
-  const torch::Tensor real = run.data().sample(n, data_gen);
+  ScheduleMeter meter(*impl_->run, n, seed);
   for (const QString& kind : kinds) {
     for (int K : Ks) {
       if (K > T()) continue;
       QString error;
       const widgets::ScheduleView view = schedule({kind, K, {}, {}}, &error);
       if (!error.isEmpty() || view.timesteps.isEmpty()) continue;
-      const torch::Tensor samples = sample_schedule(run, to_std(view.timesteps), n, seed, 0.0);
-      points.append({kind, int(view.timesteps.size()), sliced_wasserstein(samples, real)});
+      points.append({kind, int(view.timesteps.size()), meter.swd(to_std(view.timesteps))});
     }
   }
   return points;

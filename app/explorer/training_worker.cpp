@@ -2,7 +2,7 @@
 #include "checkpoint.h"
 #include "compute_device.h"
 #include "handcrafted_schedules.h"
-#include "quality_probe.h"
+#include "schedule_meter.h"
 #include "training_run.h"
 
 #include "training_worker.h"
@@ -86,7 +86,7 @@ void TrainingWorker::drive(const QString& runDir, MakeTrainer makeTrainer) {
     const TrainConfig& config = trainer.config();
     emit started(QString::fromStdString(describe_device(trainer.device())), runDir);
 
-    QualityProbe probe(trainer, 256);
+    ScheduleMeter probe(trainer, 256, 7);
     // Measuring costs sampling time: about 20 points per run, the full chain only every 8th.
     const int64_t quality_every = std::max<int64_t>(config.log_every, config.iters / 20 / config.log_every * config.log_every);
     double full_swd = std::nan("");
@@ -108,7 +108,6 @@ void TrainingWorker::drive(const QString& runDir, MakeTrainer makeTrainer) {
     };
     callbacks.on_snapshot = [&](const TrainSnapshot& snap, const TrainingProgress& p) {
       if (snap.iteration % quality_every == 0 || snap.iteration == p.total) {
-        // The full chain is the expensive reference: measure it every eighth time only.
         if (measurements++ % 8 == 0) full_swd = probe.swd(full_schedule(trainer.noise().T()));
         const int k = trainer.config().steps_kept();
         emit quality({snap.iteration, probe.swd(snap.learned),
