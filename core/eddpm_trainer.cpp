@@ -142,10 +142,6 @@ void EddpmTrainer::step() {
 
 std::vector<double> EddpmTrainer::mask_probabilities() const { return to_vector(s_); }
 
-std::vector<int> EddpmTrainer::learned_schedule() const {
-  return top_k_timesteps(mask_probabilities(), config_.steps_kept());
-}
-
 TrainSnapshot EddpmTrainer::take_snapshot() {
   TrainSnapshot snap;
   snap.iteration = iteration_;

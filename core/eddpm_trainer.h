@@ -2,7 +2,6 @@
 // The EDDPM trainer (spec sections 4-6): one call to step() is one iteration of Algorithm 1.
 // Not thread-safe: one thread drives a trainer; snapshots are plain values to hand elsewhere.
 #include <memory>
-#include <optional>
 #include <vector>
 
 #include <torch/optim/adam.h>
@@ -47,11 +46,9 @@ class EddpmTrainer {
   EpsModel& model() { return *model_; }
   const ToyDistribution& data() const { return data_; }
   std::vector<double> mask_probabilities() const;
-  std::vector<int> learned_schedule() const;
 
   // Continue for a total of `iters` iterations (the ramp keeps its absolute i1, i2).
   void set_total_iters(int64_t iters);
-  void set_freeze_model(bool freeze) { config_.freeze_model = freeze; }
   // Live changes between iterations: the mask's learning rate and the final number of kept steps.
   void set_mask_learning_rate(double lr_s);
   void set_model_learning_rate(double lr);
