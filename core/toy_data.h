@@ -7,19 +7,23 @@
 #include <ATen/core/Generator.h>
 #include <torch/types.h>
 
+#include "dataset.h"
+
 namespace eddpm {
 
 const std::vector<std::string>& toy_dataset_names();
 bool is_toy_dataset(const std::string& name);
 
-class ToyDistribution {
+class ToyDistribution : public Dataset {
  public:
   // Throws std::invalid_argument for an unknown name, listing the known ones.
   explicit ToyDistribution(const std::string& name);
 
-  const std::string& name() const { return name_; }
+  std::string name() const override { return name_; }
+  std::vector<int64_t> sample_shape() const override { return {2}; }
   // n standardized points, (n, 2) float32 on the CPU.
-  torch::Tensor sample(int64_t n, at::Generator& gen) const;
+  torch::Tensor sample(int64_t n, at::Generator& gen) const override;
+  torch::Tensor held_out(int64_t n, at::Generator& gen) const override { return sample(n, gen); }
 
  private:
   torch::Tensor raw_sample(int64_t n, at::Generator& gen) const;

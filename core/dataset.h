@@ -1,0 +1,39 @@
+#pragma once
+// What the trainer and the meters draw data from: 2-D point sets or images, one interface.
+// Examples are float32 CPU tensors; images are (C, H, W) scaled to [-1, 1].
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <ATen/core/Generator.h>
+#include <torch/types.h>
+
+namespace eddpm {
+
+struct TrainConfig;
+
+class Dataset {
+ public:
+  virtual ~Dataset() = default;
+  // The --data spelling: "moons", "mnist", "folder:PATH".
+  virtual std::string name() const = 0;
+  // Shape of one example: {2} for points, {C, H, W} for images.
+  virtual std::vector<int64_t> sample_shape() const = 0;
+  // n training examples (with replacement for finite sets), (n, ...) float32 on the CPU.
+  virtual torch::Tensor sample(int64_t n, at::Generator& gen) const = 0;
+  // n examples never trained on, for measuring: fresh draws for generated sets, the held-out
+  // split for finite ones (without replacement while it lasts).
+  virtual torch::Tensor held_out(int64_t n, at::Generator& gen) const = 0;
+  // Examples a training epoch holds (0: an endless generator).
+  virtual int64_t train_size() const { return 0; }
+
+  bool is_image() const { return sample_shape().size() == 3; }
+};
+
+using DatasetPtr = std::shared_ptr<const Dataset>;
+
+// The data set a config names (data, size, channels). Throws std::invalid_argument with the
+// reason (unknown name, missing MNIST files, empty folder).
+DatasetPtr make_dataset(const TrainConfig& config);
+
+}  // namespace eddpm
