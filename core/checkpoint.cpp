@@ -7,6 +7,7 @@
 
 #include "atomic_file.h"
 #include "compute_device.h"
+#include "torchscript_model.h"
 
 namespace eddpm {
 
@@ -34,7 +35,8 @@ void save_checkpoint(const EddpmTrainer& trainer, const std::filesystem::path& p
   write_atomically(path, [&](const std::filesystem::path& temporary) { archive.save_to(temporary.string()); });
 }
 
-std::unique_ptr<EddpmTrainer> load_checkpoint(const std::filesystem::path& path, const std::string& device) {
+std::unique_ptr<EddpmTrainer> load_checkpoint(const std::filesystem::path& path, const std::string& device,
+                                              const std::function<void(const std::string&)>& notice) {
   const std::string where = path.string();
   if (!std::filesystem::is_regular_file(path)) throw std::runtime_error(where + ": no such checkpoint file");
   torch::serialize::InputArchive archive;
@@ -53,7 +55,13 @@ std::unique_ptr<EddpmTrainer> load_checkpoint(const std::filesystem::path& path,
                                " is not supported (expected " + std::to_string(kVersion) + ")");
     archive.read("config", config_text);
     const TrainConfig config = train_config_from_json(nlohmann::json::parse(tensor_text(config_text)));
-    auto trainer = std::make_unique<EddpmTrainer>(config, resolve_device(device));
+    if (config.model == "torchscript" && notice) notice(torchscript_warning(config.model_file));
+    std::unique_ptr<EddpmTrainer> trainer;
+    try {
+      trainer = std::make_unique<EddpmTrainer>(config, resolve_device(device));
+    } catch (const std::invalid_argument& e) {  // its data or model file: not the checkpoint's fault
+      throw std::runtime_error(where + ": " + e.what());
+    }
     trainer->load_state(archive);
     return trainer;
   } catch (const std::runtime_error&) {
@@ -69,9 +77,15 @@ void copy_model_weights(const std::filesystem::path& checkpoint, EddpmTrainer& t
   const auto source = load_checkpoint(checkpoint, "cpu");
   const TrainConfig& from = source->config();
   const TrainConfig& to = trainer.config();
+  const bool same_images = !from.image_data() || (from.image_size() == to.image_size() &&
+                                                  from.image_channels() == to.image_channels());
   if (from.model != to.model || from.beta.T != to.beta.T || from.beta.kind != to.beta.kind ||
-      from.beta.b1 != to.beta.b1 || from.beta.bT != to.beta.bT || from.data != to.data)
+      from.beta.b1 != to.beta.b1 || from.beta.bT != to.beta.bT || from.data != to.data || !same_images)
     throw std::invalid_argument(checkpoint.string() + " was trained with model " + from.model + ", data " + from.data +
+                                (from.image_data() ? " at " + std::to_string(from.image_size()) + "x" +
+                                                         std::to_string(from.image_size()) + "x" +
+                                                         std::to_string(from.image_channels())
+                                                   : std::string()) +
                                 ", T=" + std::to_string(from.beta.T) + ", beta " + to_string(from.beta.kind) +
                                 ": start from it with the same settings");
   torch::NoGradGuard no_grad;

@@ -1,6 +1,7 @@
 #include "compute_device.h"
 
 #include <cstdio>
+#include <cstdlib>
 #include <stdexcept>
 #include <thread>
 
@@ -38,6 +39,10 @@ std::string describe_device(const c10::Device& device) {
 }
 
 void use_all_cpu_cores() {
+  if (const char* threads = std::getenv("EDDPM_THREADS"); threads && std::atoi(threads) > 0) {
+    torch::set_num_threads(std::atoi(threads));
+    return;
+  }
   const unsigned cores = std::thread::hardware_concurrency();
   if (cores > 0) torch::set_num_threads(int(cores));
 }

@@ -12,7 +12,8 @@ c10::Device resolve_device(const std::string& name);
 // "CPU, 2 threads" or "CUDA 0: <name>" for status lines and reports.
 std::string describe_device(const c10::Device& device);
 
-// LibTorch starts with one intra-op thread on some builds: use every core.
+// LibTorch starts with one intra-op thread on some builds: use every core, or $EDDPM_THREADS
+// threads where it is set (a benchmark that pins them, a run sharing the machine).
 void use_all_cpu_cores();
 
 }  // namespace eddpm

@@ -7,7 +7,7 @@
 
 #include "mask_gradient.h"
 #include "mask_semantics.h"
-#include "mlp_denoiser.h"
+#include "model_factory.h"
 #include "rng.h"
 
 namespace eddpm {
@@ -23,23 +23,17 @@ std::vector<double> to_vector(const torch::Tensor& t) {
 }
 }  // namespace
 
-std::shared_ptr<EpsModel> make_model(const std::string& preset) {
-  if (preset == "mlp") return std::make_shared<MlpDenoiser>(2);
-  throw std::invalid_argument("unknown model preset '" + preset + "' (mlp)");
-}
-
-EddpmTrainer::EddpmTrainer(const TrainConfig& config, const c10::Device& device)
+EddpmTrainer::EddpmTrainer(const TrainConfig& config, const c10::Device& device, DatasetPtr data)
     : config_(config),
       noise_(config.beta),
       device_(device),
-      data_(config.data),
+      data_(data ? std::move(data) : make_dataset(config)),
       data_gen_(make_cpu_generator(config.seed)),
       device_gen_(make_generator(device, config.seed + 1)) {
   validate(config_);
   ramp_ = {config_.warmup_iters(), config_.ramp_end_iters(), config_.keep};
   torch::manual_seed(config_.seed);  // parameter initialization
-  model_ = make_model(config_.model);
-  model_->to(device_);
+  model_ = make_model(config_, data_->sample_shape(), device_);
   optimizer_ = std::make_unique<torch::optim::Adam>(model_->parameters(),
                                                     torch::optim::AdamOptions(config_.lr));
   betas_ = to_tensor(noise_.betas(), device_);
@@ -118,7 +112,7 @@ void EddpmTrainer::update_mask(const torch::Tensor& masks, const torch::Tensor& 
 
 void EddpmTrainer::step() {
   torch::AutoGradMode grad_mode(!config_.freeze_model);  // callers may hold a NoGradGuard
-  const torch::Tensor x0 = data_.sample(config_.batch, data_gen_).to(device_);
+  const torch::Tensor x0 = data_->sample(config_.batch, data_gen_).to(device_);
   const int64_t mask_rows = config_.per_example_masks ? config_.batch : 1;
   const torch::Tensor masks = draw_masks(s_, mask_rows, config_.pin_last, device_gen_);
 

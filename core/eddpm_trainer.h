@@ -12,7 +12,7 @@
 #include "eps_model.h"
 #include "learned_schedule.h"
 #include "noise_schedule.h"
-#include "toy_data.h"
+#include "dataset.h"
 #include "train_config.h"
 
 namespace eddpm {
@@ -32,8 +32,9 @@ struct TrainSnapshot {
 
 class EddpmTrainer {
  public:
-  // Builds the model, optimizer and mask for a validated config on `device`.
-  EddpmTrainer(const TrainConfig& config, const c10::Device& device);
+  // Builds the model, optimizer and mask for a validated config on `device`. The data set is
+  // loaded from the config unless one is given (callers that already hold it).
+  EddpmTrainer(const TrainConfig& config, const c10::Device& device, DatasetPtr data = nullptr);
 
   void step();
   // Reads the device once: averages since the last snapshot, then resets them.
@@ -44,7 +45,8 @@ class EddpmTrainer {
   const NoiseSchedule& noise() const { return noise_; }
   const c10::Device& device() const { return device_; }
   EpsModel& model() { return *model_; }
-  const ToyDistribution& data() const { return data_; }
+  const Dataset& data() const { return *data_; }
+  DatasetPtr data_ptr() const { return data_; }
   std::vector<double> mask_probabilities() const;
 
   // Continue for a total of `iters` iterations (the ramp keeps its absolute i1, i2).
@@ -65,7 +67,7 @@ class EddpmTrainer {
   TrainConfig config_;
   NoiseSchedule noise_;
   c10::Device device_;
-  ToyDistribution data_;
+  DatasetPtr data_;
   BudgetRamp ramp_;
   std::shared_ptr<EpsModel> model_;
   std::unique_ptr<torch::optim::Adam> optimizer_;
@@ -78,8 +80,5 @@ class EddpmTrainer {
   at::Generator data_gen_;    // CPU: data batches
   at::Generator device_gen_;  // device: masks, timesteps, noise
 };
-
-// The model a preset name stands for, freshly initialized.
-std::shared_ptr<EpsModel> make_model(const std::string& preset);
 
 }  // namespace eddpm

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "atomic_file.h"
+#include "image_grid.h"
 #include "point_cloud_image.h"
 
 namespace eddpm {
@@ -28,6 +29,16 @@ void save_samples_csv(const torch::Tensor& points, const std::filesystem::path& 
 void save_samples_png(const torch::Tensor& points, const torch::Tensor& reference, const std::filesystem::path& path,
                       const SampleProvenance& provenance) {
   save_png(render_points(points, reference), path, {{"parameters", describe(provenance, points.size(0))}});
+}
+
+}  // namespace eddpm
+
+namespace eddpm {
+
+void save_image_grid_png(const torch::Tensor& images, const std::filesystem::path& path,
+                         const SampleProvenance& provenance) {
+  const int64_t scale = images.size(-1) < 32 ? 2 : 1;
+  save_png(image_grid(images, 0, scale), path, {{"parameters", describe(provenance, images.size(0))}});
 }
 
 }  // namespace eddpm

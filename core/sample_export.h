@@ -1,6 +1,6 @@
 #pragma once
-// Writing 2-D samples: CSV points, or a PNG picture whose "parameters" text chunk says how the
-// samples were made (schedule, eta, seed, model). Both atomic.
+// Writing samples: 2-D points as CSV or a PNG scatter, images as a PNG grid. Every PNG has a
+// "parameters" text chunk saying how the samples were made (schedule, eta, seed, model). Atomic.
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -22,6 +22,9 @@ struct SampleProvenance {
 std::string describe(const SampleProvenance& provenance, int64_t n);
 
 void save_samples_csv(const torch::Tensor& points, const std::filesystem::path& path);
+// Images (n, C, H, W) in [-1, 1] as one grid picture, with the same "parameters" chunk.
+void save_image_grid_png(const torch::Tensor& images, const std::filesystem::path& path,
+                         const SampleProvenance& provenance);
 void save_samples_png(const torch::Tensor& points, const torch::Tensor& reference, const std::filesystem::path& path,
                       const SampleProvenance& provenance);
 

@@ -10,11 +10,13 @@ namespace eddpm {
 
 std::vector<ComparisonRow> compare_schedules(EddpmTrainer& run, const std::string& model_label,
                                              const std::vector<ScheduleKind>& kinds,
-                                             const ComparisonSettings& settings) {
-  ScheduleMeter meter(run, settings.n, settings.seed, settings.eta);
+                                             const ComparisonSettings& settings, const FdLenet::Log& log) {
+  ScheduleMeter meter(run, settings.n, settings.seed, settings.eta, log);
   at::Generator schedule_gen = make_cpu_generator(settings.seed + 2000003);
   auto row_of = [&](const std::string& name, const std::vector<int>& steps, const ScheduleMeasure& m) {
-    return ComparisonRow{model_label, name, steps, m.swd, m.mmd, m.fidelity, m.seconds};
+    const int64_t keep = std::min(settings.keep_samples, m.samples.size(0));
+    return ComparisonRow{model_label, name, steps, m.swd, m.mmd, m.fd, m.fidelity, m.seconds,
+                         keep > 0 ? m.samples.slice(0, 0, keep) : torch::Tensor()};
   };
   std::vector<ComparisonRow> rows;
   rows.push_back(row_of("real", {}, meter.real_floor()));
@@ -32,7 +34,9 @@ std::vector<ComparisonRow> compare_schedules(EddpmTrainer& run, const std::strin
 nlohmann::json to_json(const ComparisonRow& row, const ComparisonSettings& settings) {
   return {{"model", row.model}, {"schedule", row.schedule}, {"K", row.timesteps.size()},
           {"timesteps", row.timesteps}, {"eta", settings.eta}, {"n", settings.n}, {"seed", settings.seed},
-          {"quality", {{"swd", row.swd}, {"mmd", row.mmd}, {"fidelity", row.fidelity}}},
+          {"quality", row.fd >= 0 ? nlohmann::json{{"swd", row.swd}, {"mmd", row.mmd}, {"fd_lenet", row.fd},
+                                                   {"fidelity", row.fidelity}}
+                                  : nlohmann::json{{"swd", row.swd}, {"mmd", row.mmd}, {"fidelity", row.fidelity}}},
           {"seconds", row.seconds}};
 }
 

@@ -17,6 +17,7 @@ struct ComparisonSettings {
   int64_t n = 4000;
   uint64_t seed = 0;
   double eta = 0.0;
+  int64_t keep_samples = 0;  // samples each row keeps for pictures
 };
 
 struct ComparisonRow {
@@ -25,16 +26,19 @@ struct ComparisonRow {
   std::vector<int> timesteps;
   double swd = 0.0;       // sliced Wasserstein-2 to fresh data
   double mmd = 0.0;       // RBF MMD^2 to fresh data
+  double fd = -1.0;       // FD-LeNet to held-out digits (MNIST only; -1 elsewhere)
   double fidelity = 0.0;  // mean squared distance per dim to the full chain from the same noise
   double seconds = 0.0;   // sampling time
+  torch::Tensor samples;  // the first samples, for pictures (up to ComparisonSettings::keep_samples)
 };
 
-// A "real" row first (fresh data against the reference data: the noise floor of the measures at
+// A "real" row first (training data against the held-out data: the noise floor of the measures at
 // this n), then the full chain ("full"), then each kind. "learned" is skipped for a model that
 // was trained without a budget (keep = 1): it has no learned steps.
+// `log` hears about slow one-time work (training FD-LeNet).
 std::vector<ComparisonRow> compare_schedules(EddpmTrainer& run, const std::string& model_label,
                                              const std::vector<ScheduleKind>& kinds,
-                                             const ComparisonSettings& settings);
+                                             const ComparisonSettings& settings, const FdLenet::Log& log = {});
 
 nlohmann::json to_json(const ComparisonRow& row, const ComparisonSettings& settings);
 

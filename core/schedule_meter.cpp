@@ -2,30 +2,50 @@
 
 #include <chrono>
 
+#include <torch/torch.h>
+
 #include "handcrafted_schedules.h"
 #include "mask_semantics.h"
+#include "mnist_files.h"
 #include "rng.h"
 #include "sample_metrics.h"
 #include "sampler.h"
 
 namespace eddpm {
 
+namespace {
+constexpr int64_t kImageChunk = 1000;
+}
+
 torch::Tensor sample_schedule(EddpmTrainer& run, const std::vector<int>& timesteps, int64_t n,
                               uint64_t seed, double eta) {
   at::Generator noise_gen = make_cpu_generator(seed);
   std::vector<int64_t> shape = run.model().sample_shape();
   shape.insert(shape.begin(), n);
-  const torch::Tensor x_T = torch::randn(shape, noise_gen).to(run.device());
+  const torch::Tensor x_T = torch::randn(shape, noise_gen);
   at::Generator step_gen = make_generator(run.device(), seed + 1);
   const std::vector<double> levels = kept_levels(run.noise(), run.config().semantics, timesteps);
   SamplerOptions options;
   options.eta = eta;
-  return sample_chain(run.model(), timesteps, levels, x_T, options, step_gen).cpu();
+  const bool images = run.data().is_image();
+  if (images) options.clip = 1.0;
+  torch::NoGradGuard no_grad;
+  const int64_t chunk = images ? kImageChunk : n;
+  std::vector<torch::Tensor> parts;
+  for (int64_t start = 0; start < n; start += chunk) {
+    const torch::Tensor x = x_T.slice(0, start, std::min(n, start + chunk)).to(run.device());
+    parts.push_back(sample_chain(run.model(), timesteps, levels, x, options, step_gen).cpu());
+  }
+  return torch::cat(parts);
 }
 
-ScheduleMeter::ScheduleMeter(EddpmTrainer& run, int64_t n, uint64_t seed, double eta)
+ScheduleMeter::ScheduleMeter(EddpmTrainer& run, int64_t n, uint64_t seed, double eta, const FdLenet::Log& log)
     : run_(run), n_(n), seed_(seed), eta_(eta), data_gen_(make_cpu_generator(seed + 1000003)) {
-  real_ = run.data().sample(n, data_gen_);
+  real_ = run.data().held_out(n, data_gen_);
+  if (const auto mnist_dir = mnist_dir_of(run.config().data)) {
+    lenet_ = std::make_shared<FdLenet>(*mnist_dir, run.config().image_size(), run.device(), log);
+    real_moments_ = feature_moments(lenet_->features(real_));
+  }
 }
 
 const torch::Tensor& ScheduleMeter::full_chain() {
@@ -33,13 +53,19 @@ const torch::Tensor& ScheduleMeter::full_chain() {
   return full_;
 }
 
+void ScheduleMeter::measure_against_real(ScheduleMeasure& m) const {
+  const bool same_count = m.samples.size(0) == real_.size(0);
+  m.swd = same_count ? sliced_wasserstein(m.samples, real_) : -1.0;
+  m.mmd = mmd_rbf(m.samples, real_);
+  if (lenet_) m.fd = frechet_distance(feature_moments(lenet_->features(m.samples)), real_moments_);
+}
+
 ScheduleMeasure ScheduleMeter::measure(const std::vector<int>& timesteps, bool with_fidelity) {
   ScheduleMeasure m;
   const auto start = std::chrono::steady_clock::now();
   m.samples = sample_schedule(run_, timesteps, n_, seed_, eta_);
   m.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  m.swd = sliced_wasserstein(m.samples, real_);
-  m.mmd = mmd_rbf(m.samples, real_);
+  measure_against_real(m);
   const bool is_full_chain = int(timesteps.size()) == run_.noise().T();
   if (is_full_chain && !full_.defined()) full_ = m.samples;  // sampled once, whoever asks first
   if (with_fidelity && !is_full_chain) m.fidelity = paired_mean_squared(m.samples, full_chain());
@@ -53,8 +79,7 @@ double ScheduleMeter::swd(const std::vector<int>& timesteps) {
 ScheduleMeasure ScheduleMeter::real_floor() {
   ScheduleMeasure m;
   m.samples = run_.data().sample(n_, data_gen_);
-  m.swd = sliced_wasserstein(m.samples, real_);
-  m.mmd = mmd_rbf(m.samples, real_);
+  measure_against_real(m);
   return m;
 }
 

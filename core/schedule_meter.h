@@ -1,48 +1,60 @@
 #pragma once
 // Measuring schedules on one model: every schedule is sampled from the same starting noise and
-// compared with one fixed set of real points and, for fidelity, with the full chain from that
+// compared with one fixed set of held-out data and, for fidelity, with the full chain from that
 // noise. Used by `eddpm compare`, the explorer's sample page and its live quality plot.
+// MNIST models are also measured by FD-LeNet (spec section 9).
+#include <memory>
 #include <string>
 #include <vector>
 
 #include <torch/types.h>
 
 #include "eddpm_trainer.h"
+#include "fd_lenet.h"
+#include "frechet_distance.h"
 
 namespace eddpm {
 
-// Samples `timesteps` with the run's semantics from noise drawn with `seed` (CPU result).
+// Samples `timesteps` with the run's semantics from noise drawn with `seed` (CPU result). Image
+// models clip their x0 estimate to the data range [-1, 1] and sample in chunks that fit memory.
 torch::Tensor sample_schedule(EddpmTrainer& run, const std::vector<int>& timesteps, int64_t n,
                               uint64_t seed, double eta);
 
 struct ScheduleMeasure {
-  torch::Tensor samples;  // (n, d) on the CPU
-  double swd = 0.0;       // sliced Wasserstein-2 to the real points
-  double mmd = 0.0;       // RBF MMD^2 to the real points
+  torch::Tensor samples;  // (n, ...) on the CPU
+  double swd = 0.0;       // sliced Wasserstein-2 to the held-out data (images: over pixels)
+  double mmd = 0.0;       // RBF MMD^2 to the held-out data
+  double fd = -1.0;       // FD-LeNet to the held-out data; -1 where there is no classifier (non-MNIST)
   double fidelity = 0.0;  // mean squared distance per dim to the full chain from the same noise
   double seconds = 0.0;   // sampling time
 };
 
 class ScheduleMeter {
  public:
-  ScheduleMeter(EddpmTrainer& run, int64_t n, uint64_t seed, double eta = 0.0);
+  // For MNIST runs the FD-LeNet classifier is loaded, or trained once, here; `log` hears about it.
+  ScheduleMeter(EddpmTrainer& run, int64_t n, uint64_t seed, double eta = 0.0, const FdLenet::Log& log = {});
 
   // Samples and measures; the full chain (for fidelity) is sampled once, on first need.
   ScheduleMeasure measure(const std::vector<int>& timesteps, bool with_fidelity = true);
-  // Only the distance to the real points: the cheap check for the live quality plot.
+  // Only the distance to the held-out data: the cheap check for the live quality plot.
   double swd(const std::vector<int>& timesteps);
-  // A second fresh draw of real data against the reference set: the floor of the measures at n.
+  // A fresh draw of training data against the held-out set: the floor of the measures at n.
   ScheduleMeasure real_floor();
   const torch::Tensor& full_chain();
   const torch::Tensor& real() const { return real_; }
+  bool has_fd() const { return lenet_ != nullptr; }
 
  private:
+  void measure_against_real(ScheduleMeasure& m) const;
+
   EddpmTrainer& run_;
   int64_t n_;
   uint64_t seed_;
   double eta_;
   at::Generator data_gen_;
   torch::Tensor real_, full_;
+  std::shared_ptr<FdLenet> lenet_;
+  GaussianMoments real_moments_;
 };
 
 }  // namespace eddpm

@@ -33,6 +33,20 @@ BaselineKind baseline_from_string(const std::string& name) {
   throw std::invalid_argument("unknown baseline '" + name + "' (none, loo, ema)");
 }
 
+bool TrainConfig::image_data() const {
+  return data == "mnist" || data.rfind("mnist:", 0) == 0 || data.rfind("folder:", 0) == 0;
+}
+
+int64_t TrainConfig::image_size() const {
+  if (size > 0) return size;
+  return data.rfind("folder:", 0) == 0 ? 32 : 28;
+}
+
+int64_t TrainConfig::image_channels() const {
+  if (channels > 0) return channels;
+  return data.rfind("folder:", 0) == 0 ? 3 : 1;
+}
+
 int TrainConfig::steps_kept() const { return std::max(1, int(std::lround(keep * beta.T))); }
 
 int64_t TrainConfig::warmup_iters() const { return warmup >= 0 ? warmup : iters / 5; }
@@ -41,8 +55,19 @@ int64_t TrainConfig::ramp_end_iters() const { return ramp_end >= 0 ? ramp_end : 
 
 void validate(const TrainConfig& c) {
   validate(c.beta);
-  if (!is_toy_dataset(c.data)) throw std::invalid_argument("unknown data set '" + c.data + "'");
-  if (c.model != "mlp") throw std::invalid_argument("unknown model '" + c.model + "' (mlp)");
+  if (!is_toy_dataset(c.data) && !c.image_data())
+    throw std::invalid_argument("unknown data set '" + c.data + "' (moons, swissroll, 8gaussians, checkerboard, "
+                                "rings, mnist, mnist:DIR, folder:PATH)");
+  if (c.size != 0 && (c.size < 8 || c.size > 256)) throw std::invalid_argument("image size must be in [8, 256]");
+  if (c.channels != 0 && c.channels != 1 && c.channels != 3) throw std::invalid_argument("channels must be 1 or 3");
+  if (c.model != "mlp" && c.model != "tiny" && c.model != "small" && c.model != "torchscript")
+    throw std::invalid_argument("unknown model '" + c.model + "' (mlp, tiny, small, torchscript)");
+  if (c.model == "mlp" && c.image_data())
+    throw std::invalid_argument("the mlp model is for 2-D data; use --model tiny or small for images");
+  if ((c.model == "tiny" || c.model == "small") && !c.image_data())
+    throw std::invalid_argument("the " + c.model + " U-Net is for images; use --model mlp for 2-D data");
+  if (c.model == "torchscript" && c.model_file.empty())
+    throw std::invalid_argument("a torchscript model needs its file (--from MODEL.ts)");
   if (!(c.keep > 0.0 && c.keep <= 1.0)) throw std::invalid_argument("keep must be in (0, 1]");
   if (c.iters < 1) throw std::invalid_argument("iters must be at least 1");
   if (c.batch < 2) throw std::invalid_argument("batch must be at least 2");
@@ -58,7 +83,8 @@ void validate(const TrainConfig& c) {
 }
 
 nlohmann::json to_json(const TrainConfig& c) {
-  return {{"data", c.data}, {"model", c.model},
+  return {{"data", c.data}, {"size", c.size}, {"channels", c.channels}, {"model", c.model},
+          {"model_file", c.model_file},
           {"T", c.beta.T}, {"beta", {{"kind", to_string(c.beta.kind)}, {"b1", c.beta.b1}, {"bT", c.beta.bT}}},
           {"semantics", to_string(c.semantics)}, {"keep", c.keep},
           {"loss_weight", to_string(c.loss_weight)}, {"reward", to_string(c.reward_weight)},
@@ -76,7 +102,10 @@ TrainConfig train_config_from_json(const nlohmann::json& j) {
   TrainConfig c;
   try {
     c.data = j.value("data", c.data);
+    c.size = j.value("size", c.size);
+    c.channels = j.value("channels", c.channels);
     c.model = j.value("model", c.model);
+    c.model_file = j.value("model_file", c.model_file);
     c.beta.T = j.value("T", c.beta.T);
     if (j.contains("beta")) {
       const auto& b = j.at("beta");

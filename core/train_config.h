@@ -19,8 +19,11 @@ std::string to_string(BaselineKind b);
 BaselineKind baseline_from_string(const std::string& name);
 
 struct TrainConfig {
-  std::string data = "moons";
-  std::string model = "mlp";
+  std::string data = "moons";  // a 2-D set, "mnist", "mnist:DIR" or "folder:PATH"
+  int64_t size = 0;             // image side; 0: the data's own (28 for MNIST, 32 for folders)
+  int64_t channels = 0;         // 1 or 3; 0: the data's own (1 for MNIST, 3 for folders)
+  std::string model = "mlp";    // mlp (2-D) | tiny | small (U-Nets) | torchscript
+  std::string model_file;       // the TorchScript file when model is "torchscript"
   BetaSpec beta;
   Semantics semantics = Semantics::Paper;  // chosen by measurement: docs/FINDINGS.md
   double keep = 0.01;  // gamma_f: the final share of the T steps kept
@@ -47,6 +50,9 @@ struct TrainConfig {
   bool freeze_model = false;
   int64_t log_every = 50;
 
+  bool image_data() const;         // MNIST or a folder, not a 2-D set
+  int64_t image_size() const;      // resolved size
+  int64_t image_channels() const;  // resolved channels
   int steps_kept() const;          // K = round(keep * T), at least 1
   int64_t warmup_iters() const;    // resolved i1
   int64_t ramp_end_iters() const;  // resolved i2

@@ -1,0 +1,28 @@
+#include "model_factory.h"
+
+#include <stdexcept>
+
+#include "mlp_denoiser.h"
+#include "torchscript_model.h"
+#include "unet.h"
+
+namespace eddpm {
+
+std::shared_ptr<EpsModel> make_model(const TrainConfig& config, const std::vector<int64_t>& sample_shape,
+                                     const c10::Device& device) {
+  std::shared_ptr<EpsModel> model;
+  if (config.model == "mlp") {
+    if (sample_shape.size() != 1) throw std::invalid_argument("the mlp model is for 2-D data");
+    model = std::make_shared<MlpDenoiser>(sample_shape[0]);
+  } else if (config.model == "tiny" || config.model == "small") {
+    model = std::make_shared<UNet>(config.model, sample_shape);
+  } else if (config.model == "torchscript") {
+    model = std::make_shared<TorchScriptModel>(config.model_file, sample_shape, config.beta.T, device);
+  } else {
+    throw std::invalid_argument("unknown model '" + config.model + "' (mlp, tiny, small, torchscript)");
+  }
+  model->to(device);
+  return model;
+}
+
+}  // namespace eddpm

@@ -1,0 +1,127 @@
+#include <torch/script.h>
+#include <torch/torch.h>
+
+#include <QtTest>
+
+#include <QTemporaryDir>
+#include <filesystem>
+#include <fstream>
+
+#include "checkpoint.h"
+#include "eddpm_trainer.h"
+#include "mlp_denoiser.h"
+#include "torchscript_model.h"
+
+using namespace eddpm;
+namespace fs = std::filesystem;
+
+namespace {
+// The default 2-D model written in TorchScript, so the test makes its own file without Python.
+constexpr char kMlpSource[] = R"JIT(
+def silu(self, h):
+    return h * torch.sigmoid(h)
+
+def forward(self, x, t):
+    freqs = torch.exp(-9.210340371976184 * torch.arange(64, device=t.device).float() / 64)
+    args = t.float().unsqueeze(1) * freqs.unsqueeze(0)
+    temb = torch.cat([torch.sin(args), torch.cos(args)], 1)
+    h = self.silu(torch.matmul(x, self.in_x_weight.t()) + self.in_x_bias
+                  + torch.matmul(temb, self.in_t_weight.t()) + self.in_t_bias)
+    h = self.silu(torch.matmul(h, self.h1_weight.t()) + self.h1_bias)
+    h = self.silu(torch.matmul(h, self.h2_weight.t()) + self.h2_bias)
+    h = self.silu(torch.matmul(h, self.h3_weight.t()) + self.h3_bias)
+    return torch.matmul(h, self.out_weight.t()) + self.out_bias
+)JIT";
+
+// A TorchScript copy of `mlp` with its weights.
+torch::jit::Module scripted_copy(MlpDenoiser& mlp) {
+  torch::jit::Module module("ScriptedMlp");
+  for (const auto& item : mlp.named_parameters()) {
+    std::string name = item.key();
+    std::replace(name.begin(), name.end(), '.', '_');
+    module.register_parameter(name, item.value().detach().clone(), false);
+  }
+  module.define(kMlpSource);
+  return module;
+}
+
+TrainConfig torchscript_config(const std::string& file) {
+  TrainConfig c;
+  c.beta = {BetaKind::Linear, 100, 1e-4, 0.02};
+  c.model = "torchscript";
+  c.model_file = file;
+  c.freeze_model = true;
+  c.keep = 0.1;
+  c.iters = 40;
+  c.warmup = 0;
+  c.ramp_end = 30;
+  c.batch = 64;
+  c.device = "cpu";
+  return c;
+}
+}  // namespace
+
+class TestTorchScriptModel : public QObject {
+  Q_OBJECT
+  QTemporaryDir dir_;
+  std::string at(const char* name) const { return (fs::path(dir_.path().toStdString()) / name).string(); }
+
+ private slots:
+  void importMatchesTheSameModuleInCpp() {
+    torch::manual_seed(0);
+    MlpDenoiser mlp;
+    scripted_copy(mlp).save(at("mlp.ts"));
+    TorchScriptModel imported(at("mlp.ts"), {2}, 1000, torch::kCPU);
+    torch::NoGradGuard no_grad;
+    const torch::Tensor x = torch::randn({32, 2});
+    const torch::Tensor t = torch::randint(1000, {32}, torch::kLong);
+    const torch::Tensor expected = mlp.forward(x, t);
+    QVERIFY(expected.abs().sum().item<double>() > 0.0);
+    QVERIFY(torch::allclose(imported.forward(x, t), expected, 1e-5, 1e-6));
+  }
+
+  void wrongSignatureOrShapeIsRefusedWithTheReason() {
+    torch::jit::Module one_argument("OneArgument");
+    one_argument.define("def forward(self, x):\n    return x\n");
+    one_argument.save(at("one_argument.ts"));
+    torch::jit::Module wrong_shape("WrongShape");
+    wrong_shape.define("def forward(self, x, t):\n    return x.sum(1)\n");
+    wrong_shape.save(at("wrong_shape.ts"));
+    std::ofstream(at("text.ts")) << "def forward(self, x, t): return x";
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        {at("one_argument.ts"), "forward(x, t) fails"},
+        {at("wrong_shape.ts"), "expected [2, 2]"},
+        {at("text.ts"), "not a TorchScript model"},
+        {at("missing.ts"), "not a TorchScript model"}};
+    for (const auto& [file, reason] : cases) {
+      try {
+        TorchScriptModel model(file, {2}, 1000, torch::kCPU);
+        QFAIL(("accepted " + file).c_str());
+      } catch (const std::invalid_argument& e) {
+        QVERIFY2(std::string(e.what()).find(reason) != std::string::npos, e.what());
+      }
+    }
+  }
+
+  void masksLearnOnAFrozenImportedModelAndTheRunReloads() {
+    torch::manual_seed(1);
+    MlpDenoiser mlp;
+    scripted_copy(mlp).save(at("frozen.ts"));
+    EddpmTrainer trainer(torchscript_config(at("frozen.ts")), torch::kCPU);
+    for (int i = 0; i < 40; ++i) trainer.step();
+    const std::vector<double> s = trainer.mask_probabilities();
+    QVERIFY(std::accumulate(s.begin(), s.end(), 0.0) < 10.5);  // the budget was enforced
+    save_checkpoint(trainer, at("checkpoint.pt"));
+    std::string warning;
+    const auto reloaded = load_checkpoint(at("checkpoint.pt"), "cpu", [&](const std::string& w) { warning = w; });
+    QVERIFY(warning.find("run the code") != std::string::npos);
+    QCOMPARE(reloaded->mask_probabilities(), s);
+    torch::NoGradGuard no_grad;
+    const torch::Tensor x = torch::randn({8, 2});
+    const torch::Tensor t = torch::randint(100, {8}, torch::kLong);
+    QVERIFY(torch::allclose(reloaded->model().forward(x, t), mlp.forward(x, t), 1e-5, 1e-6));
+  }
+};
+
+QTEST_GUILESS_MAIN(TestTorchScriptModel)
+#include "test_torchscript_model.moc"
