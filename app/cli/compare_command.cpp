@@ -11,6 +11,7 @@
 #include "checkpoint.h"
 #include "cli_app.h"
 #include "cli_options.h"
+#include "sample_export.h"
 #include "schedule_comparison.h"
 
 namespace eddpm::cli {
@@ -20,7 +21,9 @@ namespace {
 struct CompareOptions {
   std::vector<std::string> checkpoints;
   std::string kinds = "learned,uniform,trailing,linspace,quadratic,logsnr,karras,kl-optimal,elbo-dp";
-  std::string out, device = "auto";
+  std::filesystem::path out;
+  std::string device = "auto";
+  int64_t grid = 64;
   ComparisonSettings settings;
 };
 
@@ -29,23 +32,45 @@ std::string model_label(const std::string& path, const TrainConfig& c) {
   return what + " (" + path + ")";
 }
 
+// REPORT-learned.png beside REPORT.json (REPORT-2-learned.png for the second model).
+std::filesystem::path grid_path(const std::filesystem::path& report, size_t model_index, size_t models,
+                                const std::string& schedule) {
+  std::string name = report.stem().string() + "-";
+  if (models > 1) name += std::to_string(model_index + 1) + "-";
+  return report.parent_path() / (name + schedule + ".png");
+}
+
 int run_compare(CompareOptions& o) {
   const std::vector<ScheduleKind> kinds = parse_kinds(o.kinds);
+  const auto log = [](const std::string& message) { std::cerr << message << "\n"; };
   nlohmann::json report = nlohmann::json::array();
-  std::printf("%-44s %-11s %3s %9s %10s %9s %8s\n", "model", "schedule", "K", "SWD", "MMD^2", "fidelity", "seconds");
-  for (const std::string& path : o.checkpoints) {
-    auto run = load_checkpoint(path, o.device);
+  std::vector<std::string> grids;
+  std::printf("%-44s %-11s %4s %9s %10s %9s %9s %8s\n", "model", "schedule", "K", "SWD", "MMD^2", "FD-LeNet", "fidelity",
+              "seconds");
+  o.settings.keep_samples = o.grid;
+  for (size_t m = 0; m < o.checkpoints.size(); ++m) {
+    const std::string& path = o.checkpoints[m];
+    auto run = load_checkpoint(path, o.device, log);
     if (o.settings.K > run->noise().T()) throw UsageError("--K exceeds T of " + path);
     const std::string label = model_label(path, run->config());
-    for (const ComparisonRow& row : compare_schedules(*run, label, kinds, o.settings)) {
-      std::printf("%-44.44s %-11s %3zu %9.4f %10.6f %9.5f %8.3f\n", row.model.c_str(), row.schedule.c_str(),
-                  row.timesteps.size(), row.swd, row.mmd, row.fidelity, row.seconds);
+    for (const ComparisonRow& row : compare_schedules(*run, label, kinds, o.settings, log)) {
+      const std::string fd = row.fd >= 0 ? std::to_string(row.fd).substr(0, 9) : "-";
+      std::printf("%-44.44s %-11s %4zu %9.4f %10.6f %9s %9.5f %8.3f\n", row.model.c_str(), row.schedule.c_str(),
+                  row.timesteps.size(), row.swd, row.mmd, fd.c_str(), row.fidelity, row.seconds);
       std::fflush(stdout);
-      report.push_back(to_json(row, o.settings));
+      nlohmann::json entry = to_json(row, o.settings);
+      if (run->data().is_image() && row.samples.defined()) {
+        const auto file = grid_path(o.out, m, o.checkpoints.size(), row.schedule);
+        save_image_grid_png(row.samples, file, {row.schedule, row.timesteps, o.settings.eta, o.settings.seed, path});
+        entry["grid"] = file.filename().string();
+        grids.push_back(file.string());
+      }
+      report.push_back(entry);
     }
   }
   write_text_atomically(o.out, report.dump(2) + "\n");
   std::cout << "wrote " << o.out << "\n";
+  if (!grids.empty()) std::cout << "wrote " << grids.size() << " image grids: " << grids.front() << " ...\n";
   return 0;
 }
 
@@ -62,7 +87,9 @@ void add_compare_command(CLI::App& app, Action& action) {
   cmd->add_option("--eta", o->settings.eta, "0 = DDIM, 1 = DDPM")->check(CLI::Range(0.0, 1.0))->capture_default_str();
   cmd->add_option("--seed", o->settings.seed, "seed of the starting noise")->capture_default_str();
   cmd->add_option("--device", o->device, "auto | cpu | cuda")->capture_default_str();
-  cmd->add_option("--out", o->out, "REPORT.json")->required();
+  cmd->add_option("--grid", o->grid, "images per schedule in the PNG grids beside the report (image models)")
+      ->check(CLI::Range(0, 1024))->capture_default_str();
+  cmd->add_option("--out", o->out, "REPORT.json (image models: also REPORT-SCHEDULE.png grids)")->required();
   cmd->callback([o, &action] { action = [o] { return run_compare(*o); }; });
 }
 

@@ -20,7 +20,7 @@ namespace {
 
 struct SampleOptions {
   std::string checkpoint, schedule, out, device = "auto";
-  int64_t n = 2000;
+  int64_t n = 0;  // 0: 2000 points or 64 images
   double eta = 0.0;
   uint64_t seed = 0;
 };
@@ -48,17 +48,26 @@ std::vector<int> resolve_schedule(const std::string& spec, EddpmTrainer& run, ui
 
 int run_sample(const SampleOptions& o) {
   if (!(o.eta >= 0.0 && o.eta <= 1.0)) throw UsageError("--eta must be in [0, 1]");
-  auto run = load_checkpoint(o.checkpoint, o.device);
-  const std::vector<int> steps = resolve_schedule(o.schedule, *run, o.seed);
-  const torch::Tensor samples = sample_schedule(*run, steps, o.n, o.seed, o.eta);
+  auto run = load_checkpoint(o.checkpoint, o.device, [](const std::string& warning) { std::cerr << warning << "\n"; });
   const bool png = o.out.size() > 4 && o.out.substr(o.out.size() - 4) == ".png";
+  const bool images = run->data().is_image();
+  if (images && !png) throw UsageError("an image model writes a PNG grid: --out FILE.png");
+  const int64_t n = o.n > 0 ? o.n : (images ? 64 : 2000);
+  const std::vector<int> steps = resolve_schedule(o.schedule, *run, o.seed);
+  const torch::Tensor samples = sample_schedule(*run, steps, n, o.seed, o.eta);
+  const SampleProvenance provenance{o.schedule, steps, o.eta, o.seed, o.checkpoint};
+  if (images) {
+    save_image_grid_png(samples, o.out, provenance);
+    std::cout << "sampled " << n << " images with " << steps.size() << " steps; wrote " << o.out << "\n";
+    return 0;
+  }
   if (png) {
     at::Generator gen = make_cpu_generator(o.seed + 99);
-    save_samples_png(samples, run->data().sample(o.n, gen), o.out, {o.schedule, steps, o.eta, o.seed, o.checkpoint});
+    save_samples_png(samples, run->data().sample(n, gen), o.out, provenance);
   } else {
     save_samples_csv(samples, o.out);
   }
-  std::cout << "sampled " << o.n << " points with " << steps.size() << " steps; wrote " << o.out << "\n";
+  std::cout << "sampled " << n << " points with " << steps.size() << " steps; wrote " << o.out << "\n";
   return 0;
 }
 
@@ -69,11 +78,11 @@ void add_sample_command(CLI::App& app, Action& action) {
   CLI::App* cmd = app.add_subcommand("sample", "sample from a checkpoint with any schedule");
   cmd->add_option("--checkpoint", o->checkpoint, "a run's checkpoint.pt")->required()->check(CLI::ExistingFile);
   cmd->add_option("--schedule", o->schedule, "FILE.json or KIND:K (e.g. learned:10, karras:5)")->required();
-  cmd->add_option("--n", o->n, "number of samples")->check(CLI::Range(1, 10000000))->capture_default_str();
+  cmd->add_option("--n", o->n, "number of samples (default 2000 points, 64 images)")->check(CLI::Range(1, 10000000));
   cmd->add_option("--eta", o->eta, "0 = DDIM, 1 = DDPM")->check(CLI::Range(0.0, 1.0))->capture_default_str();
   cmd->add_option("--seed", o->seed, "seed of the starting noise")->capture_default_str();
   cmd->add_option("--device", o->device, "auto | cpu | cuda")->capture_default_str();
-  cmd->add_option("--out", o->out, "FILE.csv (points) or FILE.png (picture)")->required();
+  cmd->add_option("--out", o->out, "FILE.csv (points), FILE.png (a scatter of points, or a grid of images)")->required();
   cmd->callback([o, &action] { action = [o] { return run_sample(*o); }; });
 }
 

@@ -1,4 +1,5 @@
 // eddpm train: an EDDPM run from scratch or from a checkpoint, writing a run folder.
+#include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -12,7 +13,9 @@
 #include "cli_app.h"
 #include "cli_options.h"
 #include "compute_device.h"
+#include "torchscript_model.h"
 #include "training_run.h"
+#include "unet.h"
 
 namespace eddpm::cli {
 
@@ -30,9 +33,20 @@ struct TrainOptions {
   bool no_pin = false;
   std::string out, from, resume;
   bool quiet = false;
-  bool iters_given = false, lr_given = false, lr_s_given = false;
+  bool iters_given = false, lr_given = false, lr_s_given = false, model_given = false;
   double autosave_minutes = 5.0;
+  double epochs = 0.0;
 };
+
+bool data_is_endless(const TrainConfig& c) { return !c.image_data(); }
+
+bool is_torchscript_file(const std::string& path) {
+  for (const char* ext : {".ts", ".jit", ".torchscript"}) {
+    const std::string e = ext;
+    if (path.size() > e.size() && path.compare(path.size() - e.size(), e.size(), e) == 0) return true;
+  }
+  return false;
+}
 
 void print_progress(const TrainSnapshot& snap, const TrainingProgress& p, bool tty) {
   static int last_tenth = -1;
@@ -48,7 +62,8 @@ void print_progress(const TrainSnapshot& snap, const TrainingProgress& p, bool t
 
 int run_resume(TrainOptions& o) {
   const std::filesystem::path run_dir = o.resume;
-  auto trainer = load_checkpoint(run_dir / "checkpoint.pt", o.config.device);
+  auto trainer = load_checkpoint(run_dir / "checkpoint.pt", o.config.device,
+                                 [](const std::string& warning) { std::cerr << warning << "\n"; });
   if (o.iters_given) {
     if (o.config.iters <= trainer->iteration())
       throw UsageError("--iters " + std::to_string(o.config.iters) + " is not past the checkpoint's iteration " +
@@ -67,6 +82,8 @@ int run_train(TrainOptions& o) {
   if (!o.resume.empty()) return run_resume(o);
   if (o.out.empty()) throw UsageError("--out is required (or --resume RUN_DIR)");
   TrainConfig& c = o.config;
+  if (!o.model_given && c.image_data()) c.model = "tiny";
+  if (o.epochs > 0 && data_is_endless(c)) throw UsageError("--epochs needs a finite data set (mnist or folder:PATH)");
   c.beta = o.beta.spec();
   c.semantics = semantics_from_string(o.semantics);
   c.reward_weight = weighting_from_string(o.reward);
@@ -79,14 +96,32 @@ int run_train(TrainOptions& o) {
     c.keep = double(o.steps_kept) / c.beta.T;
   }
   if (!o.from.empty() && c.warmup < 0) c.warmup = 0;  // a pretrained model needs no full-chain warm-up
+  const bool from_torchscript = !o.from.empty() && is_torchscript_file(o.from);
+  if (from_torchscript) {  // a model from PyTorch: EDDPM learns only the mask on it
+    c.model = "torchscript";
+    c.model_file = std::filesystem::absolute(o.from).string();
+    c.freeze_model = true;
+  }
   validate(c);
 
   const c10::Device device = resolve_device(c.device);
-  EddpmTrainer trainer(c, device);
-  if (!o.from.empty()) {
+  if (from_torchscript) std::cerr << torchscript_warning(c.model_file) << "\n";
+  if (c.image_data()) std::cerr << "Loading " << c.data << " at " << c.image_size() << "x" << c.image_size() << "x"
+                                << c.image_channels() << "\n";
+  const DatasetPtr data = make_dataset(c);
+  if (o.epochs > 0) {
+    const int64_t per_epoch = (std::max<int64_t>(data->train_size(), 1) + c.batch - 1) / c.batch;
+    c.iters = std::max<int64_t>(1, int64_t(std::ceil(o.epochs * double(per_epoch))));
+    std::cerr << o.epochs << " epoch(s) of " << data->train_size() << " examples: " << c.iters << " iterations\n";
+    validate(c);
+  }
+  EddpmTrainer trainer(c, device, data);
+  if (!o.from.empty() && !from_torchscript) {
     std::cerr << "Loading model weights from " << o.from << "\n";
     copy_model_weights(o.from, trainer);
   }
+  std::cerr << "Model " << c.model << ": " << parameter_count(trainer.model()) << " parameters"
+            << (c.freeze_model ? " (frozen: only the mask learns)" : "") << "\n";
   std::cerr << "Training on " << c.data << " with " << describe_device(device) << ": T=" << c.beta.T << ", K="
             << c.steps_kept() << ", " << to_string(c.semantics) << " semantics, reward " << to_string(c.reward_weight)
             << ", warm-up " << c.warmup_iters() << ", ramp end " << c.ramp_end_iters() << "\n";
@@ -115,7 +150,14 @@ void add_train_command(CLI::App& app, Action& action) {
   auto o = std::make_shared<TrainOptions>();
   TrainConfig& c = o->config;
   CLI::App* cmd = app.add_subcommand("train", "train a diffusion model and its step mask (EDDPM)");
-  cmd->add_option("--data", c.data, "2-D data set: moons, swissroll, 8gaussians, checkerboard, rings")->capture_default_str();
+  cmd->add_option("--data", c.data,
+                  "moons, swissroll, 8gaussians, checkerboard, rings (2-D); mnist, mnist:DIR (IDX files), folder:PATH "
+                  "(PNG/JPEG images)")->capture_default_str();
+  cmd->add_option("--size", c.size, "image side in pixels (default 28 for MNIST, 32 for folders; 14 for quick CPU runs)")
+      ->check(CLI::Range(8, 256));
+  cmd->add_option("--channels", c.channels, "1 (gray) or 3 (RGB); default: the data's own")->check(CLI::IsMember({1, 3}));
+  auto* model = cmd->add_option("--model", c.model, "mlp (2-D data), tiny or small (U-Nets; tiny is the default for images)")
+                    ->check(CLI::IsMember({"mlp", "tiny", "small"}))->capture_default_str();
   o->beta.add_to(*cmd);
   auto keep = cmd->add_option("--keep", c.keep, "share of the T steps kept at the end (gamma_f)")
                   ->check(CLI::Range(1e-9, 1.0))->capture_default_str();
@@ -154,10 +196,16 @@ void add_train_command(CLI::App& app, Action& action) {
       ->check(CLI::ExistingDirectory)->excludes(out);
   cmd->add_option("--autosave-minutes", o->autosave_minutes, "rewrite checkpoint.pt this often (0: only at the end)")
       ->check(CLI::NonNegativeNumber)->capture_default_str();
-  cmd->add_option("--from", o->from, "start from this checkpoint's model weights")->check(CLI::ExistingFile);
+  cmd->add_option("--from", o->from,
+                  "start from a checkpoint's model weights, or from a TorchScript model (MODEL.ts: forward(x, t) -> eps, "
+                  "trained in PyTorch; frozen, only the mask learns; loading it runs its code)")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--epochs", o->epochs, "train for this many passes over the data instead of --iters (image data)")
+      ->check(CLI::PositiveNumber)->excludes(iters);
   cmd->add_flag("--freeze-model", c.freeze_model, "train the mask only (with --from)");
   cmd->add_flag("--quiet", o->quiet, "no progress line");
-  cmd->callback([o, iters, lr, lr_s, &action] {
+  cmd->callback([o, iters, lr, lr_s, model, &action] {
+    o->model_given = model->count() > 0;
     o->iters_given = iters->count() > 0;
     o->lr_given = lr->count() > 0;
     o->lr_s_given = lr_s->count() > 0;
