@@ -7,12 +7,17 @@
 
 namespace eddpm {
 
-DatasetPtr make_dataset(const TrainConfig& config) {
+DatasetPtr make_dataset(const TrainConfig& config, const std::function<void(const std::string&)>& notes) {
   const std::string& data = config.data;
   if (const auto mnist_dir = mnist_dir_of(data))
     return load_mnist_dataset(*mnist_dir, config.image_size(), config.image_channels());
-  if (data.rfind("folder:", 0) == 0)
-    return load_image_folder(data.substr(7), config.image_size(), config.image_channels()).dataset;
+  if (data.rfind("folder:", 0) == 0) {
+    const FolderScan scan = load_image_folder(data.substr(7), config.image_size(), config.image_channels());
+    if (!scan.skipped.empty() && notes)
+      notes("skipped " + std::to_string(scan.skipped.size()) + " file(s) that are not readable images, e.g. " +
+            scan.skipped.front());
+    return scan.dataset;
+  }
   return std::make_shared<ToyDistribution>(data);
 }
 

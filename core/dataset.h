@@ -1,6 +1,7 @@
 #pragma once
 // What the trainer and the meters draw data from: 2-D point sets or images, one interface.
 // Examples are float32 CPU tensors; images are (C, H, W) scaled to [-1, 1].
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -33,7 +34,8 @@ class Dataset {
 using DatasetPtr = std::shared_ptr<const Dataset>;
 
 // The data set a config names (data, size, channels). Throws std::invalid_argument with the
-// reason (unknown name, missing MNIST files, empty folder).
-DatasetPtr make_dataset(const TrainConfig& config);
+// reason (unknown name, missing MNIST files, empty folder). `notes` hears what the user should
+// know but that does not stop the run (files of a folder that are not readable images).
+DatasetPtr make_dataset(const TrainConfig& config, const std::function<void(const std::string&)>& notes = {});
 
 }  // namespace eddpm

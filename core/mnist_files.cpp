@@ -56,8 +56,8 @@ DatasetPtr load_mnist_dataset(const std::filesystem::path& dir, int64_t size, in
     return convert_channels(resize_images(pixels_to_model_range(pixels), size), channels).contiguous();
   };
   const std::string name = dir == default_mnist_dir() ? "mnist" : "mnist:" + dir.string();
-  return std::make_shared<ImageDataset>(name, prepare(load_mnist_split(dir, true).images),
-                                        prepare(load_mnist_split(dir, false).images));
+  const torch::Tensor train = prepare(load_mnist_split(dir, true).images);
+  return std::make_shared<ImageDataset>(name, train, prepare(load_mnist_split(dir, false).images));
 }
 
 }  // namespace eddpm

@@ -1,6 +1,7 @@
 // Drives the real `eddpm` program as a script would: exit codes, messages and the files it writes.
 #include <QtTest>
 
+#include <QImage>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -56,6 +57,11 @@ class TestCli : public QObject {
     QTest::newRow("learned without checkpoint") << QStringList{"schedule", "--kind", "learned", "--out", "s.json"};
     QTest::newRow("bad extension") << QStringList{"schedule", "--kind", "uniform", "--out", "s.txt"};
     QTest::newRow("missing checkpoint") << QStringList{"sample", "--checkpoint", "nope.pt", "--schedule", "uniform:5", "--out", "x.csv"};
+    QTest::newRow("U-Net on points") << QStringList{"train", "--data", "moons", "--model", "tiny", "--out", "x"};
+    QTest::newRow("MNIST folder without files") << QStringList{"train", "--data", "mnist:/nonexistent", "--out", "x"};
+    QTest::newRow("image folder missing") << QStringList{"train", "--data", "folder:/nonexistent", "--out", "x"};
+    QTest::newRow("epochs of endless data") << QStringList{"train", "--data", "moons", "--epochs", "1", "--out", "x"};
+    QTest::newRow("odd channel count") << QStringList{"train", "--data", "mnist", "--channels", "2", "--out", "x"};
   }
 
   void wrongArgumentsExitTwoWithOneLine() {
@@ -64,6 +70,54 @@ class TestCli : public QObject {
     QCOMPARE(r.code, 2);
     QCOMPARE(r.err.trimmed().count('\n'), 0);
     QVERIFY(r.err.startsWith("eddpm: error: "));
+  }
+
+  // A folder of pictures (bright squares on a dark ground, plus a file that is no image) through
+  // train, sample and compare, as a user with their own images would run it.
+  void imageFolderTrainSampleCompare() {
+    QDir().mkpath(path("pictures"));
+    for (int i = 0; i < 30; ++i) {
+      QImage image(12, 10, QImage::Format_RGB32);
+      image.fill(QColor(20, 20, 20));
+      for (int y = 2; y < 6; ++y)
+        for (int x = i % 8; x < i % 8 + 4; ++x) image.setPixel(x, y, qRgb(230, 230, 230));
+      QVERIFY(image.save(path("pictures/p%1.png").arg(i)));
+    }
+    QFile junk(path("pictures/notes.txt"));
+    QVERIFY(junk.open(QIODevice::WriteOnly));
+    junk.write("not a picture");
+    junk.close();
+
+    const Result train = eddpm({"train", "--data", "folder:" + path("pictures"), "--size", "8", "--channels", "1",
+                                "--T", "50", "--steps-kept", "5", "--iters", "20", "--batch", "8", "--log-every", "10",
+                                "--device", "cpu", "--out", path("image_run")});
+    QVERIFY2(train.code == 0, qPrintable(train.err));
+    QVERIFY2(train.err.contains("Model tiny:"), qPrintable(train.err));  // images pick the U-Net by default
+    QVERIFY2(train.err.contains("skipped 1 file(s)") && train.err.contains("notes.txt"), qPrintable(train.err));
+
+    const QString checkpoint = path("image_run/checkpoint.pt");
+    const Result grid = eddpm({"sample", "--checkpoint", checkpoint, "--schedule", "learned:5", "--n", "16",
+                               "--out", path("grid.png")});
+    QVERIFY2(grid.code == 0, qPrintable(grid.err));
+    const QImage picture(path("grid.png"));
+    QCOMPARE(picture.width(), 4 * (16 + 1) + 1);  // 4 columns of 8x8 tiles drawn at 2x, 1-pixel gaps
+    QCOMPARE(picture.text("parameters").contains("learned"), true);
+
+    const Result csv = eddpm({"sample", "--checkpoint", checkpoint, "--schedule", "uniform:5", "--out", path("x.csv")});
+    QCOMPARE(csv.code, 2);
+    QVERIFY(csv.err.contains("PNG"));
+
+    const Result compare = eddpm({"compare", "--checkpoint", checkpoint, "--K", "5", "--n", "12", "--grid", "9",
+                                  "--kinds", "learned,uniform", "--out", path("images.json")});
+    QVERIFY2(compare.code == 0, qPrintable(compare.err));
+    const QJsonArray rows = read_json(path("images.json")).array();
+    QCOMPARE(rows.size(), 4);  // real, full, learned, uniform
+    for (const auto& row : rows) {
+      const QString file = row.toObject()["grid"].toString();
+      QVERIFY2(QFile::exists(path(file)), qPrintable(file));
+      QCOMPARE(QImage(path(file)).width(), 3 * (16 + 1) + 1);
+    }
+    QVERIFY(QFile::exists(path("images-learned.png")));
   }
 
   void scheduleFileIsDiffusersReady() {

@@ -24,6 +24,7 @@ struct CompareOptions {
   std::filesystem::path out;
   std::string device = "auto";
   int64_t grid = 64;
+  int64_t n = 0;  // 0: 4000 points or 1000 images
   ComparisonSettings settings;
 };
 
@@ -51,6 +52,7 @@ int run_compare(CompareOptions& o) {
   for (size_t m = 0; m < o.checkpoints.size(); ++m) {
     const std::string& path = o.checkpoints[m];
     auto run = load_checkpoint(path, o.device, log);
+    o.settings.n = o.n > 0 ? o.n : (run->data().is_image() ? 1000 : 4000);
     if (o.settings.K > run->noise().T()) throw UsageError("--K exceeds T of " + path);
     const std::string label = model_label(path, run->config());
     for (const ComparisonRow& row : compare_schedules(*run, label, kinds, o.settings, log)) {
@@ -83,7 +85,8 @@ void add_compare_command(CLI::App& app, Action& action) {
       ->required()->check(CLI::ExistingFile);
   cmd->add_option("--K", o->settings.K, "steps of every schedule")->check(CLI::PositiveNumber)->capture_default_str();
   cmd->add_option("--kinds", o->kinds, "comma-separated schedule kinds")->capture_default_str();
-  cmd->add_option("--n", o->settings.n, "samples per schedule")->check(CLI::Range(2, 1000000))->capture_default_str();
+  cmd->add_option("--n", o->n, "samples per schedule (default 4000 points, 1000 images)")
+      ->check(CLI::Range(2, 1000000));
   cmd->add_option("--eta", o->settings.eta, "0 = DDIM, 1 = DDPM")->check(CLI::Range(0.0, 1.0))->capture_default_str();
   cmd->add_option("--seed", o->settings.seed, "seed of the starting noise")->capture_default_str();
   cmd->add_option("--device", o->device, "auto | cpu | cuda")->capture_default_str();

@@ -106,9 +106,10 @@ int run_train(TrainOptions& o) {
 
   const c10::Device device = resolve_device(c.device);
   if (from_torchscript) std::cerr << torchscript_warning(c.model_file) << "\n";
-  if (c.image_data()) std::cerr << "Loading " << c.data << " at " << c.image_size() << "x" << c.image_size() << "x"
-                                << c.image_channels() << "\n";
-  const DatasetPtr data = make_dataset(c);
+  const DatasetPtr data = make_dataset(c, [](const std::string& note) { std::cerr << "Note: " << note << "\n"; });
+  if (c.image_data())
+    std::cerr << "Loaded " << c.data << ": " << data->train_size() << " training images at " << c.image_size() << "x"
+              << c.image_size() << "x" << c.image_channels() << "\n";
   if (o.epochs > 0) {
     const int64_t per_epoch = (std::max<int64_t>(data->train_size(), 1) + c.batch - 1) / c.batch;
     c.iters = std::max<int64_t>(1, int64_t(std::ceil(o.epochs * double(per_epoch))));
