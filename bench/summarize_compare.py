@@ -28,7 +28,8 @@ def table(report_path, measure):
         model = row["model"]
         if model not in models:
             models.append(model)
-        cells[(model, row["schedule"])] = row["quality"][measure]
+        if measure in row["quality"]:
+            cells[(model, row["schedule"])] = row["quality"][measure]
     schedules = [s for s in ORDER if any((m, s) in cells for m in models)]
     lines = ["| model | mask | " + " | ".join(schedules) + " |", "|---|---|" + "---|" * len(schedules)]
     for model in models:
@@ -49,8 +50,14 @@ def table(report_path, measure):
 
 def main(paths):
     for path in paths:
-        setting = os.path.basename(os.path.dirname(path))
-        print("### {}: SWD to fresh data (K=10; best K-step value in bold)\n".format(setting))
+        setting = os.path.basename(os.path.dirname(path)) or os.path.basename(path)
+        rows = json.load(open(path))
+        K = max(row["K"] for row in rows if row["schedule"] not in ("full", "real"))
+        if any("fd_lenet" in row["quality"] for row in rows):
+            print("### {}: FD-LeNet to held-out digits (K={}; best K-step value in bold)\n".format(setting, K))
+            print(table(path, "fd_lenet"))
+            print()
+        print("### {}: SWD to fresh data (K={}; best K-step value in bold)\n".format(setting, K))
         print(table(path, "swd"))
         print("\n### {}: fidelity, mean squared distance to the full chain from the same noise\n".format(setting))
         print(table(path, "fidelity"))

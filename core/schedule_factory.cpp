@@ -25,8 +25,12 @@ std::vector<double> denoising_errors(EddpmTrainer& run, int64_t n, at::Generator
     const torch::Tensor t = steps.repeat_interleave(n).to(run.device());
     std::vector<double> abar(run.noise().alpha_bars().begin() + first,
                              run.noise().alpha_bars().begin() + first + count);
-    const torch::Tensor a = torch::tensor(abar, torch::kFloat64).repeat_interleave(n).to(run.device(), torch::kFloat32).unsqueeze(1);
-    const torch::Tensor x = x0.repeat({count, 1});
+    std::vector<int64_t> per_example(x0.dim(), 1);  // broadcast a level over a point or an image
+    per_example[0] = -1;
+    const torch::Tensor a = torch::tensor(abar, torch::kFloat64).repeat_interleave(n).to(run.device(), torch::kFloat32).view(per_example);
+    std::vector<int64_t> copies(x0.dim(), 1);
+    copies[0] = count;
+    const torch::Tensor x = x0.repeat(copies);
     const torch::Tensor eps = torch::randn(x.sizes(), gen).to(run.device());
     const torch::Tensor x_t = torch::sqrt(a) * x + torch::sqrt(1.0 - a) * eps;
     const torch::Tensor err = (model.forward(x_t, t) - eps).pow(2).reshape({count, n, -1}).mean({1, 2}).cpu().to(torch::kFloat64);

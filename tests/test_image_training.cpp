@@ -90,8 +90,9 @@ class TestImageTraining : public QObject {
     settings.K = 5;
     settings.n = 20;
     settings.keep_samples = 9;
-    const auto rows = compare_schedules(*run, "squares", {ScheduleKind::Learned, ScheduleKind::Uniform}, settings);
-    QCOMPARE(int(rows.size()), 4);  // real, full, learned, uniform
+    const auto rows = compare_schedules(*run, "squares", {ScheduleKind::Learned, ScheduleKind::Uniform,
+                                                          ScheduleKind::ElboDp}, settings);
+    QCOMPARE(int(rows.size()), 5);  // real, full, learned, uniform, elbo-dp
     for (const ComparisonRow& row : rows) {
       QCOMPARE(row.samples.size(0), int64_t(9));
       QCOMPARE(row.fd, -1.0);

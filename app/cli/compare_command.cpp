@@ -29,7 +29,7 @@ struct CompareOptions {
 };
 
 std::string model_label(const std::string& path, const TrainConfig& c) {
-  const std::string what = c.keep >= 1.0 ? "ddpm" : "eddpm-" + to_string(c.semantics) + "-" + to_string(c.reward_weight);
+  const std::string what = c.keep >= 1.0 ? "ddpm" : "eddpm-" + to_string(c.semantics) + "-" + to_string(c.reward);
   return what + " (" + path + ")";
 }
 
@@ -71,7 +71,7 @@ int run_compare(CompareOptions& o) {
     }
   }
   write_text_atomically(o.out, report.dump(2) + "\n");
-  std::cout << "wrote " << o.out << "\n";
+  std::cout << "wrote " << o.out.string() << "\n";
   if (!grids.empty()) std::cout << "wrote " << grids.size() << " image grids: " << grids.front() << " ...\n";
   return 0;
 }

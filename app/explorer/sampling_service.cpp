@@ -32,6 +32,10 @@ QVector<double> interleaved(const torch::Tensor& points) {
   return QVector<double>(p.data_ptr<double>(), p.data_ptr<double>() + p.numel());
 }
 
+const QString kImageRunsInCli =
+    "this is an image run: the explorer shows 2-D runs for now; sample and compare it with the eddpm CLI "
+    "(eddpm sample ... --out grid.png, eddpm compare ...)";
+
 QString first_line(const std::exception& e) { return QString::fromStdString(e.what()).section('\n', 0, 0); }
 }  // namespace
 
@@ -40,7 +44,12 @@ SamplingService::~SamplingService() = default;
 
 bool SamplingService::load(const QString& checkpoint, QString* error) {
   try {
-    impl_->run = load_checkpoint(checkpoint.toStdString(), "auto");
+    auto run = load_checkpoint(checkpoint.toStdString(), "auto");
+    if (run->data().is_image()) {
+      if (error) *error = kImageRunsInCli;
+      return false;
+    }
+    impl_->run = std::move(run);
     impl_->checkpoint = checkpoint;
     return true;
   } catch (const std::exception& e) {

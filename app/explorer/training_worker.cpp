@@ -65,6 +65,9 @@ void TrainingWorker::run(const widgets::TrainingSettings& settings) {
 void TrainingWorker::resume(const QString& runDir, qint64 totalIters, double lr, double lrS) {
   drive(QDir(runDir).absolutePath(), [&runDir, totalIters, lr, lrS] {
     auto trainer = load_checkpoint(QDir(runDir).filePath("checkpoint.pt").toStdString(), "auto");
+    if (trainer->data().is_image())
+      throw std::invalid_argument("this is an image run: resume it with `eddpm train --resume` (the explorer trains "
+                                  "2-D runs for now)");
     const int64_t total = std::max<int64_t>(trainer->config().iters, totalIters);
     if (total <= trainer->iteration())
       throw std::invalid_argument("the run already ended at iteration " + std::to_string(trainer->iteration()) +
