@@ -8,11 +8,11 @@
 namespace eddpm {
 
 double BudgetRamp::gamma(long iteration) const {
-  if (iteration < warmup) return 1.0;
+  if (iteration < warmup) return gamma_initial;
   const double span = std::max<long>(1, ramp_end - warmup);
   const double progress = std::min(1.0, double(iteration - warmup) / span);
   const double rest = 1.0 - progress;
-  return gamma_final + (1.0 - gamma_final) * rest * rest * rest;
+  return gamma_final + (gamma_initial - gamma_final) * rest * rest * rest;
 }
 
 namespace {

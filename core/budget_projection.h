@@ -9,8 +9,9 @@ struct BudgetRamp {
   long warmup = 0;      // i1: full-chain training before the ramp starts
   long ramp_end = 1;    // i2: the budget reaches gamma_final here
   double gamma_final = 0.01;
+  double gamma_initial = 1.0;  // below 1 when rollouts start from a smaller budget (rollout rewards)
 
-  // gamma(i) = 1 before i1, then gamma_f + (1 - gamma_f)(1 - min(1, (i - i1)/(i2 - i1)))^3.
+  // gamma(i) = gamma_0 before i1, then gamma_f + (gamma_0 - gamma_f)(1 - min(1, (i - i1)/(i2 - i1)))^3.
   double gamma(long iteration) const;
 };
 

@@ -1,5 +1,6 @@
 #include "eddpm_trainer.h"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
@@ -31,7 +32,8 @@ EddpmTrainer::EddpmTrainer(const TrainConfig& config, const c10::Device& device,
       data_gen_(make_cpu_generator(config.seed)),
       device_gen_(make_generator(device, config.seed + 1)) {
   validate(config_);
-  ramp_ = {config_.warmup_iters(), config_.ramp_end_iters(), config_.keep};
+  const double gamma_initial = double(config_.initial_budget_steps()) / noise_.T();
+  ramp_ = {config_.warmup_iters(), config_.ramp_end_iters(), std::min(config_.keep, gamma_initial), gamma_initial};
   torch::manual_seed(config_.seed);  // parameter initialization
   model_ = make_model(config_, data_->sample_shape(), device_);
   optimizer_ = std::make_unique<torch::optim::Adam>(model_->parameters(),
@@ -39,6 +41,17 @@ EddpmTrainer::EddpmTrainer(const TrainConfig& config, const c10::Device& device,
   betas_ = to_tensor(noise_.betas(), device_);
   alpha_bars_ = to_tensor(noise_.alpha_bars(), device_);
   s_ = torch::ones({noise_.T()}, torch::TensorOptions().dtype(torch::kFloat64).device(device_));
+  if (gamma_initial < 1.0) {  // start inside the initial budget: uniform, the pinned step at 1
+    const int64_t free_steps = config_.pin_last ? noise_.T() - 1 : noise_.T();
+    const double spare = double(config_.initial_budget_steps()) - (config_.pin_last ? 1.0 : 0.0);
+    s_.slice(0, 0, free_steps).fill_(std::clamp(spare / double(free_steps), 0.0, 1.0));
+  }
+  if (config_.rollout_reward()) {
+    ChainSpec chain{&noise_, config_.semantics, std::nullopt};
+    if (data_->is_image()) chain.clip = 1.0;
+    rollout_ = std::make_unique<RolloutReward>(
+        config_.reward == Reward::Fidelity ? RolloutKind::Fidelity : RolloutKind::Data, chain);
+  }
   ema_ = torch::zeros({}, s_.options());
   loss_sum_ = torch::zeros({}, s_.options());
   reward_sum_ = torch::zeros({}, s_.options());
@@ -80,11 +93,11 @@ torch::Tensor EddpmTrainer::model_loss_and_reward(const torch::Tensor& x0, const
   const torch::Tensor eps_hat = model_->forward(x_t, t);
   const torch::Tensor mse = (eps - eps_hat).pow(2).reshape({x0.size(0), -1}).mean(1).to(torch::kFloat64);
 
-  const bool need_elbo = config_.loss_weight == Weighting::Elbo || config_.reward_weight == Weighting::Elbo;
+  const bool need_elbo = config_.loss_weight == Weighting::Elbo || config_.reward == Reward::Elbo;
   ElboTerms elbo;
   if (need_elbo) elbo = elbo_terms(rows, levels, t, x0, config_.sigma0);
   const torch::Tensor loss = config_.loss_weight == Weighting::Elbo ? elbo.jump_weight * mse : mse;
-  rewards = config_.reward_weight == Weighting::Elbo ? (elbo.jump_weight * mse.detach() + elbo.prior)
+  rewards = config_.reward == Reward::Elbo ? (elbo.jump_weight * mse.detach() + elbo.prior)
                                                      : mse.detach();
   return loss;
 }
@@ -110,6 +123,18 @@ void EddpmTrainer::update_mask(const torch::Tensor& masks, const torch::Tensor& 
   }
 }
 
+torch::Tensor EddpmTrainer::update_mask_by_rollouts() {
+  const int64_t refresh = config_.refresh_interval();
+  if (!rollout_->ready() || (refresh > 0 && iteration_ % refresh == 0))
+    rollout_->refresh(*model_, config_.pool, data_->sample_shape(), device_, device_gen_);
+  const torch::Tensor masks = draw_masks(s_, config_.masks_per_iter, config_.pin_last, device_gen_);
+  torch::Tensor data_batch;
+  if (config_.reward == Reward::Data) data_batch = data_->sample(config_.pool, data_gen_).to(device_);
+  const torch::Tensor rewards = rollout_->rewards(*model_, masks, data_batch);
+  update_mask(masks, rewards);
+  return rewards;
+}
+
 void EddpmTrainer::step() {
   torch::AutoGradMode grad_mode(!config_.freeze_model);  // callers may hold a NoGradGuard
   const torch::Tensor x0 = data_->sample(config_.batch, data_gen_).to(device_);
@@ -125,7 +150,12 @@ void EddpmTrainer::step() {
     if (config_.grad_clip > 0) torch::nn::utils::clip_grad_norm_(model_->parameters(), config_.grad_clip);
     optimizer_->step();
   }
-  if (iteration_ >= ramp_.warmup) update_mask(masks, rewards);
+  if (rollout_) {
+    if (iteration_ >= ramp_.warmup) rewards = update_mask_by_rollouts();
+    else rewards = torch::zeros({1}, s_.options());
+  } else if (iteration_ >= ramp_.warmup) {
+    update_mask(masks, rewards);
+  }
   const torch::Tensor mean_reward = rewards.mean();
   ema_ = config_.ema_decay * ema_ + (1.0 - config_.ema_decay) * mean_reward;
   loss_sum_ += mean_loss.detach();
@@ -167,6 +197,10 @@ void EddpmTrainer::save_state(torch::serialize::OutputArchive& archive) const {
   archive.write("iteration", torch::tensor(iteration_, torch::kLong));
   archive.write("rng_data", generator_state(data_gen_));
   archive.write("rng_device", generator_state(device_gen_).cpu());
+  if (rollout_ && rollout_->ready()) {
+    archive.write("pool_x_T", rollout_->starting_noise().cpu());
+    if (rollout_->reference().defined()) archive.write("pool_reference", rollout_->reference().cpu());
+  }
 }
 
 void EddpmTrainer::load_state(torch::serialize::InputArchive& archive) {
@@ -189,6 +223,11 @@ void EddpmTrainer::load_state(torch::serialize::InputArchive& archive) {
   archive.read("rng_data", rng_data);
   set_generator_state(data_gen_, rng_data);
   archive.read("rng_device", rng_device);
+  torch::Tensor pool_x_T, pool_reference;
+  if (rollout_ && archive.try_read("pool_x_T", pool_x_T)) {
+    archive.try_read("pool_reference", pool_reference);
+    rollout_->set_pool(pool_x_T.to(device_), pool_reference.defined() ? pool_reference.to(device_) : pool_reference);
+  }
   try {
     set_generator_state(device_gen_, rng_device);
   } catch (const c10::Error&) {

@@ -12,6 +12,7 @@
 #include "eps_model.h"
 #include "learned_schedule.h"
 #include "noise_schedule.h"
+#include "rollout_reward.h"
 #include "dataset.h"
 #include "train_config.h"
 
@@ -45,6 +46,8 @@ class EddpmTrainer {
   const NoiseSchedule& noise() const { return noise_; }
   const c10::Device& device() const { return device_; }
   EpsModel& model() { return *model_; }
+  // The rollout reward's scorer (fidelity, data), or null for loss rewards.
+  const RolloutReward* rollout() const { return rollout_.get(); }
   const Dataset& data() const { return *data_; }
   DatasetPtr data_ptr() const { return data_; }
   std::vector<double> mask_probabilities() const;
@@ -63,12 +66,15 @@ class EddpmTrainer {
   torch::Tensor model_loss_and_reward(const torch::Tensor& x0, const torch::Tensor& masks,
                                       torch::Tensor& rewards);
   void update_mask(const torch::Tensor& masks, const torch::Tensor& rewards);
+  // Rollout rewards: M masks scored by their few-step samples; returns their rewards.
+  torch::Tensor update_mask_by_rollouts();
 
   TrainConfig config_;
   NoiseSchedule noise_;
   c10::Device device_;
   DatasetPtr data_;
   BudgetRamp ramp_;
+  std::unique_ptr<RolloutReward> rollout_;  // set for the fidelity and data rewards
   std::shared_ptr<EpsModel> model_;
   std::unique_ptr<torch::optim::Adam> optimizer_;
   torch::Tensor betas_, alpha_bars_;  // (T) float64 on device

@@ -17,6 +17,24 @@ Weighting weighting_from_string(const std::string& name) {
   throw std::invalid_argument("unknown weighting '" + name + "' (simple, elbo)");
 }
 
+std::string to_string(Reward r) {
+  switch (r) {
+    case Reward::Simple: return "simple";
+    case Reward::Elbo: return "elbo";
+    case Reward::Fidelity: return "fidelity";
+    case Reward::Data: return "data";
+  }
+  return "elbo";
+}
+
+Reward reward_from_string(const std::string& name) {
+  if (name == "simple") return Reward::Simple;
+  if (name == "elbo") return Reward::Elbo;
+  if (name == "fidelity") return Reward::Fidelity;
+  if (name == "data") return Reward::Data;
+  throw std::invalid_argument("unknown reward '" + name + "' (simple, elbo, fidelity, data)");
+}
+
 std::string to_string(BaselineKind b) {
   switch (b) {
     case BaselineKind::None: return "none";
@@ -47,6 +65,16 @@ int64_t TrainConfig::image_channels() const {
   return data.rfind("folder:", 0) == 0 ? 3 : 1;
 }
 
+int64_t TrainConfig::initial_budget_steps() const {
+  if (initial_budget > 0) return std::min<int64_t>(initial_budget, beta.T);
+  return rollout_reward() ? std::min<int64_t>(beta.T, 4 * int64_t(steps_kept())) : beta.T;
+}
+
+int64_t TrainConfig::refresh_interval() const {
+  if (refresh_every > 0) return refresh_every;
+  return freeze_model ? 0 : 200;
+}
+
 int TrainConfig::steps_kept() const { return std::max(1, int(std::lround(keep * beta.T))); }
 
 int64_t TrainConfig::warmup_iters() const { return warmup >= 0 ? warmup : iters / 5; }
@@ -74,6 +102,10 @@ void validate(const TrainConfig& c) {
   if (!(c.lr >= 0.0) || !(c.lr_s >= 0.0)) throw std::invalid_argument("learning rates must be >= 0");
   if (!(c.sigma0 > 0.0)) throw std::invalid_argument("sigma0 must be > 0");
   if (!(c.ema_decay >= 0.0 && c.ema_decay < 1.0)) throw std::invalid_argument("ema decay must be in [0, 1)");
+  if (c.rollout_reward() && c.masks_per_iter < 2)
+    throw std::invalid_argument("rollout rewards need at least 2 masks per iteration (leave-one-out baseline)");
+  if (c.pool < 2) throw std::invalid_argument("the rollout pool needs at least 2 examples");
+  if (c.initial_budget < 0 || c.refresh_every < 0) throw std::invalid_argument("budget and refresh must be >= 0");
   if (c.log_every < 1) throw std::invalid_argument("log interval must be at least 1");
   if (c.warmup_iters() > c.ramp_end_iters())
     throw std::invalid_argument("warm-up (" + std::to_string(c.warmup_iters()) +
@@ -87,13 +119,15 @@ nlohmann::json to_json(const TrainConfig& c) {
           {"model_file", c.model_file},
           {"T", c.beta.T}, {"beta", {{"kind", to_string(c.beta.kind)}, {"b1", c.beta.b1}, {"bT", c.beta.bT}}},
           {"semantics", to_string(c.semantics)}, {"keep", c.keep},
-          {"loss_weight", to_string(c.loss_weight)}, {"reward", to_string(c.reward_weight)},
+          {"loss_weight", to_string(c.loss_weight)}, {"reward", to_string(c.reward)},
           {"baseline", to_string(c.baseline)}, {"ema_decay", c.ema_decay},
           {"normalize_advantages", c.normalize_advantages},
           {"per_example_masks", c.per_example_masks}, {"pin_last", c.pin_last}, {"sigma0", c.sigma0},
           {"iters", c.iters}, {"warmup", c.warmup_iters()}, {"ramp_end", c.ramp_end_iters()},
           {"batch", c.batch}, {"lr", c.lr}, {"lr_s", c.lr_s}, {"grad_clip", c.grad_clip},
           {"seed", c.seed}, {"device", c.device}, {"freeze_model", c.freeze_model},
+          {"masks_per_iter", c.masks_per_iter}, {"initial_budget", c.initial_budget},
+          {"refresh_every", c.refresh_every}, {"pool", c.pool},
           {"log_every", c.log_every}};
 }
 
@@ -116,7 +150,11 @@ TrainConfig train_config_from_json(const nlohmann::json& j) {
     c.semantics = semantics_from_string(j.value("semantics", to_string(c.semantics)));
     c.keep = j.value("keep", c.keep);
     c.loss_weight = weighting_from_string(j.value("loss_weight", to_string(c.loss_weight)));
-    c.reward_weight = weighting_from_string(j.value("reward", to_string(c.reward_weight)));
+    c.reward = reward_from_string(j.value("reward", to_string(c.reward)));
+    c.masks_per_iter = j.value("masks_per_iter", c.masks_per_iter);
+    c.initial_budget = j.value("initial_budget", c.initial_budget);
+    c.refresh_every = j.value("refresh_every", c.refresh_every);
+    c.pool = j.value("pool", c.pool);
     c.baseline = baseline_from_string(j.value("baseline", to_string(c.baseline)));
     c.ema_decay = j.value("ema_decay", c.ema_decay);
     c.normalize_advantages = j.value("normalize_advantages", c.normalize_advantages);

@@ -11,10 +11,15 @@
 namespace eddpm {
 
 enum class Weighting { Simple, Elbo };
+// What scores a mask: its denoising loss (simple, elbo; the paper's) or a few-step sample
+// (fidelity to the full chain, distance to the data; ours, see rollout_reward.h).
+enum class Reward { Simple, Elbo, Fidelity, Data };
 enum class BaselineKind { None, LeaveOneOut, Ema };
 
 std::string to_string(Weighting w);
 Weighting weighting_from_string(const std::string& name);
+std::string to_string(Reward r);
+Reward reward_from_string(const std::string& name);
 std::string to_string(BaselineKind b);
 BaselineKind baseline_from_string(const std::string& name);
 
@@ -28,7 +33,7 @@ struct TrainConfig {
   Semantics semantics = Semantics::Paper;  // chosen by measurement: docs/FINDINGS.md
   double keep = 0.01;  // gamma_f: the final share of the T steps kept
   Weighting loss_weight = Weighting::Simple;
-  Weighting reward_weight = Weighting::Elbo;  // chosen by measurement: docs/FINDINGS.md
+  Reward reward = Reward::Elbo;  // chosen by measurement: docs/FINDINGS.md
   BaselineKind baseline = BaselineKind::LeaveOneOut;
   double ema_decay = 0.95;
   // Divide the advantages by the batch's reward spread before the score-function step (ours,
@@ -48,12 +53,23 @@ struct TrainConfig {
   uint64_t seed = 0;
   std::string device = "auto";
   bool freeze_model = false;
+  // Rollout rewards (fidelity, data): masks scored per iteration, the starting budget of the ramp
+  // (0: T for loss rewards, 4K for rollouts, whose cost grows with the steps kept), how often the
+  // pool of starting noises and references is drawn again (0: never if the model is frozen, else
+  // every 200 iterations) and its size.
+  int64_t masks_per_iter = 16;
+  int64_t initial_budget = 0;
+  int64_t refresh_every = 0;
+  int64_t pool = 256;
   int64_t log_every = 50;
 
   bool image_data() const;         // MNIST or a folder, not a 2-D set
   int64_t image_size() const;      // resolved size
   int64_t image_channels() const;  // resolved channels
   int steps_kept() const;          // K = round(keep * T), at least 1
+  bool rollout_reward() const { return reward == Reward::Fidelity || reward == Reward::Data; }
+  int64_t initial_budget_steps() const;  // resolved initial budget
+  int64_t refresh_interval() const;      // resolved refresh_every (0: never)
   int64_t warmup_iters() const;    // resolved i1
   int64_t ramp_end_iters() const;  // resolved i2
 };

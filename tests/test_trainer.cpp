@@ -59,7 +59,7 @@ class TestTrainer : public QObject {
   void maskConvergesToExactlyK() {
     TrainConfig c = small_run();
     c.semantics = Semantics::Jump;
-    c.reward_weight = Weighting::Elbo;
+    c.reward = Reward::Elbo;
     c.lr_s = 0.3;
     EddpmTrainer trainer(c, torch::kCPU);
     QTemporaryDir dir;
@@ -76,8 +76,8 @@ class TestTrainer : public QObject {
   void maskSettlesUnderOtherRewards_data() {
     QTest::addColumn<int>("semantics");
     QTest::addColumn<int>("reward");
-    QTest::newRow("jump, simple") << int(Semantics::Jump) << int(Weighting::Simple);
-    QTest::newRow("paper, elbo (defaults)") << int(Semantics::Paper) << int(Weighting::Elbo);
+    QTest::newRow("jump, simple") << int(Semantics::Jump) << int(Reward::Simple);
+    QTest::newRow("paper, elbo (defaults)") << int(Semantics::Paper) << int(Reward::Elbo);
   }
 
   void maskSettlesUnderOtherRewards() {
@@ -85,7 +85,7 @@ class TestTrainer : public QObject {
     QFETCH(int, reward);
     TrainConfig c = small_run();
     c.semantics = Semantics(semantics);
-    c.reward_weight = Weighting(reward);
+    c.reward = Reward(reward);
     EddpmTrainer trainer(c, torch::kCPU);
     QTemporaryDir dir;
     const TrainSnapshot last = run_training(trainer, dir.path().toStdString());

@@ -60,7 +60,9 @@ TrainingSetupPanel::TrainingSetupPanel(QWidget* parent) : QWidget(parent) {
   beta_ = combo({"linear", "cosine", "quadratic"}, tr("base noise schedule"));
   stepsKept_ = spin(1, 100000, tr("steps kept at the end of training (K = keep x T)"));
   semantics_ = combo({"paper", "jump"}, tr("noise level of a kept step: jump keeps abar_t, paper skips the noise of dropped steps"));
-  reward_ = combo({"elbo", "simple"}, tr("reward of a mask: the ELBO of the chain, or the plain denoising loss"));
+  reward_ = combo({"elbo", "simple", "fidelity", "data"},
+                  tr("score of a mask: the ELBO of the chain, the plain denoising loss, its few-step sample against "
+                     "the full chain from the same noise (fidelity), or against a data batch (data)"));
   baseline_ = combo({"loo", "ema", "none"}, tr("REINFORCE baseline"));
   iters_ = spin(1, 100000000, tr("training iterations"));
   warmup_ = spin(0, 100000000, tr("full-chain iterations before the budget ramp starts (i1)"));

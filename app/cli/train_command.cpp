@@ -86,7 +86,7 @@ int run_train(TrainOptions& o) {
   if (o.epochs > 0 && data_is_endless(c)) throw UsageError("--epochs needs a finite data set (mnist or folder:PATH)");
   c.beta = o.beta.spec();
   c.semantics = semantics_from_string(o.semantics);
-  c.reward_weight = weighting_from_string(o.reward);
+  c.reward = reward_from_string(o.reward);
   c.loss_weight = weighting_from_string(o.loss_weight);
   c.baseline = baseline_from_string(o.baseline);
   c.per_example_masks = o.masks == "example";
@@ -124,7 +124,11 @@ int run_train(TrainOptions& o) {
   std::cerr << "Model " << c.model << ": " << parameter_count(trainer.model()) << " parameters"
             << (c.freeze_model ? " (frozen: only the mask learns)" : "") << "\n";
   std::cerr << "Training on " << c.data << " with " << describe_device(device) << ": T=" << c.beta.T << ", K="
-            << c.steps_kept() << ", " << to_string(c.semantics) << " semantics, reward " << to_string(c.reward_weight)
+            << c.steps_kept() << ", " << to_string(c.semantics) << " semantics, reward " << to_string(c.reward)
+            << (c.rollout_reward() ? " (" + std::to_string(c.masks_per_iter) + " masks x " + std::to_string(c.pool) +
+                                         " samples per iteration, initial budget " +
+                                         std::to_string(c.initial_budget_steps()) + ")"
+                                   : std::string())
             << ", warm-up " << c.warmup_iters() << ", ramp end " << c.ramp_end_iters() << "\n";
   return train_and_report(trainer, o);
 }
@@ -137,7 +141,9 @@ int train_and_report(EddpmTrainer& trainer, const TrainOptions& o) {
   const TrainSnapshot last = run_training(trainer, o.out, callbacks);
   if (tty) std::cerr << "\n";
   std::cout << "learned schedule (K=" << last.learned.size() << "):";
-  for (int t : last.learned) std::cout << ' ' << t;
+  const size_t shown = last.learned.size() > 40 ? 10 : last.learned.size();  // a full chain is 1,000 numbers
+  for (size_t i = 0; i < shown; ++i) std::cout << ' ' << last.learned[i];
+  if (shown < last.learned.size()) std::cout << " ... " << last.learned.back() << " (in schedule_learned.json)";
   std::cout << "\nsum_s " << last.stats.sum << "  kept_over_half " << last.stats.kept_over_half << "  uncertainty "
             << last.stats.uncertainty << "  concentration " << last.stats.concentration << "  terminal_level "
             << last.terminal_level << (last.stats.deterministic ? "  (deterministic)" : "  (not yet deterministic)")
@@ -166,8 +172,20 @@ void add_train_command(CLI::App& app, Action& action) {
       ->check(CLI::PositiveNumber)->excludes(keep);
   cmd->add_option("--semantics", o->semantics, "noise level of a kept step: paper | jump")
       ->check(CLI::IsMember({"paper", "jump"}))->capture_default_str();
-  cmd->add_option("--reward", o->reward, "reward of a mask: simple | elbo")
-      ->check(CLI::IsMember({"simple", "elbo"}))->capture_default_str();
+  cmd->add_option("--reward", o->reward,
+                  "score of a mask: simple | elbo (its denoising loss) | fidelity (its few-step sample vs the full "
+                  "chain's from the same noise) | data (its few-step samples vs a data batch)")
+      ->check(CLI::IsMember({"simple", "elbo", "fidelity", "data"}))->capture_default_str();
+  cmd->add_option("--masks-per-iter", c.masks_per_iter, "fidelity/data: masks scored per iteration")
+      ->check(CLI::Range(2, 4096))->capture_default_str();
+  cmd->add_option("--initial-budget", c.initial_budget,
+                  "steps the ramp starts from (default: T; 4K for fidelity/data, whose rollouts cost one network "
+                  "call per kept step)")->check(CLI::NonNegativeNumber);
+  cmd->add_option("--refresh-every", c.refresh_every,
+                  "fidelity/data: draw new starting noise (and full-chain references) every N iterations "
+                  "(default: never with --freeze-model, else 200)")->check(CLI::NonNegativeNumber);
+  cmd->add_option("--pool", c.pool, "fidelity/data: starting noises per iteration")
+      ->check(CLI::Range(2, 1 << 20))->capture_default_str();
   cmd->add_option("--loss-weight", o->loss_weight, "model loss weight: simple | elbo")
       ->check(CLI::IsMember({"simple", "elbo"}))->capture_default_str();
   cmd->add_option("--baseline", o->baseline, "REINFORCE baseline: none | loo | ema")

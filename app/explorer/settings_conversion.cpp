@@ -14,7 +14,7 @@ TrainConfig to_train_config(const widgets::TrainingSettings& s) {
   if (c.beta.kind == BetaKind::Quadratic) c.beta.bT = 0.5;  // CSDI's range, as the CLI does
   c.keep = double(s.stepsKept) / s.T;
   c.semantics = semantics_from_string(s.semantics.toStdString());
-  c.reward_weight = weighting_from_string(s.reward.toStdString());
+  c.reward = reward_from_string(s.reward.toStdString());
   c.baseline = baseline_from_string(s.baseline.toStdString());
   c.iters = s.iters;
   c.warmup = s.warmup;

@@ -1,0 +1,58 @@
+#pragma once
+// Rewards that run the sampler (ours, beyond the paper; spec section 4 step 5): each mask's
+// deterministic few-step DDIM sample from a shared pool of starting noises x_T (common random
+// numbers: the same x_T for every mask of an iteration), scored against
+// - fidelity: the full deterministic chain's x0_ref from the same x_T (mean squared distance per
+//   dimension; 0 for the full mask), or
+// - data: a data batch drawn for the iteration (SWD for 2-D points, RBF MMD^2 for images).
+// The caller feeds the rewards to the usual leave-one-out baseline, projection and ramp.
+#include <optional>
+#include <vector>
+
+#include <ATen/core/Generator.h>
+#include <torch/types.h>
+
+#include "eps_model.h"
+#include "mask_semantics.h"
+#include "noise_schedule.h"
+
+namespace eddpm {
+
+enum class RolloutKind { Fidelity, Data };
+
+struct ChainSpec {
+  const NoiseSchedule* noise = nullptr;
+  Semantics semantics = Semantics::Jump;
+  std::optional<double> clip;  // images clip x0 estimates to [-1, 1]
+};
+
+// The kept timesteps of a (T) 0/1 mask, descending (one host read).
+std::vector<int> mask_timesteps(const torch::Tensor& mask);
+
+class RolloutReward {
+ public:
+  RolloutReward(RolloutKind kind, ChainSpec chain) : kind_(kind), chain_(chain) {}
+
+  // Draws the pool's starting noises (`pool` examples shaped like `example_shape`) and, for
+  // fidelity, runs the model's full deterministic chain from them.
+  void refresh(EpsModel& model, int64_t pool, const std::vector<int64_t>& example_shape,
+               const c10::Device& device, at::Generator& gen);
+  bool ready() const { return x_T_.defined(); }
+
+  // The deterministic sample a (T) mask gives from the pool's starting noise.
+  torch::Tensor sample_under_mask(EpsModel& model, const torch::Tensor& mask) const;
+  // (M) float64 rewards, lower is better, for (M, T) masks. `data_batch` (data reward only) is
+  // the same for every mask.
+  torch::Tensor rewards(EpsModel& model, const torch::Tensor& masks, const torch::Tensor& data_batch) const;
+
+  const torch::Tensor& starting_noise() const { return x_T_; }
+  const torch::Tensor& reference() const { return x0_ref_; }
+  void set_pool(const torch::Tensor& x_T, const torch::Tensor& x0_ref);
+
+ private:
+  RolloutKind kind_;
+  ChainSpec chain_;
+  torch::Tensor x_T_, x0_ref_;
+};
+
+}  // namespace eddpm

@@ -1,0 +1,149 @@
+#include <torch/torch.h>
+
+#include <QtTest>
+
+#include <QTemporaryDir>
+
+#include "checkpoint.h"
+#include "eddpm_trainer.h"
+#include "handcrafted_schedules.h"
+#include "mask_gradient.h"
+#include "mlp_denoiser.h"
+#include "rng.h"
+#include "rollout_reward.h"
+#include "sampler.h"
+
+using namespace eddpm;
+
+namespace {
+const NoiseSchedule& noise50() {
+  static const NoiseSchedule noise(BetaSpec{BetaKind::Linear, 50, 1e-4, 0.05});
+  return noise;
+}
+
+torch::Tensor mask_of(const std::vector<int>& steps, int T) {
+  torch::Tensor m = torch::zeros({T}, torch::kFloat64);
+  for (int t : steps) m[t] = 1.0;
+  return m;
+}
+
+TrainConfig rollout_run(Reward reward) {
+  TrainConfig c;
+  c.beta = {BetaKind::Linear, 50, 1e-4, 0.05};
+  c.semantics = Semantics::Jump;
+  c.reward = reward;
+  c.keep = 0.1;
+  c.iters = 40;
+  c.warmup = 0;
+  c.ramp_end = 30;
+  c.batch = 32;
+  c.masks_per_iter = 6;
+  c.pool = 32;
+  c.refresh_every = 10;
+  c.log_every = 10;
+  c.device = "cpu";
+  return c;
+}
+}  // namespace
+
+class TestRolloutReward : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void theFullScheduleHasZeroFidelityReward() {
+    torch::manual_seed(0);
+    MlpDenoiser model;
+    RolloutReward fidelity(RolloutKind::Fidelity, {&noise50(), Semantics::Jump, std::nullopt});
+    at::Generator gen = make_cpu_generator(1);
+    fidelity.refresh(model, 64, {2}, torch::kCPU, gen);
+    const torch::Tensor masks = torch::stack({torch::ones({50}, torch::kFloat64), mask_of({49, 30, 10, 0}, 50)});
+    const torch::Tensor r = fidelity.rewards(model, masks, {});
+    QCOMPARE(r[0].item<double>(), 0.0);
+    QVERIFY(r[1].item<double>() > 1e-6);  // four steps do not retrace fifty
+  }
+
+  void aMaskOfAScheduleReproducesItsSamples() {
+    torch::manual_seed(2);
+    MlpDenoiser model;
+    RolloutReward data(RolloutKind::Data, {&noise50(), Semantics::Paper, std::nullopt});
+    at::Generator gen = make_cpu_generator(3);
+    data.refresh(model, 40, {2}, torch::kCPU, gen);
+    const std::vector<int> steps = handcrafted_schedule(ScheduleKind::Quadratic, 6, noise50());
+    at::Generator unused = make_cpu_generator(0);
+    const torch::Tensor expected = sample_chain(model, steps, kept_levels(noise50(), Semantics::Paper, steps),
+                                                data.starting_noise(), SamplerOptions{}, unused);
+    QVERIFY(torch::equal(data.sample_under_mask(model, mask_of(steps, 50)), expected));
+    QCOMPARE(mask_timesteps(mask_of(steps, 50)), steps);
+  }
+
+  // The score-function estimate with M masks and the leave-one-out baseline, averaged over many
+  // draws, equals the exact gradient of E_m[R(m)] found by enumerating every mask (T = 5, the
+  // last step pinned, so 16 masks).
+  void theGradientEstimateIsUnbiased() {
+    const int T = 5;
+    const torch::Tensor s = torch::tensor({0.3, 0.6, 0.8, 0.5, 1.0}, torch::kFloat64);
+    auto reward = [](const torch::Tensor& m) {  // any fixed function of the mask; not linear
+      const auto a = m.accessor<double, 1>();
+      return 1.0 * a[0] - 2.0 * a[1] + 0.5 * a[2] + 3.0 * a[0] * a[3] - 1.5 * a[1] * a[2] * a[3];
+    };
+    std::vector<double> exact(4, 0.0);
+    for (int bits = 0; bits < 16; ++bits) {
+      torch::Tensor m = torch::ones({T}, torch::kFloat64);
+      double p = 1.0;
+      for (int t = 0; t < 4; ++t) {
+        const bool kept = (bits >> t) & 1;
+        m[t] = kept ? 1.0 : 0.0;
+        p *= kept ? s[t].item<double>() : 1.0 - s[t].item<double>();
+      }
+      const double r = reward(m);
+      for (int t = 0; t < 4; ++t) {
+        const double st = s[t].item<double>();
+        exact[size_t(t)] += p * r * (m[t].item<double>() / st - (1.0 - m[t].item<double>()) / (1.0 - st));
+      }
+    }
+    at::Generator gen = make_cpu_generator(4);
+    const int draws = 20000, M = 8;
+    torch::Tensor sum = torch::zeros({T}, torch::kFloat64);
+    const torch::Tensor no_ema = torch::zeros({}, torch::kFloat64);
+    for (int i = 0; i < draws; ++i) {
+      const torch::Tensor masks = draw_masks(s, M, true, gen);
+      std::vector<double> r;
+      for (int64_t b = 0; b < M; ++b) r.push_back(reward(masks[b].to(torch::kFloat64).contiguous()));
+      const torch::Tensor a = advantages(torch::tensor(r, torch::kFloat64), BaselineKind::LeaveOneOut, no_ema);
+      sum += score_function_gradient(masks, s, a);
+    }
+    for (int t = 0; t < 4; ++t) {
+      const double estimate = sum[t].item<double>() / draws;
+      QVERIFY2(std::abs(estimate - exact[size_t(t)]) < 0.03 + 0.02 * std::abs(exact[size_t(t)]),
+               qPrintable(QString("t=%1: %2 vs exact %3").arg(t).arg(estimate).arg(exact[size_t(t)])));
+    }
+  }
+
+  void rolloutRunsStartInsideTheInitialBudgetAndResumeExactly_data() {
+    QTest::addColumn<int>("reward");
+    QTest::newRow("fidelity") << int(Reward::Fidelity);
+    QTest::newRow("data") << int(Reward::Data);
+  }
+  void rolloutRunsStartInsideTheInitialBudgetAndResumeExactly() {
+    QFETCH(int, reward);
+    TrainConfig c = rollout_run(Reward(reward));
+    EddpmTrainer straight(c, torch::kCPU);
+    const std::vector<double> s0 = straight.mask_probabilities();
+    QVERIFY(std::abs(std::accumulate(s0.begin(), s0.end(), 0.0) - 20.0) < 1e-9);  // 4K = 20 of 50 steps
+    for (int i = 0; i < 40; ++i) straight.step();
+
+    EddpmTrainer first(c, torch::kCPU);
+    for (int i = 0; i < 25; ++i) first.step();
+    QTemporaryDir dir;
+    const std::string file = dir.filePath("checkpoint.pt").toStdString();
+    save_checkpoint(first, file);
+    auto resumed = load_checkpoint(file, "cpu");
+    for (int i = 25; i < 40; ++i) resumed->step();
+    QCOMPARE(resumed->mask_probabilities(), straight.mask_probabilities());
+    const std::vector<double> s = straight.mask_probabilities();
+    QVERIFY(std::accumulate(s.begin(), s.end(), 0.0) <= 5.0 + 1e-9);  // the ramp reached K = 5
+  }
+};
+
+QTEST_GUILESS_MAIN(TestRolloutReward)
+#include "test_rollout_reward.moc"
