@@ -15,8 +15,8 @@ std::vector<ComparisonRow> compare_schedules(EddpmTrainer& run, const std::strin
   at::Generator schedule_gen = make_cpu_generator(settings.seed + 2000003);
   auto row_of = [&](const std::string& name, const std::vector<int>& steps, const ScheduleMeasure& m) {
     const int64_t keep = std::min(settings.keep_samples, m.samples.size(0));
-    return ComparisonRow{model_label, name, steps, m.swd, m.mmd, m.fd, m.fidelity, m.seconds,
-                         keep > 0 ? m.samples.slice(0, 0, keep) : torch::Tensor()};
+    return ComparisonRow{model_label, name, steps, m.swd, m.mmd, m.fd, m.fidelity, m.fidelity_swd, m.fidelity_fd,
+                         m.seconds, keep > 0 ? m.samples.slice(0, 0, keep) : torch::Tensor()};
   };
   std::vector<ComparisonRow> rows;
   rows.push_back(row_of("real", {}, meter.real_floor()));
@@ -31,12 +31,21 @@ std::vector<ComparisonRow> compare_schedules(EddpmTrainer& run, const std::strin
   return rows;
 }
 
+namespace {
+// FD-LeNet entries only where there is a classifier (MNIST).
+nlohmann::json quality_json(const ComparisonRow& row) {
+  nlohmann::json q = {{"swd", row.swd}, {"mmd", row.mmd}, {"fidelity", row.fidelity},
+                      {"fidelity_swd", row.fidelity_swd}};
+  if (row.fd >= 0) q["fd_lenet"] = row.fd;
+  if (row.fidelity_fd >= 0) q["fidelity_fd"] = row.fidelity_fd;
+  return q;
+}
+}  // namespace
+
 nlohmann::json to_json(const ComparisonRow& row, const ComparisonSettings& settings) {
   return {{"model", row.model}, {"schedule", row.schedule}, {"K", row.timesteps.size()},
           {"timesteps", row.timesteps}, {"eta", settings.eta}, {"n", settings.n}, {"seed", settings.seed},
-          {"quality", row.fd >= 0 ? nlohmann::json{{"swd", row.swd}, {"mmd", row.mmd}, {"fd_lenet", row.fd},
-                                                   {"fidelity", row.fidelity}}
-                                  : nlohmann::json{{"swd", row.swd}, {"mmd", row.mmd}, {"fidelity", row.fidelity}}},
+          {"quality", quality_json(row)},
           {"seconds", row.seconds}};
 }
 

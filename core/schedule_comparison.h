@@ -28,6 +28,8 @@ struct ComparisonRow {
   double mmd = 0.0;       // RBF MMD^2 to fresh data
   double fd = -1.0;       // FD-LeNet to held-out digits (MNIST only; -1 elsewhere)
   double fidelity = 0.0;  // mean squared distance per dim to the full chain from the same noise
+  double fidelity_swd = 0.0;  // SWD between the set and the full chain's set
+  double fidelity_fd = -1.0;  // FD-LeNet between the two sets (MNIST only)
   double seconds = 0.0;   // sampling time
   torch::Tensor samples;  // the first samples, for pictures (up to ComparisonSettings::keep_samples)
 };

@@ -68,7 +68,14 @@ ScheduleMeasure ScheduleMeter::measure(const std::vector<int>& timesteps, bool w
   measure_against_real(m);
   const bool is_full_chain = int(timesteps.size()) == run_.noise().T();
   if (is_full_chain && !full_.defined()) full_ = m.samples;  // sampled once, whoever asks first
-  if (with_fidelity && !is_full_chain) m.fidelity = paired_mean_squared(m.samples, full_chain());
+  if (with_fidelity && !is_full_chain) {
+    m.fidelity = paired_mean_squared(m.samples, full_chain());
+    m.fidelity_swd = sliced_wasserstein(m.samples, full_);
+    if (lenet_) {
+      if (!full_moments_.mean.defined()) full_moments_ = feature_moments(lenet_->features(full_));
+      m.fidelity_fd = frechet_distance(feature_moments(lenet_->features(m.samples)), full_moments_);
+    }
+  }
   return m;
 }
 

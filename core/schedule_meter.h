@@ -26,6 +26,8 @@ struct ScheduleMeasure {
   double mmd = 0.0;       // RBF MMD^2 to the held-out data
   double fd = -1.0;       // FD-LeNet to the held-out data; -1 where there is no classifier (non-MNIST)
   double fidelity = 0.0;  // mean squared distance per dim to the full chain from the same noise
+  double fidelity_swd = 0.0;  // SWD between this set and the full chain's set
+  double fidelity_fd = -1.0;  // FD-LeNet between the two sets (MNIST only)
   double seconds = 0.0;   // sampling time
 };
 
@@ -54,7 +56,7 @@ class ScheduleMeter {
   at::Generator data_gen_;
   torch::Tensor real_, full_;
   std::shared_ptr<FdLenet> lenet_;
-  GaussianMoments real_moments_;
+  GaussianMoments real_moments_, full_moments_;
 };
 
 }  // namespace eddpm

@@ -99,6 +99,8 @@ class TestImageTraining : public QObject {
       QVERIFY(std::isfinite(row.swd) && row.swd >= 0.0);
     }
     QVERIFY(rows[3].fidelity > 0.0);  // 5 steps do not reproduce the 50-step chain
+    QVERIFY(rows[3].fidelity_swd > 0.0);
+    QCOMPARE(rows[1].fidelity_swd, 0.0);  // the full chain against itself
   }
 
   void wrongImageSizeCannotBorrowWeights() {

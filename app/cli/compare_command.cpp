@@ -46,8 +46,8 @@ int run_compare(CompareOptions& o) {
   const auto log = [](const std::string& message) { std::cerr << message << "\n"; };
   nlohmann::json report = nlohmann::json::array();
   std::vector<std::string> grids;
-  std::printf("%-44s %-11s %4s %9s %10s %9s %9s %8s\n", "model", "schedule", "K", "SWD", "MMD^2", "FD-LeNet", "fidelity",
-              "seconds");
+  std::printf("%-44s %-11s %4s %9s %10s %9s %9s %9s %8s\n", "model", "schedule", "K", "SWD", "MMD^2", "FD-LeNet",
+              "fidelity", "fid-SWD", "seconds");
   o.settings.keep_samples = o.grid;
   for (size_t m = 0; m < o.checkpoints.size(); ++m) {
     const std::string& path = o.checkpoints[m];
@@ -57,8 +57,8 @@ int run_compare(CompareOptions& o) {
     const std::string label = model_label(path, run->config());
     for (const ComparisonRow& row : compare_schedules(*run, label, kinds, o.settings, log)) {
       const std::string fd = row.fd >= 0 ? std::to_string(row.fd).substr(0, 9) : "-";
-      std::printf("%-44.44s %-11s %4zu %9.4f %10.6f %9s %9.5f %8.3f\n", row.model.c_str(), row.schedule.c_str(),
-                  row.timesteps.size(), row.swd, row.mmd, fd.c_str(), row.fidelity, row.seconds);
+      std::printf("%-44.44s %-11s %4zu %9.4f %10.6f %9s %9.5f %9.4f %8.3f\n", row.model.c_str(), row.schedule.c_str(),
+                  row.timesteps.size(), row.swd, row.mmd, fd.c_str(), row.fidelity, row.fidelity_swd, row.seconds);
       std::fflush(stdout);
       nlohmann::json entry = to_json(row, o.settings);
       if (run->data().is_image() && row.samples.defined()) {
