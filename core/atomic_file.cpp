@@ -5,6 +5,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include <cerrno>
+#include <csignal>
 #include <unistd.h>
 
 namespace eddpm {
@@ -34,6 +36,25 @@ void write_text_atomically(const fs::path& path, const std::string& text) {
     out.flush();
     if (!out) throw std::runtime_error("writing " + path.string() + " failed (disk full?)");
   });
+}
+
+int remove_stale_temporaries(const fs::path& folder) {
+  int removed = 0;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(folder, ec)) {
+    const std::string name = entry.path().filename().string();
+    const size_t mark = name.rfind(".tmp-");
+    if (name.empty() || name[0] != '.' || mark == std::string::npos) continue;
+    const std::string pid_and_count = name.substr(mark + 5);
+    const size_t dash = pid_and_count.find('-');
+    if (dash == std::string::npos || dash == 0) continue;
+    const std::string pid_text = pid_and_count.substr(0, dash);
+    if (pid_text.find_first_not_of("0123456789") != std::string::npos || pid_text.size() > 9) continue;
+    const pid_t pid = static_cast<pid_t>(std::stol(pid_text));
+    const bool alive = pid == ::getpid() || ::kill(pid, 0) == 0 || errno == EPERM;
+    if (!alive && fs::remove(entry.path(), ec)) ++removed;
+  }
+  return removed;
 }
 
 std::string read_text_file(const fs::path& path, size_t max_bytes) {

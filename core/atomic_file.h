@@ -14,6 +14,10 @@ void write_atomically(const std::filesystem::path& path,
 
 void write_text_atomically(const std::filesystem::path& path, const std::string& text);
 
+// Removes the temporary files that writers killed mid-write left in `folder` (".NAME.tmp-PID-N"
+// whose process PID is gone); returns how many. Files of live processes are kept.
+int remove_stale_temporaries(const std::filesystem::path& folder);
+
 // The whole file as a string; throws std::runtime_error naming the path if it cannot be read.
 std::string read_text_file(const std::filesystem::path& path, size_t max_bytes = 256u << 20);
 

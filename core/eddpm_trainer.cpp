@@ -6,7 +6,9 @@
 
 #include <torch/nn/utils/clip_grad.h>
 
+#include "fd_lenet.h"
 #include "mask_gradient.h"
+#include "mnist_files.h"
 #include "mask_semantics.h"
 #include "model_factory.h"
 #include "rng.h"
@@ -51,6 +53,11 @@ EddpmTrainer::EddpmTrainer(const TrainConfig& config, const c10::Device& device,
     if (data_->is_image()) chain.clip = 1.0;
     rollout_ = std::make_unique<RolloutReward>(
         config_.reward == Reward::Fidelity ? RolloutKind::Fidelity : RolloutKind::Data, chain);
+    const auto mnist_dir = mnist_dir_of(config_.data);
+    if (config_.reward == Reward::Data && mnist_dir) {  // digits are compared in FD-LeNet's features
+      auto lenet = std::make_shared<FdLenet>(*mnist_dir, config_.image_size(), device_);
+      rollout_->set_features([lenet](const torch::Tensor& images) { return lenet->features(images); });
+    }
   }
   ema_ = torch::zeros({}, s_.options());
   loss_sum_ = torch::zeros({}, s_.options());

@@ -48,12 +48,16 @@ torch::Tensor RolloutReward::sample_under_mask(EpsModel& model, const torch::Ten
 torch::Tensor RolloutReward::rewards(EpsModel& model, const torch::Tensor& masks, const torch::Tensor& data_batch) const {
   std::vector<double> r;
   r.reserve(size_t(masks.size(0)));
+  const bool in_features = kind_ == RolloutKind::Data && features_ && data_batch.dim() > 2;
+  const torch::Tensor data_features = in_features ? features_(data_batch) : torch::Tensor();
   for (int64_t m = 0; m < masks.size(0); ++m) {
     const torch::Tensor sample = sample_under_mask(model, masks[m]);
     if (kind_ == RolloutKind::Fidelity)
       r.push_back(paired_mean_squared(sample, x0_ref_));
     else
-      r.push_back(sample.dim() == 2 ? sliced_wasserstein(sample, data_batch) : mmd_rbf(sample, data_batch));
+      r.push_back(sample.dim() == 2 ? sliced_wasserstein(sample, data_batch)
+                  : in_features     ? mmd_rbf(features_(sample), data_features)
+                                    : mmd_rbf(sample, data_batch));
   }
   return torch::tensor(r, torch::kFloat64).to(masks.device());
 }

@@ -4,8 +4,10 @@
 // numbers: the same x_T for every mask of an iteration), scored against
 // - fidelity: the full deterministic chain's x0_ref from the same x_T (mean squared distance per
 //   dimension; 0 for the full mask), or
-// - data: a data batch drawn for the iteration (SWD for 2-D points, RBF MMD^2 for images).
+// - data: a data batch drawn for the iteration (SWD for 2-D points, RBF MMD^2 for images, in a
+//   classifier's features where one is set: FD-LeNet's for MNIST).
 // The caller feeds the rewards to the usual leave-one-out baseline, projection and ramp.
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -45,6 +47,9 @@ class RolloutReward {
   // the same for every mask.
   torch::Tensor rewards(EpsModel& model, const torch::Tensor& masks, const torch::Tensor& data_batch) const;
 
+  // Images are compared in these features (data reward) when set.
+  void set_features(std::function<torch::Tensor(const torch::Tensor&)> features) { features_ = std::move(features); }
+
   const torch::Tensor& starting_noise() const { return x_T_; }
   const torch::Tensor& reference() const { return x0_ref_; }
   void set_pool(const torch::Tensor& x_T, const torch::Tensor& x0_ref);
@@ -53,6 +58,7 @@ class RolloutReward {
   RolloutKind kind_;
   ChainSpec chain_;
   torch::Tensor x_T_, x0_ref_;
+  std::function<torch::Tensor(const torch::Tensor&)> features_;
 };
 
 }  // namespace eddpm

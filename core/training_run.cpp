@@ -94,6 +94,7 @@ void save_learned_schedule(EddpmTrainer& trainer, const fs::path& path) {
 
 TrainSnapshot run_training(EddpmTrainer& trainer, const fs::path& run_dir, const RunCallbacks& callbacks) {
   fs::create_directories(run_dir);
+  remove_stale_temporaries(run_dir);  // left by a process killed while it saved
   RunLogs logs(run_dir, trainer.iteration(), trainer.noise().T());
   const int64_t total = trainer.config().iters;
   const int64_t log_every = trainer.config().log_every;

@@ -2,7 +2,9 @@
 
 #include <QtTest>
 
+#include <QProcess>
 #include <QTemporaryDir>
+#include <unistd.h>
 #include <filesystem>
 #include <fstream>
 
@@ -40,6 +42,27 @@ class TestFiles : public QObject {
   fs::path at(const char* name) const { return fs::path(dir_.path().toStdString()) / name; }
 
  private slots:
+  void staleTemporariesOfDeadWritersAreRemoved() {
+    QProcess finished;  // a process that has exited: its PID names a dead writer
+    finished.start("true");
+    QVERIFY(finished.waitForFinished());
+    const qint64 dead = finished.processId() > 0 ? finished.processId() : 0;
+    const fs::path folder = at("stale");
+    fs::create_directories(folder);
+    write_file(folder / "checkpoint.pt", "kept");
+    const std::string ours = ".checkpoint.pt.tmp-" + std::to_string(::getpid()) + "-0";
+    write_file(folder / ours, "a save in progress");
+    write_file(folder / ".notes.tmp-abc-1", "not ours");
+    if (dead > 0) {
+      write_file(folder / (".checkpoint.pt.tmp-" + std::to_string(dead) + "-3"), "left by a killed save");
+      QCOMPARE(remove_stale_temporaries(folder), 1);
+    }
+    QVERIFY(fs::exists(folder / "checkpoint.pt"));
+    QVERIFY(fs::exists(folder / ours));
+    QVERIFY(fs::exists(folder / ".notes.tmp-abc-1"));
+    QCOMPARE(remove_stale_temporaries(folder), 0);
+  }
+
   void checkpointRoundTrips() {
     EddpmTrainer trainer(tiny_config(), torch::kCPU);
     for (int i = 0; i < 25; ++i) trainer.step();
