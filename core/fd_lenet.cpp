@@ -30,7 +30,7 @@ class LeNetImpl : public torch::nn::Module {
     h = torch::max_pool2d(torch::relu(conv2_(h)), 2);
     return torch::relu(fc1_(h.flatten(1)));
   }
-  torch::Tensor forward(const torch::Tensor& x) { return fc2_(features(x)); }
+  torch::Tensor forward(const torch::Tensor& x) { return fc2_(torch::dropout(features(x), 0.3, is_training())); }
 
  private:
   int64_t pools_;
@@ -39,7 +39,10 @@ class LeNetImpl : public torch::nn::Module {
 };
 
 namespace {
-constexpr int64_t kEpochs = 15;
+constexpr int64_t kEpochs = 24;
+// Bumped whenever the network or its training changes, so an older cache is trained again:
+// FD values are only comparable under one classifier.
+constexpr int64_t kRecipe = 2;
 constexpr int64_t kBatch = 128;
 constexpr int64_t kEvalBatch = 500;
 
@@ -84,10 +87,11 @@ FdLenet::FdLenet(const std::filesystem::path& mnist_dir, int64_t size, const c10
       torch::serialize::InputArchive archive;
       archive.load_from(cache_file_.string());
       net_->load(archive);
-      torch::Tensor accuracy;
+      torch::Tensor accuracy, recipe;
       archive.read("accuracy", accuracy);
       accuracy_ = accuracy.item<double>();
-      loaded = true;
+      loaded = archive.try_read("recipe", recipe) && recipe.item<int64_t>() == kRecipe;
+      if (!loaded && log) log("FD-LeNet cache " + cache_file_.string() + " is from an older recipe: training it again");
     } catch (const c10::Error&) {
       if (log) log("FD-LeNet cache " + cache_file_.string() + " is unreadable: training it again");
     }
@@ -139,6 +143,7 @@ void FdLenet::train(const std::filesystem::path& mnist_dir, const Log& log) {
       torch::serialize::OutputArchive archive;
       net_->save(archive);
       archive.write("accuracy", torch::tensor(accuracy_, torch::kFloat64));
+      archive.write("recipe", torch::tensor(kRecipe, torch::kLong));
       archive.save_to(temporary.string());
     });
   } catch (const std::exception& e) {

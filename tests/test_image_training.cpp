@@ -116,26 +116,32 @@ class TestImageTraining : public QObject {
   }
 
   // Needs the real digits (scripts/fetch-mnist); trains the classifier in a scratch copy.
+  void fdLenetReachesItsAccuracyAndSeparatesDigitsFromNoise_data() {
+    QTest::addColumn<int>("size");
+    QTest::newRow("14x14") << 14;
+    QTest::newRow("28x28") << 28;
+  }
   void fdLenetReachesItsAccuracyAndSeparatesDigitsFromNoise() {
+    QFETCH(int, size);
     const fs::path source = default_mnist_dir();
     if (!fs::exists(source / "train-images-idx3-ubyte")) QSKIP("MNIST is not fetched: run scripts/fetch-mnist");
-    fs::create_directories(at("mnist"));
+    if (!fs::exists(at("mnist") / "t10k-labels-idx1-ubyte")) fs::create_directories(at("mnist"));
     for (const char* f : {"train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"})
       fs::copy_file(source / f, at("mnist") / f, fs::copy_options::overwrite_existing);
-    const FdLenet lenet(at("mnist"), 14, torch::kCPU);
-    qInfo("FD-LeNet 14x14 held-out accuracy: %.3f", lenet.test_accuracy());
+    const FdLenet lenet(at("mnist"), size, torch::kCPU);
+    qInfo("FD-LeNet %dx%d held-out accuracy: %.3f", size, size, lenet.test_accuracy());
     QVERIFY2(lenet.test_accuracy() >= 0.97, qPrintable(QString::number(lenet.test_accuracy())));
     QVERIFY(fs::exists(lenet.cache_file()));
 
-    const FdLenet cached(at("mnist"), 14, torch::kCPU);  // from the cache: the same network
+    const FdLenet cached(at("mnist"), size, torch::kCPU);  // from the cache: the same network
     QCOMPARE(cached.test_accuracy(), lenet.test_accuracy());
-    const DatasetPtr digits = load_mnist_dataset(at("mnist"), 14, 1);
+    const DatasetPtr digits = load_mnist_dataset(at("mnist"), size, 1);
     at::Generator gen = make_cpu_generator(0);
     const torch::Tensor held_out = digits->held_out(500, gen);
     QVERIFY(torch::allclose(cached.features(held_out), lenet.features(held_out)));
 
     const double real_vs_real = frechet_distance(lenet.features(digits->sample(500, gen)), lenet.features(held_out));
-    const double noise = frechet_distance(lenet.features(torch::rand({500, 1, 14, 14}, gen) * 2 - 1),
+    const double noise = frechet_distance(lenet.features(torch::rand({500, 1, size, size}, gen) * 2 - 1),
                                           lenet.features(held_out));
     QVERIFY2(noise > 20 * real_vs_real, qPrintable(QString("%1 vs %2").arg(noise).arg(real_vs_real)));
   }
