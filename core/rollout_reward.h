@@ -43,6 +43,9 @@ class RolloutReward {
 
   // The deterministic sample a (T) mask gives from the pool's starting noise.
   torch::Tensor sample_under_mask(EpsModel& model, const torch::Tensor& mask) const;
+  // The samples of (M, T) masks from the pool's noise, (M, P, ...), in one batched chain; equal to
+  // sample_under_mask per mask up to rounding.
+  torch::Tensor samples_under_masks(EpsModel& model, const torch::Tensor& masks) const;
   // (M) float64 rewards, lower is better, for (M, T) masks. `data_batch` (data reward only) is
   // the same for every mask.
   torch::Tensor rewards(EpsModel& model, const torch::Tensor& masks, const torch::Tensor& data_batch) const;
