@@ -120,6 +120,24 @@ class TestCli : public QObject {
     QVERIFY(QFile::exists(path("images-learned.png")));
   }
 
+  // A frozen pretrained model defaults to its own noise levels and the data reward; what the user
+  // types still wins.
+  void frozenModelsDefaultToTheDataReward() {
+    const QStringList base = {"train", "--T", "50", "--beta", "quadratic", "--batch", "32", "--device", "cpu", "--quiet"};
+    const Result ddpm = eddpm(base + QStringList{"--keep", "1", "--iters", "40", "--out", path("frozen_ddpm")});
+    QVERIFY2(ddpm.code == 0, qPrintable(ddpm.err));
+    const QStringList frozen = base + QStringList{"--from", path("frozen_ddpm/checkpoint.pt"), "--freeze-model",
+                                                  "--steps-kept", "5", "--iters", "20", "--pool", "16",
+                                                  "--masks-per-iter", "4"};
+    const Result chosen = eddpm(frozen + QStringList{"--out", path("frozen_data")});
+    QVERIFY2(chosen.code == 0, qPrintable(chosen.err));
+    QVERIFY2(chosen.err.contains("jump semantics, reward data"), qPrintable(chosen.err));
+    const Result typed = eddpm(frozen + QStringList{"--reward", "fidelity", "--semantics", "paper", "--out",
+                                                    path("frozen_fidelity")});
+    QVERIFY2(typed.code == 0, qPrintable(typed.err));
+    QVERIFY2(typed.err.contains("paper semantics, reward fidelity"), qPrintable(typed.err));
+  }
+
   void scheduleFileIsDiffusersReady() {
     const Result r = eddpm({"schedule", "--kind", "trailing", "--K", "4", "--out", path("t.json")});
     QCOMPARE(r.code, 0);
