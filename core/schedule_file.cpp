@@ -2,6 +2,8 @@
 
 #include <cmath>
 #include <iomanip>
+#include <limits>
+#include <type_traits>
 #include <sstream>
 #include <stdexcept>
 
@@ -17,8 +19,16 @@ constexpr int kVersion = 1;
 template <typename T>
 T field(const nlohmann::json& j, const char* key) {
   if (!j.contains(key)) throw std::invalid_argument(std::string("schedule file has no \"") + key + "\"");
+  const nlohmann::json& value = j.at(key);
+  if constexpr (std::is_integral_v<T>) {  // no silent float-to-int conversion, no overflow
+    const bool fits = value.is_number_integer() &&
+                      (value.is_number_unsigned() ? value.get<uint64_t>() <= uint64_t(std::numeric_limits<T>::max())
+                                                  : value.get<int64_t>() >= int64_t(std::numeric_limits<T>::min()) &&
+                                                        value.get<int64_t>() <= int64_t(std::numeric_limits<T>::max()));
+    if (!fits) throw std::invalid_argument(std::string("schedule field \"") + key + "\" must be a small integer");
+  }
   try {
-    return j.at(key).get<T>();
+    return value.get<T>();
   } catch (const nlohmann::json::exception&) {
     throw std::invalid_argument(std::string("schedule field \"") + key + "\" has the wrong type");
   }
@@ -43,7 +53,8 @@ nlohmann::json to_json(const ScheduleFile& f) {
           {"source", f.source}, {"metrics", f.metrics}};
 }
 
-ScheduleFile schedule_file_from_json(const nlohmann::json& j) {
+namespace {
+ScheduleFile parse_schedule(const nlohmann::json& j) {
   if (!j.is_object()) throw std::invalid_argument("schedule file is not a JSON object");
   if (j.value("format", std::string()) != kFormat)
     throw std::invalid_argument("not an eddpm-schedule file (\"format\" is missing or different)");
@@ -85,6 +96,16 @@ ScheduleFile schedule_file_from_json(const nlohmann::json& j) {
   f.source = j.value("source", std::string("manual"));
   if (j.contains("metrics") && j.at("metrics").is_object()) f.metrics = j.at("metrics");
   return f;
+}
+}  // namespace
+
+ScheduleFile schedule_file_from_json(const nlohmann::json& j) {
+  try {
+    return parse_schedule(j);
+  } catch (const nlohmann::json::exception& e) {  // a field of the wrong type ("format": {}, ...)
+    std::string reason = e.what();
+    throw std::invalid_argument("a field has the wrong type (" + reason.substr(reason.find(']') + 2) + ")");
+  }
 }
 
 void save_schedule_json(const ScheduleFile& file, const std::filesystem::path& path) {

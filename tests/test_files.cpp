@@ -8,6 +8,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include <nlohmann/json.hpp>
+
 #include "atomic_file.h"
 #include "checkpoint.h"
 #include "handcrafted_schedules.h"
@@ -42,6 +44,12 @@ class TestFiles : public QObject {
   fs::path at(const char* name) const { return fs::path(dir_.path().toStdString()) / name; }
 
  private slots:
+  void configIntegersOfTheWrongKindAreRefused() {
+    for (const char* text : {R"({"T": 3e76})", R"({"batch": 1.5})", R"({"iters": "100"})", R"({"T": 99999999999})"})
+      QVERIFY_THROWS_EXCEPTION(std::invalid_argument, train_config_from_json(nlohmann::json::parse(text)));
+    QCOMPARE(train_config_from_json(nlohmann::json::parse(R"({"T": 500})")).beta.T, 500);
+  }
+
   void staleTemporariesOfDeadWritersAreRemoved() {
     QProcess finished;  // a process that has exited: its PID names a dead writer
     finished.start("true");
@@ -132,6 +140,10 @@ class TestFiles : public QObject {
     QTest::newRow("wrong levels") << head + R"("timesteps":[50],"levels":[0.5]})" << "does not match";
     QTest::newRow("foreign") << R"({"timesteps":[1]})" << "not an eddpm-schedule";
     QTest::newRow("not json") << "{oops" << "not valid JSON";
+    QTest::newRow("format of another type") << R"({"format":{"kind":"linear"},"timesteps":[1]})" << "wrong type";
+    QTest::newRow("huge float version") << R"({"format":"eddpm-schedule","version":3e76,"timesteps":[1]})"
+                                        << "small integer";
+    QTest::newRow("source of another type") << head + R"("timesteps":[50],"source":7})" << "wrong type";
     QTest::newRow("bad T") << R"({"format":"eddpm-schedule","version":1,"T":1,"beta":{"kind":"linear","b1":0.0001,"bT":0.02},"semantics":"jump","timesteps":[0]})" << "T must";
   }
 
