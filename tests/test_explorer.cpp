@@ -219,7 +219,10 @@ class TestExplorer : public QObject {
       QVERIFY2(o.error.isEmpty(), qPrintable(o.error));
       QCOMPARE(o.points.size(), 2 * 2000);
       QVERIFY(o.swd > 0);
+      QVERIFY(o.fidelitySwd > 0);  // a few steps never reproduce the full chain's set
     }
+    QCOMPARE(page.table()->horizontalHeaderItem(5)->text(), QString("fidelity SWD"));
+    QCOMPARE(page.table()->item(0, 5)->text().toDouble(), std::round(page.outcomes()[0].fidelitySwd * 1e4) / 1e4);
 
     QString error;
     const std::string json = dir_.filePath("learned.json").toStdString();

@@ -144,8 +144,9 @@ SamplingPage::SamplingPage(QWidget* parent) : QWidget(parent) {
   auto* resultsWidget = new QWidget;
   results_ = new QHBoxLayout(resultsWidget);
   results_->setContentsMargins(0, 0, 0, 0);
-  table_ = new QTableWidget(0, 6);
-  table_->setHorizontalHeaderLabels({tr("schedule"), tr("steps"), tr("SWD"), tr("MMD²"), tr("fidelity"), tr("seconds")});
+  table_ = new QTableWidget(0, 7);
+  table_->setHorizontalHeaderLabels(
+      {tr("schedule"), tr("steps"), tr("SWD"), tr("MMD²"), tr("fidelity"), tr("fidelity SWD"), tr("seconds")});
   table_->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
   table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
   sweepPlot_ = new widgets::LivePlot;
@@ -351,7 +352,7 @@ void SamplingPage::showOutcomes() {
     results_->addWidget(view);
     const QStringList cells = {o.schedule.name, QString::number(o.schedule.timesteps.size()), QString::number(o.swd, 'f', 4),
                                QString::number(o.mmd, 'f', 6), QString::number(o.fidelity, 'f', 5),
-                               QString::number(o.seconds, 'f', 3)};
+                               QString::number(o.fidelitySwd, 'f', 4), QString::number(o.seconds, 'f', 3)};
     for (int c = 0; c < cells.size(); ++c) table_->setItem(i, c, new QTableWidgetItem(cells[c]));
     if (!o.error.isEmpty()) errors << o.schedule.name + ": " + o.error;
   }
@@ -411,7 +412,7 @@ bool SamplingPage::saveComparison(const QString& path, QString* error) {
     for (int t : o.schedule.timesteps) steps.append(t);
     rows.append(QJsonObject{{"model", service_.checkpoint()}, {"schedule", o.schedule.name}, {"K", steps.size()},
                             {"timesteps", steps}, {"eta", eta_->value()}, {"seed", seed_->value()},
-                            {"quality", QJsonObject{{"swd", o.swd}, {"mmd", o.mmd}, {"fidelity", o.fidelity}}},
+                            {"quality", QJsonObject{{"swd", o.swd}, {"mmd", o.mmd}, {"fidelity", o.fidelity}, {"fidelity_swd", o.fidelitySwd}}},
                             {"seconds", o.seconds}});
   }
   const QByteArray json = QJsonDocument(rows).toJson();

@@ -125,6 +125,7 @@ QVector<SampleOutcome> SamplingService::sample(const QVector<ScheduleRequest>& r
       outcome.swd = m.swd;
       outcome.mmd = m.mmd;
       outcome.fidelity = m.fidelity;
+      outcome.fidelitySwd = m.fidelity_swd;
       outcome.seconds = m.seconds;
     } catch (const std::exception& e) {
       outcome.error = first_line(e);

@@ -21,7 +21,7 @@ struct ScheduleRequest {
 struct SampleOutcome {
   widgets::ScheduleView schedule;
   QVector<double> points;  // interleaved (x, y)
-  double swd = 0.0, mmd = 0.0, fidelity = 0.0, seconds = 0.0;
+  double swd = 0.0, mmd = 0.0, fidelity = 0.0, fidelitySwd = 0.0, seconds = 0.0;
   QString error;           // set when this schedule could not be built or sampled
 };
 
