@@ -2,13 +2,13 @@
 
 #include <cmath>
 #include <iomanip>
-#include <limits>
-#include <type_traits>
 #include <sstream>
 #include <stdexcept>
+#include <type_traits>
 
 #include "atomic_file.h"
 #include "handcrafted_schedules.h"
+#include "json_integer.h"
 
 namespace eddpm {
 
@@ -21,11 +21,8 @@ T field(const nlohmann::json& j, const char* key) {
   if (!j.contains(key)) throw std::invalid_argument(std::string("schedule file has no \"") + key + "\"");
   const nlohmann::json& value = j.at(key);
   if constexpr (std::is_integral_v<T>) {  // no silent float-to-int conversion, no overflow
-    const bool fits = value.is_number_integer() &&
-                      (value.is_number_unsigned() ? value.get<uint64_t>() <= uint64_t(std::numeric_limits<T>::max())
-                                                  : value.get<int64_t>() >= int64_t(std::numeric_limits<T>::min()) &&
-                                                        value.get<int64_t>() <= int64_t(std::numeric_limits<T>::max()));
-    if (!fits) throw std::invalid_argument(std::string("schedule field \"") + key + "\" must be a small integer");
+    if (!is_integer_in_range<T>(value))
+      throw std::invalid_argument(std::string("schedule field \"") + key + "\" must be a small integer");
   }
   try {
     return value.get<T>();

@@ -1,11 +1,11 @@
 #include "train_config.h"
 
 #include <cmath>
-#include <limits>
 #include <stdexcept>
 
 #include <nlohmann/json.hpp>
 
+#include "json_integer.h"
 #include "toy_data.h"
 
 namespace eddpm {
@@ -139,11 +139,8 @@ template <typename T>
 T integer_value(const nlohmann::json& j, const char* key, T fallback) {
   if (!j.contains(key)) return fallback;
   const nlohmann::json& v = j.at(key);
-  const bool fits = v.is_number_integer() &&
-                    (v.is_number_unsigned() ? v.get<uint64_t>() <= uint64_t(std::numeric_limits<T>::max())
-                                            : v.get<int64_t>() >= int64_t(std::numeric_limits<T>::min()) &&
-                                                  v.get<int64_t>() <= int64_t(std::numeric_limits<T>::max()));
-  if (!fits) throw std::invalid_argument(std::string("bad config: \"") + key + "\" must be an integer in range");
+  if (!is_integer_in_range<T>(v))
+    throw std::invalid_argument(std::string("bad config: \"") + key + "\" must be an integer in range");
   return v.get<T>();
 }
 }  // namespace
