@@ -1,6 +1,5 @@
 #include "eddpm_trainer.h"
 
-#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
@@ -43,10 +42,10 @@ EddpmTrainer::EddpmTrainer(const TrainConfig& config, const c10::Device& device,
   betas_ = to_tensor(noise_.betas(), device_);
   alpha_bars_ = to_tensor(noise_.alpha_bars(), device_);
   s_ = torch::ones({noise_.T()}, torch::TensorOptions().dtype(torch::kFloat64).device(device_));
-  if (gamma_initial < 1.0) {  // start inside the initial budget: uniform, the pinned step at 1
+  if (gamma_initial < 1.0) {  // start inside the initial budget: the projection of s = 1 onto it
     const int64_t free_steps = config_.pin_last ? noise_.T() - 1 : noise_.T();
     const double spare = double(config_.initial_budget_steps()) - (config_.pin_last ? 1.0 : 0.0);
-    s_.slice(0, 0, free_steps).fill_(std::clamp(spare / double(free_steps), 0.0, 1.0));
+    s_.slice(0, 0, free_steps).copy_(project_to_budget(s_.slice(0, 0, free_steps), std::max(0.0, spare)));
   }
   if (config_.rollout_reward()) {
     ChainSpec chain{&noise_, config_.semantics, std::nullopt};
