@@ -58,6 +58,7 @@ EddpmTrainer::EddpmTrainer(const TrainConfig& config, const c10::Device& device,
       rollout_->set_features([lenet](const torch::Tensor& images) { return lenet->features(images); });
     }
   }
+  fused_draw_ = config_.fused_mask_draw && config_.per_example_masks && device_.is_cpu();
   ema_ = torch::zeros({}, s_.options());
   loss_sum_ = torch::zeros({}, s_.options());
   reward_sum_ = torch::zeros({}, s_.options());
@@ -85,23 +86,39 @@ void EddpmTrainer::set_steps_kept(int K) {
   ramp_.gamma_final = config_.keep;
 }
 
-torch::Tensor EddpmTrainer::model_loss_and_reward(const torch::Tensor& x0, const torch::Tensor& masks,
-                                                  torch::Tensor& rewards) {
-  const torch::Tensor rows = masks.size(0) == x0.size(0) ? masks : masks.expand({x0.size(0), masks.size(1)});
+MaskDraw EddpmTrainer::draw_training_masks(bool need_elbo) {
+  if (fused_draw_) {
+    MaskDraw draw = draw_masks_fused(s_, config_.batch, config_.pin_last, noise_, config_.semantics,
+                                     device_gen_, mask_buffer_);
+    mask_buffer_ = draw.masks;
+    return draw;
+  }
+  MaskDraw draw;
+  draw.masks = draw_masks(s_, config_.per_example_masks ? config_.batch : 1, config_.pin_last, device_gen_);
+  const torch::Tensor rows = draw.masks.expand({config_.batch, noise_.T()});
   const torch::Tensor t = pick_kept_timesteps(rows, device_gen_);
   const torch::Tensor levels = levels_under_masks(rows, betas_, alpha_bars_, config_.semantics);
-  const torch::Tensor a_t = levels.gather(1, t.unsqueeze(1)).squeeze(1).to(torch::kFloat32);
+  if (need_elbo) {
+    draw.at = kept_levels_at(rows, levels, t);
+  } else {
+    draw.at.t = t;
+    draw.at.level_t = levels.gather(1, t.unsqueeze(1)).squeeze(1);
+  }
+  return draw;
+}
+
+torch::Tensor EddpmTrainer::model_loss_and_reward(const torch::Tensor& x0, const KeptLevels& at,
+                                                  bool need_elbo, torch::Tensor& rewards) {
   std::vector<int64_t> view(x0.dim(), 1);
   view[0] = -1;
-  const torch::Tensor a = a_t.view(view);
+  const torch::Tensor a = at.level_t.to(torch::kFloat32).view(view);
   const torch::Tensor eps = torch::randn(x0.sizes(), device_gen_, x0.options());
   const torch::Tensor x_t = torch::sqrt(a) * x0 + torch::sqrt(1.0 - a) * eps;
-  const torch::Tensor eps_hat = model_->forward(x_t, t);
+  const torch::Tensor eps_hat = model_->forward(x_t, at.t);
   const torch::Tensor mse = (eps - eps_hat).pow(2).reshape({x0.size(0), -1}).mean(1).to(torch::kFloat64);
 
-  const bool need_elbo = config_.loss_weight == Weighting::Elbo || config_.reward == Reward::Elbo;
   ElboTerms elbo;
-  if (need_elbo) elbo = elbo_terms(rows, levels, t, x0, config_.sigma0);
+  if (need_elbo) elbo = elbo_terms(at, x0, config_.sigma0);
   const torch::Tensor loss = config_.loss_weight == Weighting::Elbo ? elbo.jump_weight * mse : mse;
   rewards = config_.reward == Reward::Elbo ? (elbo.jump_weight * mse.detach() + elbo.prior)
                                                      : mse.detach();
@@ -144,11 +161,11 @@ torch::Tensor EddpmTrainer::update_mask_by_rollouts() {
 void EddpmTrainer::step() {
   torch::AutoGradMode grad_mode(!config_.freeze_model);  // callers may hold a NoGradGuard
   const torch::Tensor x0 = data_->sample(config_.batch, data_gen_).to(device_);
-  const int64_t mask_rows = config_.per_example_masks ? config_.batch : 1;
-  const torch::Tensor masks = draw_masks(s_, mask_rows, config_.pin_last, device_gen_);
+  const bool need_elbo = config_.loss_weight == Weighting::Elbo || config_.reward == Reward::Elbo;
+  const MaskDraw draw = draw_training_masks(need_elbo);
 
   torch::Tensor rewards;
-  const torch::Tensor loss = model_loss_and_reward(x0, masks, rewards);
+  const torch::Tensor loss = model_loss_and_reward(x0, draw.at, need_elbo, rewards);
   const torch::Tensor mean_loss = loss.mean();
   if (!config_.freeze_model) {
     optimizer_->zero_grad();
@@ -160,7 +177,7 @@ void EddpmTrainer::step() {
     if (iteration_ >= ramp_.warmup) rewards = update_mask_by_rollouts();
     else rewards = torch::zeros({1}, s_.options());
   } else if (iteration_ >= ramp_.warmup) {
-    update_mask(masks, rewards);
+    update_mask(draw.masks, rewards);
   }
   const torch::Tensor mean_reward = rewards.mean();
   ema_ = config_.ema_decay * ema_ + (1.0 - config_.ema_decay) * mean_reward;

@@ -10,6 +10,7 @@
 
 #include "budget_projection.h"
 #include "eps_model.h"
+#include "fused_mask_draw.h"
 #include "learned_schedule.h"
 #include "noise_schedule.h"
 #include "rollout_reward.h"
@@ -63,7 +64,9 @@ class EddpmTrainer {
   void load_state(torch::serialize::InputArchive& archive);
 
  private:
-  torch::Tensor model_loss_and_reward(const torch::Tensor& x0, const torch::Tensor& masks,
+  // This iteration's masks and each example's sampled step with its levels.
+  MaskDraw draw_training_masks(bool need_elbo);
+  torch::Tensor model_loss_and_reward(const torch::Tensor& x0, const KeptLevels& at, bool need_elbo,
                                       torch::Tensor& rewards);
   void update_mask(const torch::Tensor& masks, const torch::Tensor& rewards);
   // Rollout rewards: M masks scored by their few-step samples; returns their rewards.
@@ -83,6 +86,8 @@ class EddpmTrainer {
   torch::Tensor loss_sum_, reward_sum_;
   int64_t accumulated_ = 0;
   int64_t iteration_ = 0;
+  bool fused_draw_ = false;
+  torch::Tensor mask_buffer_;  // the fused draw writes each iteration's masks here
   at::Generator data_gen_;    // CPU: data batches
   at::Generator device_gen_;  // device: masks, timesteps, noise
 };

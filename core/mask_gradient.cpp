@@ -30,28 +30,39 @@ torch::Tensor levels_under_masks(const torch::Tensor& masks, const torch::Tensor
   return torch::exp(torch::cumsum(torch::log1p(-betas.unsqueeze(0) * masks), 1));
 }
 
-ElboTerms elbo_terms(const torch::Tensor& masks, const torch::Tensor& levels, const torch::Tensor& t,
-                     const torch::Tensor& x0, double sigma0) {
+KeptLevels kept_levels_at(const torch::Tensor& masks, const torch::Tensor& levels, const torch::Tensor& t) {
   const int64_t T = masks.size(1);
   const torch::Tensor positions = torch::arange(T, t.options()).unsqueeze(0);
   const torch::Tensor earlier_kept = (masks > 0) & (positions < t.unsqueeze(1));
   const torch::Tensor prev = torch::where(earlier_kept, positions, torch::full_like(positions, -1)).amax(1);
-  const torch::Tensor has_prev = prev >= 0;
-
-  const torch::Tensor a_t = levels.gather(1, t.unsqueeze(1)).squeeze(1);
-  const torch::Tensor a_prev = levels.gather(1, prev.clamp_min(0).unsqueeze(1)).squeeze(1);
-  const torch::Tensor snr_t = a_t / (1.0 - a_t);
-  const torch::Tensor snr_prev = torch::where(has_prev, a_prev / (1.0 - a_prev),
-                                              torch::full_like(a_prev, 1.0 / (sigma0 * sigma0)));
-  const torch::Tensor kept = masks.sum(1);
-  ElboTerms terms;
-  terms.jump_weight = kept * (0.5 * (snr_prev / snr_t - 1.0)).clamp_min(0.0);
-
   const torch::Tensor top = torch::where(masks > 0, positions, torch::full_like(positions, -1)).amax(1);
-  const torch::Tensor a_k = levels.gather(1, top.unsqueeze(1)).squeeze(1).unsqueeze(1);
+  KeptLevels at;
+  at.t = t;
+  at.level_t = levels.gather(1, t.unsqueeze(1)).squeeze(1);
+  at.has_prev = prev >= 0;
+  at.level_prev = levels.gather(1, prev.clamp_min(0).unsqueeze(1)).squeeze(1);
+  at.level_top = levels.gather(1, top.unsqueeze(1)).squeeze(1);
+  at.kept = masks.sum(1).to(torch::kFloat64);
+  return at;
+}
+
+ElboTerms elbo_terms(const KeptLevels& at, const torch::Tensor& x0, double sigma0) {
+  const torch::Tensor& a_t = at.level_t;
+  const torch::Tensor& a_prev = at.level_prev;
+  const torch::Tensor snr_t = a_t / (1.0 - a_t);
+  const torch::Tensor snr_prev = torch::where(at.has_prev, a_prev / (1.0 - a_prev),
+                                              torch::full_like(a_prev, 1.0 / (sigma0 * sigma0)));
+  ElboTerms terms;
+  terms.jump_weight = at.kept * (0.5 * (snr_prev / snr_t - 1.0)).clamp_min(0.0);
+  const torch::Tensor a_k = at.level_top.unsqueeze(1);
   const torch::Tensor x0_sq = x0.reshape({x0.size(0), -1}).to(torch::kFloat64).pow(2);
   terms.prior = (0.5 * (a_k * x0_sq + (1.0 - a_k) - 1.0 - torch::log(1.0 - a_k))).mean(1);
   return terms;
+}
+
+ElboTerms elbo_terms(const torch::Tensor& masks, const torch::Tensor& levels, const torch::Tensor& t,
+                     const torch::Tensor& x0, double sigma0) {
+  return elbo_terms(kept_levels_at(masks, levels, t), x0, sigma0);
 }
 
 torch::Tensor advantages(const torch::Tensor& rewards, BaselineKind baseline, const torch::Tensor& ema) {

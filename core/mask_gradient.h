@@ -22,6 +22,17 @@ torch::Tensor pick_kept_timesteps(const torch::Tensor& masks, at::Generator& gen
 torch::Tensor levels_under_masks(const torch::Tensor& masks, const torch::Tensor& betas,
                                  const torch::Tensor& alpha_bars, Semantics semantics);
 
+// What one iteration's loss needs from each row's mask at the row's sampled step t.
+struct KeptLevels {
+  torch::Tensor t;           // (rows) int64
+  torch::Tensor level_t;     // (rows) float64: a_t(m)
+  torch::Tensor level_prev;  // (rows) float64: a at the kept step before t (meaningless without one)
+  torch::Tensor has_prev;    // (rows) bool: t is not the lowest kept step
+  torch::Tensor level_top;   // (rows) float64: a at the highest kept step
+  torch::Tensor kept;        // (rows) float64: k, the number of kept steps
+};
+KeptLevels kept_levels_at(const torch::Tensor& masks, const torch::Tensor& levels, const torch::Tensor& t);
+
 // Per-row ELBO pieces for the sampled step t of each row (spec section 4, step 5):
 // jump_weight = k * max(0, 0.5 (SNR_{j-1}/SNR_j - 1)), the weight of the squared error;
 // prior = per-dim KL(N(sqrt(a_k) x0, 1 - a_k) || N(0, 1)) of the top kept step.
@@ -29,6 +40,7 @@ struct ElboTerms {
   torch::Tensor jump_weight;  // (rows)
   torch::Tensor prior;        // (rows)
 };
+ElboTerms elbo_terms(const KeptLevels& at, const torch::Tensor& x0, double sigma0);
 ElboTerms elbo_terms(const torch::Tensor& masks, const torch::Tensor& levels, const torch::Tensor& t,
                      const torch::Tensor& x0, double sigma0);
 

@@ -123,7 +123,8 @@ nlohmann::json to_json(const TrainConfig& c) {
           {"loss_weight", to_string(c.loss_weight)}, {"reward", to_string(c.reward)},
           {"baseline", to_string(c.baseline)}, {"ema_decay", c.ema_decay},
           {"normalize_advantages", c.normalize_advantages},
-          {"per_example_masks", c.per_example_masks}, {"pin_last", c.pin_last}, {"sigma0", c.sigma0},
+          {"per_example_masks", c.per_example_masks}, {"pin_last", c.pin_last},
+          {"fused_mask_draw", c.fused_mask_draw}, {"sigma0", c.sigma0},
           {"iters", c.iters}, {"warmup", c.warmup_iters()}, {"ramp_end", c.ramp_end_iters()},
           {"batch", c.batch}, {"lr", c.lr}, {"lr_s", c.lr_s}, {"grad_clip", c.grad_clip},
           {"seed", c.seed}, {"device", c.device}, {"freeze_model", c.freeze_model},
@@ -174,6 +175,7 @@ TrainConfig train_config_from_json(const nlohmann::json& j) {
     c.normalize_advantages = j.value("normalize_advantages", c.normalize_advantages);
     c.per_example_masks = j.value("per_example_masks", c.per_example_masks);
     c.pin_last = j.value("pin_last", c.pin_last);
+    c.fused_mask_draw = j.value("fused_mask_draw", false);
     c.sigma0 = j.value("sigma0", c.sigma0);
     c.iters = integer_value(j, "iters", c.iters);
     c.warmup = integer_value(j, "warmup", c.warmup);

@@ -42,6 +42,10 @@ struct TrainConfig {
   bool normalize_advantages = true;
   bool per_example_masks = true;
   bool pin_last = true;
+  // Per-example masks on the CPU are drawn by the fused pass of fused_mask_draw.h (false: the
+  // reference tensor operations, also used on other devices). Checkpoints without the key resume
+  // with the reference draw, which their random streams were made with.
+  bool fused_mask_draw = true;
   double sigma0 = 0.3;  // data noise floor of the ELBO weighting: SNR_0 = 1 / sigma0^2
   int64_t iters = 8000;
   int64_t warmup = -1;    // i1; -1: 20% of iters

