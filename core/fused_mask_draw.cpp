@@ -47,17 +47,17 @@ std::vector<uint64_t> keep_thresholds(const torch::Tensor& s, bool pin_last) {
 }
 
 // One row's Bernoulli draw into `mask`; returns the number kept.
-int64_t draw_row(RowStream& rng, const std::vector<uint64_t>& thresholds, double* mask) {
+int64_t draw_row(RowStream& rng, const std::vector<uint64_t>& thresholds, uint8_t* mask) {
   const int64_t T = int64_t(thresholds.size());
   int64_t kept = 0;
   for (int64_t t = 0; t < T; t += 2) {
     const uint64_t bits = rng.next();
-    const bool low = (bits & 0xFFFFFFFFull) < thresholds[t];
-    mask[t] = low ? 1.0 : 0.0;
+    const int64_t low = (bits & 0xFFFFFFFFull) < thresholds[t];
+    mask[t] = uint8_t(low);  // arithmetic, not a branch: kept steps are unpredictable
     kept += low;
     if (t + 1 < T) {
-      const bool high = (bits >> 32) < thresholds[t + 1];
-      mask[t + 1] = high ? 1.0 : 0.0;
+      const int64_t high = (bits >> 32) < thresholds[t + 1];
+      mask[t + 1] = uint8_t(high);
       kept += high;
     }
   }
@@ -73,23 +73,24 @@ MaskDraw draw_masks_fused(const torch::Tensor& s, int64_t rows, bool pin_last,
   if (s.dim() != 1 || s.size(0) != T) throw std::invalid_argument("s must hold T probabilities");
   const std::vector<uint64_t> thresholds = keep_thresholds(s, pin_last);
   const int64_t fallback = std::max_element(thresholds.begin(), thresholds.end()) - thresholds.begin();
-  const std::vector<double>& betas = noise.betas();
+  std::vector<double> log_keep(T);  // log(1 - beta_t): a kept step's factor of the level
+  for (int64_t t = 0; t < T; ++t) log_keep[t] = std::log1p(-noise.betas()[t]);
   const std::vector<double>& alpha_bars = noise.alpha_bars();
   const uint64_t seed = draw_seed(gen);
 
   const auto f64 = torch::TensorOptions().dtype(torch::kFloat64);
   MaskDraw draw;
   const bool reusable = masks_buffer.defined() && masks_buffer.device().is_cpu() &&
-                        masks_buffer.scalar_type() == torch::kFloat64 && masks_buffer.is_contiguous() &&
+                        masks_buffer.scalar_type() == torch::kByte && masks_buffer.is_contiguous() &&
                         masks_buffer.dim() == 2 && masks_buffer.size(0) == rows && masks_buffer.size(1) == T;
-  draw.masks = reusable ? masks_buffer : torch::empty({rows, T}, f64);
+  draw.masks = reusable ? masks_buffer : torch::empty({rows, T}, torch::kByte);
   draw.at.t = torch::empty({rows}, torch::kLong);
   draw.at.level_t = torch::empty({rows}, f64);
   draw.at.level_prev = torch::empty({rows}, f64);
   draw.at.has_prev = torch::empty({rows}, torch::kBool);
   draw.at.level_top = torch::empty({rows}, f64);
   draw.at.kept = torch::empty({rows}, f64);
-  double* masks = draw.masks.data_ptr<double>();
+  uint8_t* masks = draw.masks.data_ptr<uint8_t>();
   int64_t* ts = draw.at.t.data_ptr<int64_t>();
   double* level_t = draw.at.level_t.data_ptr<double>();
   double* level_prev = draw.at.level_prev.data_ptr<double>();
@@ -100,30 +101,41 @@ MaskDraw draw_masks_fused(const torch::Tensor& s, int64_t rows, bool pin_last,
   at::parallel_for(0, rows, 16, [&](int64_t begin, int64_t end) {
     for (int64_t row = begin; row < end; ++row) {
       RowStream rng(seed, row);
-      double* mask = masks + row * T;
+      uint8_t* mask = masks + row * T;
       int64_t kept = draw_row(rng, thresholds, mask);
       for (int round = 1; kept == 0 && round < 1000; ++round) kept = draw_row(rng, thresholds, mask);
       if (kept == 0) {
-        mask[fallback] = 1.0;
+        mask[fallback] = 1;
         kept = 1;
       }
       const int64_t pick = std::min<int64_t>(kept - 1, int64_t(rng.uniform() * double(kept)));
-      // Walk the kept steps in order: the level is a product over them (paper) or abar (jump).
-      int64_t seen = 0;
-      double level = 1.0, previous = 1.0;
+      // One branch-free pass (kept steps are not predictable): the running log-level of the kept
+      // steps (paper semantics) and the position of the pick-th kept step.
+      int64_t seen = 0, t_pick = -1;
+      double log_level = 0.0, log_level_at_pick = 0.0;
       for (int64_t t = 0; t < T; ++t) {
-        if (mask[t] == 0.0) continue;
-        previous = level;
-        level = semantics == Semantics::Jump ? alpha_bars[t] : level * (1.0 - betas[t]);
-        if (seen == pick) {
-          ts[row] = t;
-          level_t[row] = level;
-          has_prev[row] = seen > 0;
-          level_prev[row] = seen > 0 ? previous : 1.0;
+        const uint8_t m = mask[t];
+        log_level += double(m) * log_keep[t];
+        seen += m;
+        if (t_pick < 0 && seen == pick + 1) {
+          t_pick = t;
+          log_level_at_pick = log_level;
         }
-        ++seen;
       }
-      level_top[row] = level;
+      ts[row] = t_pick;
+      has_prev[row] = pick > 0;
+      if (semantics == Semantics::Jump) {
+        int64_t prev = t_pick - 1, top = T - 1;
+        while (prev > 0 && mask[prev] == 0) --prev;
+        while (mask[top] == 0) --top;
+        level_t[row] = alpha_bars[t_pick];
+        level_prev[row] = pick > 0 ? alpha_bars[prev] : 1.0;
+        level_top[row] = alpha_bars[top];
+      } else {
+        level_t[row] = std::exp(log_level_at_pick);
+        level_prev[row] = std::exp(log_level_at_pick - log_keep[t_pick]);
+        level_top[row] = std::exp(log_level);
+      }
       kept_out[row] = double(kept);
     }
   });

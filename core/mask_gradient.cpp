@@ -2,6 +2,25 @@
 
 namespace eddpm {
 
+namespace {
+// sum_b a_b m_bt for uint8 CPU masks, without widening the (B, T) masks to float64.
+torch::Tensor advantage_weighted_counts(const torch::Tensor& masks, const torch::Tensor& a) {
+  const torch::Tensor m = masks.contiguous();
+  const torch::Tensor a64 = a.to(torch::kCPU, torch::kFloat64).contiguous();
+  const int64_t rows = m.size(0), T = m.size(1);
+  torch::Tensor sums = torch::zeros({T}, torch::kFloat64);
+  double* out = sums.data_ptr<double>();
+  const uint8_t* bytes = m.data_ptr<uint8_t>();
+  const double* weights = a64.data_ptr<double>();
+  for (int64_t b = 0; b < rows; ++b) {
+    const uint8_t* row = bytes + b * T;
+    const double w = weights[b];
+    for (int64_t t = 0; t < T; ++t) out[t] += w * double(row[t]);
+  }
+  return sums;
+}
+}  // namespace
+
 torch::Tensor draw_masks(const torch::Tensor& s, int64_t rows, bool pin_last, at::Generator& gen) {
   const int64_t T = s.size(0);
   torch::Tensor probs = s.to(torch::kFloat64).clamp(0.0, 1.0).unsqueeze(0).expand({rows, T}).contiguous();
@@ -86,7 +105,9 @@ torch::Tensor score_function_gradient(const torch::Tensor& masks, const torch::T
   // one matrix-vector product instead of a (B, T) temporary.
   const torch::Tensor sc = s.to(torch::kFloat64).clamp(delta, 1.0 - delta);
   const torch::Tensor a = advantage.to(torch::kFloat64);
-  const torch::Tensor kept = a.matmul(masks.to(torch::kFloat64));
+  const torch::Tensor kept = masks.scalar_type() == torch::kByte && masks.device().is_cpu()
+                                 ? advantage_weighted_counts(masks, a)
+                                 : masks.to(torch::kFloat64).t().mv(a);
   return (kept * (1.0 / sc + 1.0 / (1.0 - sc)) - a.sum() / (1.0 - sc)) / double(masks.size(0));
 }
 

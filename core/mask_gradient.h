@@ -48,6 +48,7 @@ ElboTerms elbo_terms(const torch::Tensor& masks, const torch::Tensor& levels, co
 torch::Tensor advantages(const torch::Tensor& rewards, BaselineKind baseline, const torch::Tensor& ema);
 
 // g_t = mean_b A_b (m_bt / s_t - (1 - m_bt) / (1 - s_t)), s clamped into [delta, 1 - delta].
+// Masks are float or, on the CPU, uint8 (the fused draw's), read without widening.
 torch::Tensor score_function_gradient(const torch::Tensor& masks, const torch::Tensor& s,
                                       const torch::Tensor& advantage, double delta = 1e-4);
 

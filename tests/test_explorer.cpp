@@ -13,6 +13,7 @@
 #include <QTableWidget>
 #include <QTemporaryDir>
 
+#include "event_loop_probe.h"
 #include "explorer_types.h"
 #include "main_window.h"
 #include "mask_history_heatmap.h"
@@ -49,6 +50,27 @@ class TestExplorer : public QObject {
   QString trainedRun_;
 
  private slots:
+  // A stall of the GUI thread shows up as one late tick; the other ticks stay near on time.
+  void eventLoopProbeSeesAStall() {
+    explorer::EventLoopProbe probe(5);
+    probe.start();
+    QTimer::singleShot(100, [] {
+      QElapsedTimer busy;
+      busy.start();
+      while (busy.elapsed() < 120) {
+      }
+    });
+    QTest::qWait(400);
+    probe.stop();
+    const std::vector<double>& latencies = probe.latenciesMs();
+    QVERIFY2(latencies.size() >= 20, qPrintable(QString::number(latencies.size())));
+    QVERIFY2(explorer::percentile(latencies, 100) >= 100.0, qPrintable(QString::number(explorer::percentile(latencies, 100))));
+    QVERIFY2(explorer::percentile(latencies, 50) < 20.0, qPrintable(QString::number(explorer::percentile(latencies, 50))));
+    QCOMPARE(explorer::percentile({4.0, 1.0, 3.0, 2.0}, 50), 2.0);
+    QCOMPARE(explorer::percentile({4.0, 1.0, 3.0, 2.0}, 99), 4.0);
+    QCOMPARE(explorer::percentile({}, 99), 0.0);
+  }
+
   void initTestCase() {
     QStandardPaths::setTestModeEnabled(true);
     QCoreApplication::setOrganizationName("eddpm-tests");

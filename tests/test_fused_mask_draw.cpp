@@ -104,6 +104,7 @@ class TestFusedMaskDraw : public QObject {
     const torch::Tensor with_prev = expected.has_prev;
     QVERIFY(torch::allclose(draw.at.level_prev.index({with_prev}), expected.level_prev.index({with_prev}), 1e-12, 1e-14));
     QVERIFY(torch::equal(draw.at.kept, expected.kept));
+    QCOMPARE(draw.masks.scalar_type(), torch::kByte);
     QVERIFY(draw.at.has_prev.any().item<bool>() && !draw.at.has_prev.all().item<bool>());
     if (pin_last) QVERIFY(draw.masks.select(1, kNoise.T() - 1).eq(1.0).all().item<bool>());
   }
@@ -114,7 +115,7 @@ class TestFusedMaskDraw : public QObject {
     const torch::Tensor s = mixed_probabilities();
     at::Generator gen = make_cpu_generator(2);
     const MaskDraw draw = draw_masks_fused(s, rows, false, kNoise, Semantics::Paper, gen);
-    const torch::Tensor freq = draw.masks.mean(0);
+    const torch::Tensor freq = draw.masks.to(torch::kFloat64).mean(0);
     for (int t = 0; t < kNoise.T(); ++t) {
       const double p = s[t].item<double>(), f = freq[t].item<double>();
       const double se = std::sqrt(p * (1.0 - p) / rows);
@@ -143,7 +144,7 @@ class TestFusedMaskDraw : public QObject {
     const MaskDraw rare = draw_masks_fused(torch::full({kNoise.T()}, 0.005, torch::kFloat64), 5000, false, kNoise,
                                            Semantics::Paper, gen);
     QVERIFY(rare.masks.sum(1).ge(1.0).all().item<bool>());
-    QVERIFY(torch::equal(rare.masks.sum(1), rare.at.kept));
+    QVERIFY(torch::equal(rare.masks.sum(1).to(torch::kFloat64), rare.at.kept));
     torch::Tensor none = torch::zeros({kNoise.T()}, torch::kFloat64);
     none[17] = 1e-9;  // the most probable step is the one kept when nothing else is
     const MaskDraw fallback = draw_masks_fused(none, 8, false, kNoise, Semantics::Paper, gen);
@@ -168,6 +169,17 @@ class TestFusedMaskDraw : public QObject {
     QVERIFY(torch::equal(one.masks, many.masks));
     QVERIFY(torch::equal(one.at.t, many.at.t));
     QVERIFY(!torch::equal(many.masks, next.masks));
+  }
+
+  // The score-function gradient reads the uint8 masks directly: the same numbers as float64 masks.
+  void byteMasksGiveTheFloatMasksGradient() {
+    at::Generator gen = make_cpu_generator(8);
+    const torch::Tensor s = mixed_probabilities();
+    const MaskDraw draw = draw_masks_fused(s, 300, true, kNoise, Semantics::Paper, gen);
+    const torch::Tensor adv = torch::randn({300}, gen, torch::kFloat64);
+    const torch::Tensor from_bytes = score_function_gradient(draw.masks, s, adv);
+    const torch::Tensor from_floats = score_function_gradient(draw.masks.to(torch::kFloat64), s, adv);
+    QVERIFY(torch::allclose(from_bytes, from_floats, 1e-12, 1e-12));
   }
 
   void aBufferOfTheRightShapeIsReused() {

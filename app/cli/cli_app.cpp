@@ -21,6 +21,7 @@ int run(int argc, char** argv) {
   add_schedule_command(app, action);
   add_sample_command(app, action);
   add_compare_command(app, action);
+  add_bench_command(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -1,12 +1,49 @@
-// eddpm-explorer [--data NAME] [--iters N] [--autostart] [RUN_DIR]
+// eddpm-explorer [--data NAME] [--iters N] [--autostart] [--bench-report FILE] [RUN_DIR]
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSaveFile>
+
+#include <sys/resource.h>
+
+#include "event_loop_probe.h"
 
 #include "explorer_types.h"
 #include "main_window.h"
 #include "training_setup_panel.h"
 #include "training_worker.h"
+
+namespace {
+// Item 5 of docs/BENCHMARKS.md: the run's own metrics give its rate, the probe the GUI's latency.
+void startBenchmark(eddpm::explorer::MainWindow& window, const QString& reportPath) {
+  window.setAskBeforeClosing(false);
+  auto* probe = new eddpm::explorer::EventLoopProbe(5, &window);
+  QObject::connect(&window, &eddpm::explorer::MainWindow::trainingEnded, &window,
+                   [probe, reportPath](const QString& runDir, bool completed) {
+                     probe->stop();
+                     const auto& latencies = probe->latenciesMs();
+                     rusage usage{};
+                     getrusage(RUSAGE_SELF, &usage);
+                     const QJsonObject report{
+                         {"run_dir", runDir},
+                         {"completed", completed},
+                         {"ticks", qint64(latencies.size())},
+                         {"latency_p50_ms", eddpm::explorer::percentile(latencies, 50)},
+                         {"latency_p99_ms", eddpm::explorer::percentile(latencies, 99)},
+                         {"latency_max_ms", eddpm::explorer::percentile(latencies, 100)},
+                         {"peak_rss_mib", double(usage.ru_maxrss) / 1024.0}};
+                     QSaveFile file(reportPath);
+                     if (!file.open(QIODevice::WriteOnly) || file.write(QJsonDocument(report).toJson()) < 0 || !file.commit())
+                       qWarning("cannot write %s", qPrintable(reportPath));
+                     QCoreApplication::exit(completed ? 0 : 1);
+                   });
+  probe->start();
+  window.startTraining(window.setupPanel()->settings());
+}
+}  // namespace
 
 int main(int argc, char** argv) {
   QApplication app(argc, argv);
@@ -26,6 +63,8 @@ int main(int argc, char** argv) {
   parser.addOption({"autostart", "Start training at once."});
   parser.addOption({"compare", "With RUN_DIR: open its model on the Sample & compare page, tick these schedule kinds "
                                 "(comma-separated) and sample them.", "kinds"});
+  parser.addOption({"bench-report", "Benchmark: start training at once, measure the event loop's latency meanwhile, "
+                                    "write it and the run folder to this JSON file and quit when the run ends.", "file"});
   parser.addPositionalArgument("run", "A run folder to open and replay.", "[RUN_DIR]");
   parser.process(app);
 
@@ -43,6 +82,8 @@ int main(int argc, char** argv) {
   if (!parser.positionalArguments().isEmpty()) {
     const QString runDir = QDir(parser.positionalArguments().first()).absolutePath();
     if (window.openRun(runDir) && parser.isSet("compare")) window.showComparison(parser.value("compare").split(','));
+  } else if (parser.isSet("bench-report")) {
+    startBenchmark(window, parser.value("bench-report"));
   } else if (parser.isSet("autostart")) window.startTraining(window.setupPanel()->settings());
   return app.exec();
 }

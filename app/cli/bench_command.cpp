@@ -1,0 +1,198 @@
+// eddpm bench: the engine's side of the speed benchmarks (bench/run, docs/BENCHMARKS.md). Each call
+// times one item in its own process and prints one JSON line with the rate and the peak memory.
+#include <sys/resource.h>
+
+#include <chrono>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+#include <torch/nn/utils/clip_grad.h>
+#include <torch/torch.h>
+
+#include "budget_projection.h"
+#include "cli_app.h"
+#include "compute_device.h"
+#include "eddpm_trainer.h"
+#include "fused_mask_draw.h"
+#include "handcrafted_schedules.h"
+#include "mask_gradient.h"
+#include "model_factory.h"
+#include "rng.h"
+#include "sampler.h"
+
+namespace eddpm::cli {
+
+namespace {
+
+struct BenchOptions {
+  std::string item = "train", device = "cpu", mask_draw = "fused";
+  int64_t batch = 1024, iters = 300, warmup_iters = 50, n = 10000;
+  int T = 1000, K = 10;
+};
+
+// The step of bench/eddpm_step.py: the default 2-D model, per-example masks, jump semantics, the
+// simple reward with the leave-one-out baseline, exact projection with the last step pinned.
+TrainConfig bench_config(const BenchOptions& o) {
+  TrainConfig c;
+  c.data = "moons";
+  c.beta.T = o.T;
+  c.keep = 0.01;
+  c.semantics = Semantics::Jump;
+  c.reward = Reward::Simple;
+  c.normalize_advantages = false;
+  c.batch = o.batch;
+  c.lr_s = 0.01;
+  c.iters = o.warmup_iters + o.iters;
+  c.warmup = 0;
+  c.ramp_end = c.iters;
+  c.device = o.device;
+  c.fused_mask_draw = o.mask_draw == "fused";
+  return c;
+}
+
+void synchronize(const c10::Device& device) {
+  if (device.is_cuda()) torch::zeros({1}, torch::TensorOptions().device(device)).cpu();  // waits for the queue
+}
+
+// Runs `warmup` untimed calls, then `timed` timed ones; returns seconds per call.
+template <typename Step>
+double seconds_per_call(const c10::Device& device, int64_t warmup, int64_t timed, Step&& step) {
+  for (int64_t i = 0; i < warmup; ++i) step();
+  synchronize(device);
+  const auto start = std::chrono::steady_clock::now();
+  for (int64_t i = 0; i < timed; ++i) step();
+  synchronize(device);
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() / double(timed);
+}
+
+double peak_rss_mib() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return double(usage.ru_maxrss) / 1024.0;  // Linux reports KiB
+}
+
+// Plain DDPM training of the same model: a uniform timestep per example, no mask.
+double plain_ddpm_seconds(const TrainConfig& c, const c10::Device& device, const BenchOptions& o) {
+  torch::manual_seed(c.seed);
+  const DatasetPtr data = make_dataset(c);
+  const auto model = make_model(c, data->sample_shape(), device);
+  torch::optim::Adam optimizer(model->parameters(), torch::optim::AdamOptions(c.lr));
+  const NoiseSchedule noise(c.beta);
+  const torch::Tensor alpha_bars = torch::tensor(noise.alpha_bars(), torch::kFloat64).to(device);
+  at::Generator data_gen = make_cpu_generator(c.seed);
+  at::Generator device_gen = make_generator(device, c.seed + 1);
+  return seconds_per_call(device, o.warmup_iters, o.iters, [&] {
+    const torch::Tensor x0 = data->sample(c.batch, data_gen).to(device);
+    const torch::Tensor t = torch::randint(noise.T(), {c.batch}, device_gen, torch::TensorOptions().dtype(torch::kLong).device(device));
+    const torch::Tensor a = alpha_bars.index_select(0, t).to(torch::kFloat32).unsqueeze(1);
+    const torch::Tensor eps = torch::randn(x0.sizes(), device_gen, x0.options());
+    const torch::Tensor x_t = torch::sqrt(a) * x0 + torch::sqrt(1.0 - a) * eps;
+    const torch::Tensor loss = (eps - model->forward(x_t, t)).pow(2).mean();
+    optimizer.zero_grad();
+    loss.backward();
+    torch::nn::utils::clip_grad_norm_(model->parameters(), c.grad_clip);
+    optimizer.step();
+  });
+}
+
+// The mask machinery alone: draw, step and levels, advantages of stand-in rewards, the
+// score-function gradient and the projection.
+double mask_step_seconds(const TrainConfig& c, const c10::Device& device, const BenchOptions& o) {
+  const NoiseSchedule noise(c.beta);
+  const auto f64 = torch::TensorOptions().dtype(torch::kFloat64).device(device);
+  const torch::Tensor betas = torch::tensor(noise.betas(), torch::kFloat64).to(device);
+  const torch::Tensor alpha_bars = torch::tensor(noise.alpha_bars(), torch::kFloat64).to(device);
+  at::Generator gen = make_generator(device, c.seed + 1);
+  torch::Tensor s = torch::full({noise.T()}, 0.5, f64);
+  const torch::Tensor rewards = torch::rand({c.batch}, gen, f64);
+  const torch::Tensor ema = torch::zeros({}, f64);
+  const bool fused = c.fused_mask_draw && device.is_cpu();
+  torch::Tensor buffer;
+  const int T = noise.T();
+  return seconds_per_call(device, o.warmup_iters, o.iters, [&] {
+    torch::Tensor masks;
+    if (fused) {
+      masks = draw_masks_fused(s, c.batch, true, noise, c.semantics, gen, buffer).masks;
+      buffer = masks;
+    } else {
+      masks = draw_masks(s, c.batch, true, gen);
+      const torch::Tensor t = pick_kept_timesteps(masks, gen);
+      levels_under_masks(masks, betas, alpha_bars, c.semantics).gather(1, t.unsqueeze(1));
+    }
+    const torch::Tensor g = score_function_gradient(masks, s, advantages(rewards, c.baseline, ema));
+    torch::Tensor next = torch::ones_like(s);
+    next.slice(0, 0, T - 1).copy_(project_to_budget((s - 1e-3 * g).slice(0, 0, T - 1), 0.5 * T));
+    s = next;
+  });
+}
+
+double sampling_seconds(const TrainConfig& c, const c10::Device& device, const BenchOptions& o) {
+  torch::manual_seed(c.seed);
+  const DatasetPtr data = make_dataset(c);
+  const auto model = make_model(c, data->sample_shape(), device);
+  model->eval();
+  const NoiseSchedule noise(c.beta);
+  const std::vector<int> timesteps = handcrafted_schedule(ScheduleKind::Uniform, o.K, noise);
+  const std::vector<double> levels = kept_levels(noise, Semantics::Jump, timesteps);
+  at::Generator gen = make_generator(device, c.seed + 1);
+  torch::NoGradGuard no_grad;
+  const int64_t reps = std::max<int64_t>(1, o.iters);
+  return seconds_per_call(device, 1, reps, [&] {
+    const torch::Tensor x_T = torch::randn({o.n, 2}, gen, torch::TensorOptions().device(device));
+    sample_chain(*model, timesteps, levels, x_T, {}, gen);
+  });
+}
+
+int bench(const BenchOptions& o) {
+  const c10::Device device = resolve_device(o.device);
+  const TrainConfig c = bench_config(o);
+  validate(c);
+  nlohmann::json result{{"item", o.item}, {"device", describe_device(device)}, {"T", o.T},
+                        {"torch", TORCH_VERSION}};
+  if (o.item == "train" || o.item == "ddpm") {
+    double seconds = 0.0;
+    if (o.item == "ddpm") {
+      seconds = plain_ddpm_seconds(c, device, o);
+    } else {
+      EddpmTrainer trainer(c, device);
+      seconds = seconds_per_call(device, o.warmup_iters, o.iters, [&] { trainer.step(); });
+    }
+    result.update({{"batch", o.batch}, {"mask_draw", o.mask_draw}, {"its_per_s", 1.0 / seconds}});
+  } else if (o.item == "mask-step") {
+    result.update({{"batch", o.batch}, {"mask_draw", o.mask_draw}, {"ms", 1e3 * mask_step_seconds(c, device, o)}});
+  } else {
+    result.update({{"n", o.n}, {"K", o.K}, {"samples_per_s", double(o.n) / sampling_seconds(c, device, o)}});
+  }
+  result["peak_rss_mib"] = peak_rss_mib();
+  std::cout << result.dump() << std::endl;
+  return 0;
+}
+
+}  // namespace
+
+void add_bench_command(CLI::App& app, Action& action) {
+  auto o = std::make_shared<BenchOptions>();
+  CLI::App* cmd = app.add_subcommand("bench", "time one benchmark item (bench/run runs them all)");
+  cmd->add_option("item", o->item,
+                  "train: EDDPM iterations/s; ddpm: plain DDPM training of the same model; "
+                  "mask-step: the mask machinery alone; sample: points sampled per second")
+      ->check(CLI::IsMember({"train", "ddpm", "mask-step", "sample"}))->capture_default_str();
+  cmd->add_option("--device", o->device, "auto | cpu | cuda[:N]")->capture_default_str();
+  cmd->add_option("--batch", o->batch, "examples per iteration")->check(CLI::Range(2, 1 << 20))->capture_default_str();
+  cmd->add_option("--T", o->T, "diffusion steps")->check(CLI::Range(2, 100000))->capture_default_str();
+  cmd->add_option("--iters", o->iters, "timed iterations (sample: timed repetitions)")
+      ->check(CLI::Range(1, 1 << 24))->capture_default_str();
+  cmd->add_option("--warmup-iters", o->warmup_iters, "untimed iterations first")
+      ->check(CLI::Range(0, 1 << 24))->capture_default_str();
+  cmd->add_option("--n", o->n, "sample: points per repetition")->check(CLI::Range(1, 1 << 24))->capture_default_str();
+  cmd->add_option("--K", o->K, "sample: steps of the uniform schedule")->check(CLI::Range(1, 100000))->capture_default_str();
+  cmd->add_option("--mask-draw", o->mask_draw, "fused | plain (per-example masks on the CPU)")
+      ->check(CLI::IsMember({"fused", "plain"}))->capture_default_str();
+  cmd->callback([o, &action] {
+    if (o->K > o->T) throw UsageError("--K must not exceed --T");
+    action = [o] { return bench(*o); };
+  });
+}
+
+}  // namespace eddpm::cli
