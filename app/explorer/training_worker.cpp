@@ -94,6 +94,13 @@ void TrainingWorker::drive(const QString& runDir, MakeTrainer makeTrainer) {
     const int64_t quality_every = std::max<int64_t>(config.log_every, config.iters / 20 / config.log_every * config.log_every);
     double full_swd = std::nan("");
     int measurements = 0;
+    int64_t nextQualityAt = 0;
+    // Quality points may cost at most this share of the run's time: a point that would exceed it
+    // waits for a later snapshot (the last one is always measured).
+    constexpr double kMeasuringShare = 0.03;
+    QElapsedTimer runClock, measuring;
+    runClock.start();
+    qint64 measuringNs = 0;
     QElapsedTimer sinceEmit;
     sinceEmit.start();
     widgets::TrainingPoint lastPoint;
@@ -110,11 +117,16 @@ void TrainingWorker::drive(const QString& runDir, MakeTrainer makeTrainer) {
       trainer.set_steps_kept(std::clamp(liveStepsKept_, 1, trainer.noise().T()));
     };
     callbacks.on_snapshot = [&](const TrainSnapshot& snap, const TrainingProgress& p) {
-      if (snap.iteration % quality_every == 0 || snap.iteration == p.total) {
+      const bool due = snap.iteration >= nextQualityAt || snap.iteration == p.total;
+      const bool affordable = measuringNs <= kMeasuringShare * double(runClock.nsecsElapsed());
+      if (due && (affordable || snap.iteration == p.total)) {
+        measuring.start();
+        nextQualityAt = (snap.iteration / quality_every + 1) * quality_every;
         if (measurements++ % 8 == 0) full_swd = probe.swd(full_schedule(trainer.noise().T()));
         const int k = trainer.config().steps_kept();
         emit quality({snap.iteration, probe.swd(snap.learned),
                       probe.swd(handcrafted_schedule(ScheduleKind::Uniform, k, trainer.noise())), full_swd});
+        measuringNs += measuring.nsecsElapsed();
       }
       lastPoint = to_point(snap, p);
       lastFrame = to_frame(snap);
