@@ -5,9 +5,11 @@ per-example masks, jump semantics, simple reward, leave-one-out baseline, score-
 exact projection onto {0 <= s <= 1, sum s <= K_e} with the last step pinned, Adam with clipping.
 
 usage: eddpm_step.py [--iters N] [--batch B] [--T T] [--device cpu|cuda] [--threads N]
-prints one line: iterations per second over the timed iterations."""
+prints one JSON line: iterations per second over the timed iterations, peak memory."""
 import argparse
+import json
 import math
+import resource
 import time
 
 import torch
@@ -117,9 +119,12 @@ def main():
     if dev.type == "cuda":
         torch.cuda.synchronize()
     elapsed = time.perf_counter() - start
-    print("python eager: {:.1f} it/s (batch {}, T {}, {} timed iterations, {} threads, torch {})".format(
-        a.iters / elapsed, B, T, a.iters, torch.get_num_threads(), torch.__version__))
-
+    result = {"item": "train", "impl": "python eager", "its_per_s": a.iters / elapsed, "batch": B, "T": T,
+              "threads": torch.get_num_threads(), "torch": torch.__version__,
+              "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+    if dev.type == "cuda":
+        result["peak_gpu_mib"] = torch.cuda.max_memory_allocated() / 2**20
+    print(json.dumps(result))
 
 if __name__ == "__main__":
     main()

@@ -63,6 +63,17 @@ int64_t draw_row(RowStream& rng, const std::vector<uint64_t>& thresholds, uint8_
   }
   return kept;
 }
+// sum of log(1 - beta_t) over the kept steps among the first n: the log of the paper semantics'
+// level. Four running sums, so the additions do not wait on each other.
+double kept_log_sum(const uint8_t* mask, const double* log_keep, int64_t n) {
+  double acc[4] = {0.0, 0.0, 0.0, 0.0};
+  int64_t t = 0;
+  for (; t + 4 <= n; t += 4)
+    for (int k = 0; k < 4; ++k) acc[k] += double(mask[t + k]) * log_keep[t + k];
+  double sum = (acc[0] + acc[1]) + (acc[2] + acc[3]);
+  for (; t < n; ++t) sum += double(mask[t]) * log_keep[t];
+  return sum;
+}
 }  // namespace
 
 MaskDraw draw_masks_fused(const torch::Tensor& s, int64_t rows, bool pin_last,
@@ -98,6 +109,9 @@ MaskDraw draw_masks_fused(const torch::Tensor& s, int64_t rows, bool pin_last,
   double* level_top = draw.at.level_top.data_ptr<double>();
   double* kept_out = draw.at.kept.data_ptr<double>();
 
+  // at::parallel_for splits the rows where this file is built with OpenMP; the product builds it
+  // without: linking libgomp beside Debian's OpenBLAS slowed the model's own matrix products by a
+  // third (bench/run item 4), more than a second thread saves here.
   at::parallel_for(0, rows, 16, [&](int64_t begin, int64_t end) {
     for (int64_t row = begin; row < end; ++row) {
       RowStream rng(seed, row);
@@ -109,18 +123,10 @@ MaskDraw draw_masks_fused(const torch::Tensor& s, int64_t rows, bool pin_last,
         kept = 1;
       }
       const int64_t pick = std::min<int64_t>(kept - 1, int64_t(rng.uniform() * double(kept)));
-      // One branch-free pass (kept steps are not predictable): the running log-level of the kept
-      // steps (paper semantics) and the position of the pick-th kept step.
-      int64_t seen = 0, t_pick = -1;
-      double log_level = 0.0, log_level_at_pick = 0.0;
-      for (int64_t t = 0; t < T; ++t) {
-        const uint8_t m = mask[t];
-        log_level += double(m) * log_keep[t];
-        seen += m;
-        if (t_pick < 0 && seen == pick + 1) {
-          t_pick = t;
-          log_level_at_pick = log_level;
-        }
+      // The pick-th kept step: a count with one predictable exit (kept steps are not predictable,
+      // so the loop holds no branch on them).
+      int64_t t_pick = 0;
+      for (int64_t seen = mask[0]; seen <= pick; seen += mask[++t_pick]) {
       }
       ts[row] = t_pick;
       has_prev[row] = pick > 0;
@@ -132,6 +138,8 @@ MaskDraw draw_masks_fused(const torch::Tensor& s, int64_t rows, bool pin_last,
         level_prev[row] = pick > 0 ? alpha_bars[prev] : 1.0;
         level_top[row] = alpha_bars[top];
       } else {
+        const double log_level_at_pick = kept_log_sum(mask, log_keep.data(), t_pick + 1);
+        const double log_level = log_level_at_pick + kept_log_sum(mask + t_pick + 1, log_keep.data() + t_pick + 1, T - t_pick - 1);
         level_t[row] = std::exp(log_level_at_pick);
         level_prev[row] = std::exp(log_level_at_pick - log_keep[t_pick]);
         level_top[row] = std::exp(log_level);

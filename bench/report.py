@@ -1,0 +1,61 @@
+#!/usr/bin/env python3
+"""Turns bench/run's JSON lines into the markdown tables of docs/BENCHMARKS.md.
+usage: report.py bench.jsonl"""
+import json
+import os
+import platform
+import subprocess
+import sys
+from datetime import date
+
+
+def machine():
+    cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.machine())
+    mem = next((int(l.split()[1]) // 2**20 for l in open("/proc/meminfo") if l.startswith("MemTotal")), 0)
+    gpu = ""
+    try:
+        gpu = subprocess.run(["nvidia-smi", "--query-gpu=name", "--format=csv,noheader"], capture_output=True,
+                             text=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        pass
+    return f"{cpu}, {os.cpu_count()} cores, {mem} GiB" + (f", {gpu}" if gpu else "")
+
+
+def main():
+    rows = {r["label"]: r for r in map(json.loads, open(sys.argv[1]))}
+    get = lambda label, key: rows[label][key] if label in rows else None
+    print(f"date {date.today()}, {machine()}, torch {next(iter(rows.values())).get('torch', '?')}\n")
+    devices = [d for d in ("cpu", "cuda") if f"1 train {d} C++" in rows]
+
+    print("| item | device | C++ | PyTorch eager | ratio | peak RSS C++ / Python (MiB) |")
+    print("|---|---|---|---|---|---|")
+    for dev in devices:
+        for label, key, what in [("1 train", "its_per_s", "it/s"), ("2 sample K=10", "samples_per_s", "samples/s"),
+                                 ("2 sample K=1000", "samples_per_s", "samples/s")]:
+            cpp, py = get(f"{label} {dev} C++", key), get(f"{label} {dev} python", key)
+            if cpp is None or py is None:
+                continue
+            rss = f"{get(f'{label} {dev} C++', 'peak_rss_mib'):.0f} / {get(f'{label} {dev} python', 'peak_rss_mib'):.0f}"
+            print(f"| {label} | {dev} | {cpp:,.1f} {what} | {py:,.1f} {what} | {cpp / py:.2f} | {rss} |")
+        plain = get(f"1 train {dev} C++ plain draw", "its_per_s")
+        if plain:
+            print(f"| 1 train, reference mask draw | {dev} | {plain:,.1f} it/s | | {plain / get(f'1 train {dev} python', 'its_per_s'):.2f} | |")
+
+    print("\n| item 4 | device | T | EDDPM it/s | plain DDPM it/s | EDDPM extra time | mask step alone |")
+    print("|---|---|---|---|---|---|---|")
+    for dev in devices:
+        for T in (1000, 4000):
+            e, d, m = get(f"4 eddpm T={T} {dev}", "its_per_s"), get(f"4 ddpm T={T} {dev}", "its_per_s"), get(f"4 mask-step T={T} {dev}", "ms")
+            if e and d:
+                print(f"| 4 | {dev} | {T} | {e:,.1f} | {d:,.1f} | {100 * (d / e - 1):+.0f}% | {m:.2f} ms |")
+
+    gui = rows.get("5 explorer vs CLI cpu")
+    if gui:
+        print("\n| item 5 | explorer it/s | CLI it/s | explorer / CLI | event loop p50 | p99 | max | explorer peak RSS |")
+        print("|---|---|---|---|---|---|---|---|")
+        print(f"| 5 | {gui['gui_its_per_s']:,.1f} | {gui['cli_its_per_s']:,.1f} | {gui['gui_its_per_s'] / gui['cli_its_per_s']:.2f} | "
+              f"{gui['latency_p50_ms']:.2f} ms | {gui['latency_p99_ms']:.2f} ms | {gui['latency_max_ms']:.1f} ms | {gui['peak_rss_mib']:.0f} MiB |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,69 @@
+#!/usr/bin/env python3
+"""Item 2 of docs/BENCHMARKS.md in PyTorch eager: DDIM sampling (eta 0) of 2-D points with the
+default MLP (bench/eddpm_step.py) on a uniform K-step schedule, as `eddpm bench sample` does.
+
+usage: sample_step.py [--n N] [--K K] [--T T] [--reps R] [--device cpu|cuda] [--threads N]
+prints one JSON line: points sampled per second, peak memory."""
+import argparse
+import json
+import resource
+import time
+
+import torch
+
+from eddpm_step import MlpDenoiser
+
+
+def uniform_schedule(T, K):
+    """DDIM's uniform schedule, descending: 0, T/K, 2T/K, ... (spec's uniform family)."""
+    step = T // K
+    return sorted({min(T - 1, i * step) for i in range(K)}, reverse=True)
+
+
+def sample(model, x, abar, timesteps):
+    for i, t in enumerate(timesteps):
+        a = abar[t]
+        a_prev = abar[timesteps[i + 1]] if i + 1 < len(timesteps) else 1.0
+        eps = model(x, torch.full((x.shape[0],), t, device=x.device, dtype=torch.long))
+        x0 = (x - (1 - a) ** 0.5 * eps) / a ** 0.5
+        x = a_prev ** 0.5 * x0 + (1 - a_prev) ** 0.5 * eps
+    return x
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--n", type=int, default=10000)
+    p.add_argument("--K", type=int, default=10)
+    p.add_argument("--T", type=int, default=1000)
+    p.add_argument("--reps", type=int, default=5)
+    p.add_argument("--device", default="cpu")
+    p.add_argument("--threads", type=int, default=0)
+    a = p.parse_args()
+    if a.threads:
+        torch.set_num_threads(a.threads)
+    dev = torch.device(a.device)
+    torch.manual_seed(0)
+    model = MlpDenoiser().to(dev).eval()
+    betas = torch.linspace(1e-4, 0.02, a.T, dtype=torch.float64)
+    abar = torch.cumprod(1 - betas, 0).tolist()
+    timesteps = uniform_schedule(a.T, a.K)
+    with torch.no_grad():
+        sample(model, torch.randn(a.n, 2, device=dev), abar, timesteps)
+        if dev.type == "cuda":
+            torch.cuda.synchronize()
+        start = time.perf_counter()
+        for _ in range(a.reps):
+            sample(model, torch.randn(a.n, 2, device=dev), abar, timesteps)
+        if dev.type == "cuda":
+            torch.cuda.synchronize()
+    elapsed = (time.perf_counter() - start) / a.reps
+    result = {"item": "sample", "impl": "python eager", "samples_per_s": a.n / elapsed, "n": a.n, "K": a.K,
+              "threads": torch.get_num_threads(), "torch": torch.__version__,
+              "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+    if dev.type == "cuda":
+        result["peak_gpu_mib"] = torch.cuda.max_memory_allocated() / 2**20
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
