@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include <caffe2/serialize/inline_container.h>
 #include <nlohmann/json.hpp>
 #include <torch/serialize/archive.h>
 
@@ -24,6 +25,20 @@ std::string tensor_text(const torch::Tensor& t) {
   const auto* p = c.data_ptr<uint8_t>();
   return std::string(p, p + c.numel());
 }
+// A LibTorch archive is a TorchScript module: its code records may define methods, and a
+// __setstate__ runs while the archive loads. EDDPM checkpoints declare classes and attributes only,
+// so a record that defines a function is refused before LibTorch reads the archive.
+void refuse_code(const std::string& where) {
+  caffe2::serialize::PyTorchStreamReader reader(where);
+  for (const std::string& name : reader.getAllRecords()) {
+    if (name.find("code/") == std::string::npos || name.size() < 3 || name.compare(name.size() - 3, 3, ".py") != 0)
+      continue;
+    const auto record = reader.getRecord(name);
+    const std::string text(static_cast<const char*>(std::get<0>(record).get()), std::get<1>(record));
+    if (text.find("def ") != std::string::npos)
+      throw std::runtime_error(where + ": holds TorchScript code (" + name + "), which EDDPM checkpoints never do: not loaded");
+  }
+}
 }  // namespace
 
 void save_checkpoint(const EddpmTrainer& trainer, const std::filesystem::path& path) {
@@ -41,8 +56,12 @@ std::unique_ptr<EddpmTrainer> load_checkpoint(const std::filesystem::path& path,
   if (!std::filesystem::is_regular_file(path)) throw std::runtime_error(where + ": no such checkpoint file");
   torch::serialize::InputArchive archive;
   try {
+    refuse_code(where);
     archive.load_from(where);
-  } catch (const c10::Error&) {
+  } catch (const std::runtime_error& e) {
+    if (std::string(e.what()).rfind(where, 0) == 0) throw;  // our own reason
+    throw std::runtime_error(where + ": not a readable checkpoint (truncated or not a LibTorch archive)");
+  } catch (const std::exception&) {  // c10::Error, or the TorchScript importer's ErrorReport
     throw std::runtime_error(where + ": not a readable checkpoint (truncated or not a LibTorch archive)");
   }
   try {

@@ -240,7 +240,13 @@ void EddpmTrainer::load_state(torch::serialize::InputArchive& archive) {
   if (s.dim() != 1 || s.size(0) != noise_.T())
     throw std::invalid_argument("mask has " + std::to_string(s.numel()) + " steps, config says T=" +
                                 std::to_string(noise_.T()));
-  s_ = s.to(device_, torch::kFloat64);
+  const torch::Tensor s64 = s.to(torch::kCPU, torch::kFloat64);
+  if (!(s64.ge(0.0).all().item<bool>() && s64.le(1.0).all().item<bool>()))  // NaN fails both
+    throw std::invalid_argument("mask probabilities outside [0, 1]");
+  if (ema.numel() != 1 || !std::isfinite(ema.to(torch::kFloat64).item<double>()))
+    throw std::invalid_argument("the reward baseline is not one finite number");
+  if (iteration.numel() != 1 || iteration.item<int64_t>() < 0) throw std::invalid_argument("negative iteration");
+  s_ = s64.to(device_);
   ema_ = ema.to(device_, torch::kFloat64);
   iteration_ = iteration.item<int64_t>();
   archive.read("rng_data", rng_data);

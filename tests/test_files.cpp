@@ -109,6 +109,34 @@ class TestFiles : public QObject {
     }
   }
 
+  // A checkpoint whose mask or counters were altered loads nothing: the values are checked before use.
+  void checkpointWithImpossibleValuesIsRefused_data() {
+    QTest::addColumn<QString>("key");
+    QTest::addColumn<double>("value");
+    QTest::newRow("mask NaN") << "s" << std::nan("");
+    QTest::newRow("mask above 1") << "s" << 1.5;
+    QTest::newRow("mask below 0") << "s" << -0.1;
+    QTest::newRow("baseline infinite") << "ema" << HUGE_VAL;
+    QTest::newRow("negative iteration") << "iteration" << -3.0;
+  }
+  void checkpointWithImpossibleValuesIsRefused() {
+    QFETCH(QString, key);
+    QFETCH(double, value);
+    EddpmTrainer trainer(tiny_config(), torch::kCPU);
+    torch::serialize::OutputArchive out;
+    trainer.save_state(out);
+    const torch::Tensor original = key == "s" ? torch::rand({trainer.noise().T()}, torch::kFloat64) : torch::zeros({});
+    torch::Tensor altered = original.clone();
+    if (key == "iteration") altered = torch::tensor(int64_t(value), torch::kLong);
+    else altered.view(-1)[0] = value;
+    out.write(key.toStdString(), altered);
+    out.save_to(at("altered.pt").string());
+    torch::serialize::InputArchive in;
+    in.load_from(at("altered.pt").string());
+    EddpmTrainer target(tiny_config(), torch::kCPU);
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, target.load_state(in));
+  }
+
   void scheduleJsonRoundTrips() {
     const NoiseSchedule noise({BetaKind::Quadratic, 50, 1e-4, 0.5});
     ScheduleFile file = make_schedule_file(noise, Semantics::Paper, {3, 49, 20}, "manual");

@@ -10,6 +10,7 @@
 #include "checkpoint.h"
 #include "eddpm_trainer.h"
 #include "mlp_denoiser.h"
+#include "training_run.h"
 #include "torchscript_model.h"
 
 using namespace eddpm;
@@ -120,6 +121,54 @@ class TestTorchScriptModel : public QObject {
     const torch::Tensor x = torch::randn({8, 2});
     const torch::Tensor t = torch::randint(100, {8}, torch::kLong);
     QVERIFY(torch::allclose(reloaded->model().forward(x, t), mlp.forward(x, t), 1e-5, 1e-6));
+  }
+
+  // A LibTorch archive may carry methods that run while it loads (__setstate__): a "checkpoint"
+  // with any code is refused before LibTorch reads it.
+  void aCheckpointCarryingCodeIsNotLoaded() {
+    torch::jit::Module with_code("WithCode");
+    with_code.register_attribute("format", c10::TensorType::get(), torch::zeros({1}));
+    with_code.define("def forward(self, x):\n    return x\n");
+    with_code.save(at("with_code.pt"));
+    try {
+      load_checkpoint(at("with_code.pt"), "cpu");
+      QFAIL("an archive with code was loaded");
+    } catch (const std::runtime_error& e) {
+      QVERIFY2(std::string(e.what()).find("holds TorchScript code") != std::string::npos, e.what());
+    }
+  }
+
+  // A LibTorch error in the middle of a run (here a model that fails on its 20th call, as a GPU
+  // out of memory would) ends the run with the error, and the checkpoint on disk still loads on
+  // the CPU to continue from.
+  void aLibTorchErrorMidRunLeavesTheCheckpointToResumeFrom() {
+    torch::jit::Module failing("FailsLater");
+    failing.register_attribute("calls", c10::IntType::get(), int64_t(0));
+    failing.define(R"JIT(
+def forward(self, x, t):
+    self.calls += 1
+    if self.calls > 20:
+        return torch.mm(x, torch.zeros(3, 3))
+    return x
+)JIT");
+    failing.save(at("fails_later.ts"));
+    TrainConfig c = torchscript_config(at("fails_later.ts"));
+    c.iters = 30;
+    c.log_every = 5;
+    EddpmTrainer trainer(c, torch::kCPU);
+    const std::filesystem::path run = at("failing_run");
+    std::string error;
+    try {
+      run_training(trainer, run);
+    } catch (const std::exception& e) {  // the CLI and the explorer report it with the way to resume
+      error = e.what();
+    }
+    QVERIFY2(error.find("TorchScript interpreter") != std::string::npos, error.c_str());
+    QVERIFY(trainer.iteration() < 30);
+    const auto resumed = load_checkpoint(run / "checkpoint.pt", "cpu");
+    QVERIFY(resumed->device().is_cpu());
+    QVERIFY(resumed->iteration() <= trainer.iteration());
+    QCOMPARE(int(resumed->mask_probabilities().size()), 100);
   }
 };
 

@@ -139,12 +139,32 @@ int run_train(TrainOptions& o) {
   return train_and_report(trainer, o);
 }
 
+// One line for a LibTorch error: its first line, or for the TorchScript interpreter's report (a
+// header, a traceback, the reason) the reason on its last line.
+std::string failure_reason(const std::string& what) {
+  const std::string first = what.substr(0, what.find('\n'));
+  if (first.find("TorchScript interpreter") == std::string::npos) return first;
+  const size_t end = what.find_last_not_of("\n ");
+  if (end == std::string::npos) return first;
+  const size_t begin = what.rfind('\n', end);
+  return "TorchScript model failed: " + what.substr(begin == std::string::npos ? 0 : begin + 1, end + 1 - (begin == std::string::npos ? 0 : begin + 1));
+}
+
 int train_and_report(EddpmTrainer& trainer, const TrainOptions& o) {
   const bool tty = isatty(STDERR_FILENO) && !o.quiet;
   RunCallbacks callbacks;
   callbacks.autosave_seconds = o.autosave_minutes * 60.0;
   if (!o.quiet) callbacks.on_snapshot = [tty](const TrainSnapshot& s, const TrainingProgress& p) { print_progress(s, p, tty); };
-  const TrainSnapshot last = run_training(trainer, o.out, callbacks);
+  TrainSnapshot last;
+  try {
+    last = run_training(trainer, o.out, callbacks);
+  } catch (const NonFiniteLoss&) {
+    throw;  // says itself how to resume
+  } catch (const std::exception& e) {  // CUDA out of memory or another LibTorch failure mid-run
+    throw std::runtime_error(failure_reason(e.what()) + " (the last checkpoint in " + o.out +
+                             " is intact: continue with `eddpm train --resume " + o.out +
+                             (trainer.device().is_cpu() ? "`)" : " --device cpu` to go on on the CPU)"));
+  }
   if (tty) std::cerr << "\n";
   std::cout << "learned schedule (K=" << last.learned.size() << "):";
   const size_t shown = last.learned.size() > 40 ? 10 : last.learned.size();  // a full chain is 1,000 numbers

@@ -9,6 +9,7 @@
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QPushButton>
 #include <QSettings>
 #include <QSplitter>
 #include <QStandardPaths>
@@ -91,9 +92,13 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   connect(worker_, &TrainingWorker::failed, this, [this](const QString& message) {
     training_ = false;
     panel_->setState(TrainingSetupPanel::State::Idle);
-    showError(tr("Training stopped"), message.contains("loss became")
-                                          ? message + tr("\n\nLower the learning rates in the panel, then File > Resume run.")
-                                          : message);
+    if (isDeviceFailure(message)) {
+      offerResumeOnCpu(message);
+    } else {
+      showError(tr("Training stopped"), message.contains("loss became")
+                                            ? message + tr("\n\nLower the learning rates in the panel, then File > Resume run.")
+                                            : message);
+    }
     emit trainingEnded(runDir_, false);
   });
 
@@ -204,7 +209,8 @@ bool MainWindow::resumeRun(const QString& runDir) {
   // The panel's learning rates apply: after a diverged run, lower them there and resume.
   const widgets::TrainingSettings s = panel_->settings();
   QMetaObject::invokeMethod(
-      worker_, [worker = worker_, runDir, s] { worker->resume(runDir, s.iters, s.lr, s.lrS); }, Qt::QueuedConnection);
+      worker_, [worker = worker_, runDir, s] { worker->resume(runDir, s.iters, s.lr, s.lrS, s.device); },
+      Qt::QueuedConnection);
   return true;
 }
 
@@ -242,6 +248,29 @@ void MainWindow::closeEvent(QCloseEvent* event) {
   panel_->settings().save(settings);
   stopWorkerAndWait();
   event->accept();
+}
+
+bool MainWindow::isDeviceFailure(const QString& message) {
+  return message.contains("CUDA", Qt::CaseInsensitive) || message.contains("out of memory", Qt::CaseInsensitive);
+}
+
+void MainWindow::offerResumeOnCpu(const QString& message) {
+  statusBar()->showMessage(message);
+  const QString run = runDir_;
+  auto* box = new QMessageBox(QMessageBox::Warning, tr("Training stopped"),
+                              message + tr("\n\nThe run's last checkpoint in %1 is intact.").arg(run),
+                              QMessageBox::Close, this);
+  QPushButton* onCpu = box->addButton(tr("Resume on the CPU"), QMessageBox::AcceptRole);
+  onCpu->setObjectName("resumeOnCpu");
+  box->setObjectName("deviceFailure");
+  box->setAttribute(Qt::WA_DeleteOnClose);
+  connect(onCpu, &QPushButton::clicked, this, [this, run] {
+    widgets::TrainingSettings s = panel_->settings();
+    s.device = "cpu";
+    panel_->setSettings(s);
+    resumeRun(run);
+  });
+  box->open();
 }
 
 void MainWindow::showError(const QString& title, const QString& message) {

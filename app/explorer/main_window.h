@@ -49,6 +49,9 @@ class MainWindow : public QMainWindow {
   void createMenus();
   void stopWorkerAndWait();
   void showError(const QString& title, const QString& message);
+  // CUDA out of memory or another device error: the run's checkpoint is intact; offer the CPU.
+  static bool isDeviceFailure(const QString& message);
+  void offerResumeOnCpu(const QString& message);
   static QString defaultRunDir();
 
   QTabWidget* tabs_;

@@ -62,9 +62,9 @@ void TrainingWorker::run(const widgets::TrainingSettings& settings) {
   });
 }
 
-void TrainingWorker::resume(const QString& runDir, qint64 totalIters, double lr, double lrS) {
-  drive(QDir(runDir).absolutePath(), [&runDir, totalIters, lr, lrS] {
-    auto trainer = load_checkpoint(QDir(runDir).filePath("checkpoint.pt").toStdString(), "auto");
+void TrainingWorker::resume(const QString& runDir, qint64 totalIters, double lr, double lrS, const QString& device) {
+  drive(QDir(runDir).absolutePath(), [&runDir, totalIters, lr, lrS, &device] {
+    auto trainer = load_checkpoint(QDir(runDir).filePath("checkpoint.pt").toStdString(), device.toStdString());
     if (trainer->data().is_image())
       throw std::invalid_argument("this is an image run: resume it with `eddpm train --resume` (the explorer trains "
                                   "2-D runs for now)");

@@ -36,7 +36,7 @@ class TrainingWorker : public QObject {
   void run(const eddpm::widgets::TrainingSettings& settings);
   // Continues the run in `runDir` from its checkpoint to max(its total, `totalIters`), with these
   // learning rates (e.g. lower ones after the loss diverged).
-  void resume(const QString& runDir, qint64 totalIters, double lr, double lrS);
+  void resume(const QString& runDir, qint64 totalIters, double lr, double lrS, const QString& device = "auto");
 
  signals:
   void started(const QString& device, const QString& runDir);
