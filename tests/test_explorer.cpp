@@ -14,6 +14,7 @@
 #include <QTemporaryDir>
 
 #include "event_loop_probe.h"
+#include "quality_budget.h"
 #include "explorer_types.h"
 #include "main_window.h"
 #include "mask_history_heatmap.h"
@@ -50,6 +51,18 @@ class TestExplorer : public QObject {
   QString trainedRun_;
 
  private slots:
+  // Measuring may cost at most its share of the run's time, predicted from the time per sampling step.
+  void qualityBudgetPredictsFromTheCostPerStep() {
+    explorer::QualityBudget budget(0.03);
+    QVERIFY(budget.allows(20, 0));  // nothing known yet: one measurement may start
+    budget.spent(20, 2'000'000);     // 20 steps took 2 ms: 0.1 ms a step
+    QVERIFY(!budget.allows(20, 100'000'000));   // 2 + 2 ms would be 4% of 100 ms
+    QVERIFY(budget.allows(20, 200'000'000));    // 2% of 200 ms
+    QVERIFY(!budget.allows(1000, 200'000'000)); // a 1000-step chain: 102 ms
+    QVERIFY(budget.allows(1000, 3'400'000'000));
+    QCOMPARE(budget.spentNs(), int64_t(2'000'000));
+  }
+
   // A stall of the GUI thread shows up as one late tick; the other ticks stay near on time.
   void eventLoopProbeSeesAStall() {
     explorer::EventLoopProbe probe(5);

@@ -2,6 +2,7 @@
 #include "checkpoint.h"
 #include "compute_device.h"
 #include "handcrafted_schedules.h"
+#include "quality_budget.h"
 #include "schedule_meter.h"
 #include "training_run.h"
 
@@ -90,17 +91,16 @@ void TrainingWorker::drive(const QString& runDir, MakeTrainer makeTrainer) {
     emit started(QString::fromStdString(describe_device(trainer.device())), runDir);
 
     ScheduleMeter probe(trainer, 256, 7);
-    // Measuring costs sampling time: about 20 points per run, the full chain only every 8th.
+    // About 20 quality points per run, the full chain every 8th; all of it within 3% of the run's
+    // time (a point that would exceed it waits for a later snapshot; the last is always measured).
     const int64_t quality_every = std::max<int64_t>(config.log_every, config.iters / 20 / config.log_every * config.log_every);
     double full_swd = std::nan("");
     int measurements = 0;
+    bool fullDue = true;
     int64_t nextQualityAt = 0;
-    // Quality points may cost at most this share of the run's time: a point that would exceed it
-    // waits for a later snapshot (the last one is always measured).
-    constexpr double kMeasuringShare = 0.03;
+    QualityBudget budget(0.03);
     QElapsedTimer runClock, measuring;
     runClock.start();
-    qint64 measuringNs = 0;
     QElapsedTimer sinceEmit;
     sinceEmit.start();
     widgets::TrainingPoint lastPoint;
@@ -117,16 +117,25 @@ void TrainingWorker::drive(const QString& runDir, MakeTrainer makeTrainer) {
       trainer.set_steps_kept(std::clamp(liveStepsKept_, 1, trainer.noise().T()));
     };
     callbacks.on_snapshot = [&](const TrainSnapshot& snap, const TrainingProgress& p) {
-      const bool due = snap.iteration >= nextQualityAt || snap.iteration == p.total;
-      const bool affordable = measuringNs <= kMeasuringShare * double(runClock.nsecsElapsed());
-      if (due && (affordable || snap.iteration == p.total)) {
-        measuring.start();
+      const bool last = snap.iteration == p.total;
+      const int k = trainer.config().steps_kept();
+      const int64_t steps = int64_t(snap.learned.size()) + k;
+      if ((snap.iteration >= nextQualityAt || last) && (budget.allows(steps, runClock.nsecsElapsed()) || last)) {
         nextQualityAt = (snap.iteration / quality_every + 1) * quality_every;
-        if (measurements++ % 8 == 0) full_swd = probe.swd(full_schedule(trainer.noise().T()));
-        const int k = trainer.config().steps_kept();
-        emit quality({snap.iteration, probe.swd(snap.learned),
-                      probe.swd(handcrafted_schedule(ScheduleKind::Uniform, k, trainer.noise())), full_swd});
-        measuringNs += measuring.nsecsElapsed();
+        if (measurements++ % 8 == 0) fullDue = true;
+        measuring.start();
+        const double learned = probe.swd(snap.learned);
+        const double uniform = probe.swd(handcrafted_schedule(ScheduleKind::Uniform, k, trainer.noise()));
+        budget.spent(steps, measuring.nsecsElapsed());
+        const int T = trainer.noise().T();
+        // The full chain is the reference line: a run that could not afford it gets it at its end.
+        if (fullDue && (budget.allows(T, runClock.nsecsElapsed()) || (last && std::isnan(full_swd)))) {
+          measuring.start();
+          full_swd = probe.swd(full_schedule(T));
+          budget.spent(T, measuring.nsecsElapsed());
+          fullDue = false;
+        }
+        emit quality({snap.iteration, learned, uniform, full_swd});
       }
       lastPoint = to_point(snap, p);
       lastFrame = to_frame(snap);
