@@ -36,44 +36,87 @@ uint64_t draw_seed(at::Generator& gen) {
   return cpu->random64();
 }
 
-// Keep step t when a 32-bit uniform u falls below s_t * 2^32: s = 1 always keeps, s = 0 never.
-std::vector<uint64_t> keep_thresholds(const torch::Tensor& s, bool pin_last) {
-  const torch::Tensor p = s.to(torch::kCPU, torch::kFloat64).clamp(0.0, 1.0).contiguous();
-  const double* ps = p.data_ptr<double>();
-  std::vector<uint64_t> thresholds(p.numel());
-  for (size_t t = 0; t < thresholds.size(); ++t) thresholds[t] = uint64_t(std::ldexp(ps[t], 32));
-  if (pin_last) thresholds.back() = uint64_t(1) << 32;
-  return thresholds;
-}
+// How one iteration's rows are drawn, prepared once from s. Steps with s = 1 (or pinned) start
+// kept and s = 0 never; steps with s >= kSparse draw a 32-bit uniform each (two per 64-bit draw);
+// the rarely kept rest is visited by geometric jumps with the largest of their probabilities,
+// p_max, and a visited step is kept with probability s_t / p_max (thinning): the same Bernoulli(s_t)
+// per step at about p_max draws per step instead of one half.
+struct RowPlan {
+  static constexpr double kSparse = 0.125;
+  std::vector<uint8_t> start;         // (T) 1 where s_t = 1
+  std::vector<int64_t> always;        // those steps, ascending
+  std::vector<int64_t> dense;         // steps drawn one by one
+  std::vector<uint64_t> dense_below;  // keep when u32 < s_t * 2^32
+  std::vector<int64_t> sparse;        // steps visited by jumps
+  std::vector<uint64_t> sparse_below; // keep a visited step when u32 < (s_t / p_max) * 2^32
+  double log_miss = 0.0;              // log(1 - p_max)
 
-// One row's Bernoulli draw into `mask`; returns the number kept.
-int64_t draw_row(RowStream& rng, const std::vector<uint64_t>& thresholds, uint8_t* mask) {
-  const int64_t T = int64_t(thresholds.size());
-  int64_t kept = 0;
-  for (int64_t t = 0; t < T; t += 2) {
-    const uint64_t bits = rng.next();
-    const int64_t low = (bits & 0xFFFFFFFFull) < thresholds[t];
-    mask[t] = uint8_t(low);  // arithmetic, not a branch: kept steps are unpredictable
-    kept += low;
-    if (t + 1 < T) {
-      const int64_t high = (bits >> 32) < thresholds[t + 1];
-      mask[t + 1] = uint8_t(high);
-      kept += high;
+  RowPlan(const torch::Tensor& s, bool pin_last) {
+    const torch::Tensor p = s.to(torch::kCPU, torch::kFloat64).clamp(0.0, 1.0).contiguous();
+    const double* ps = p.data_ptr<double>();
+    const int64_t T = p.numel();
+    start.assign(T, 0);
+    double p_max = 0.0;
+    for (int64_t t = 0; t < T; ++t) {
+      const double keep = pin_last && t == T - 1 ? 1.0 : ps[t];
+      if (keep >= 1.0) {
+        start[t] = 1;
+        always.push_back(t);
+      } else if (keep >= kSparse) {
+        dense.push_back(t);
+        dense_below.push_back(uint64_t(std::ldexp(keep, 32)));
+      } else if (keep > 0.0) {
+        sparse.push_back(t);
+        p_max = std::max(p_max, keep);
+      }
     }
+    for (int64_t t : sparse) sparse_below.push_back(uint64_t(std::ldexp(ps[t] / p_max, 32)));
+    log_miss = std::log1p(-p_max);
   }
-  return kept;
-}
-// sum of log(1 - beta_t) over the kept steps among the first n: the log of the paper semantics'
-// level. Four running sums, so the additions do not wait on each other.
-double kept_log_sum(const uint8_t* mask, const double* log_keep, int64_t n) {
-  double acc[4] = {0.0, 0.0, 0.0, 0.0};
-  int64_t t = 0;
-  for (; t + 4 <= n; t += 4)
-    for (int k = 0; k < 4; ++k) acc[k] += double(mask[t + k]) * log_keep[t + k];
-  double sum = (acc[0] + acc[1]) + (acc[2] + acc[3]);
-  for (; t < n; ++t) sum += double(mask[t]) * log_keep[t];
-  return sum;
-}
+
+  // The step kept with the largest probability: what a row keeps when nothing else is.
+  int64_t most_probable(const torch::Tensor& s) const { return s.argmax().item<int64_t>(); }
+
+  // One row's Bernoulli draw into `mask`; `kept` receives the kept steps in ascending order, and
+  // `scratch` is room for the two drawn groups.
+  void draw(RowStream& rng, uint8_t* mask, std::vector<int64_t>& kept, std::vector<int64_t>& scratch) const {
+    std::copy(start.begin(), start.end(), mask);
+    if (scratch.size() < start.size()) scratch.resize(start.size());  // room for every step
+    int64_t* drawn = scratch.data();  // the first n hold the drawn steps
+    size_t n = 0;
+    const size_t n_dense = dense.size();
+    for (size_t i = 0; i < n_dense; i += 2) {  // stores and counts, no branch on the draw
+      const uint64_t bits = rng.next();
+      const size_t low = (bits & 0xFFFFFFFFull) < dense_below[i];
+      mask[dense[i]] = uint8_t(low);
+      drawn[n] = dense[i];
+      n += low;
+      if (i + 1 < n_dense) {
+        const size_t high = (bits >> 32) < dense_below[i + 1];
+        mask[dense[i + 1]] = uint8_t(high);
+        drawn[n] = dense[i + 1];
+        n += high;
+      }
+    }
+    const size_t dense_kept = n;
+    const double n_sparse = double(sparse.size());
+    for (double j = -1.0; n_sparse > 0.0;) {
+      const double u = double((rng.next() >> 11) + 1) * 0x1.0p-53;  // (0, 1]
+      j += 1.0 + std::floor(std::log(u) / log_miss);                  // the next visited step
+      if (!(j < n_sparse)) break;
+      const size_t i = size_t(j);
+      if ((rng.next() >> 32) < sparse_below[i]) {
+        mask[sparse[i]] = 1;
+        drawn[n++] = sparse[i];
+      }
+    }
+    // Three ascending groups (always, dense, sparse) merged into one ascending list.
+    std::inplace_merge(drawn, drawn + dense_kept, drawn + n);
+    kept.resize(always.size() + n);
+    std::merge(always.begin(), always.end(), drawn, drawn + n, kept.begin());
+  }
+};
+
 }  // namespace
 
 MaskDraw draw_masks_fused(const torch::Tensor& s, int64_t rows, bool pin_last,
@@ -82,8 +125,8 @@ MaskDraw draw_masks_fused(const torch::Tensor& s, int64_t rows, bool pin_last,
   if (!s.device().is_cpu()) throw std::invalid_argument("the fused mask draw runs on the CPU");
   const int64_t T = noise.T();
   if (s.dim() != 1 || s.size(0) != T) throw std::invalid_argument("s must hold T probabilities");
-  const std::vector<uint64_t> thresholds = keep_thresholds(s, pin_last);
-  const int64_t fallback = std::max_element(thresholds.begin(), thresholds.end()) - thresholds.begin();
+  const RowPlan plan(s, pin_last);
+  const int64_t fallback = pin_last ? T - 1 : plan.most_probable(s);
   std::vector<double> log_keep(T);  // log(1 - beta_t): a kept step's factor of the level
   for (int64_t t = 0; t < T; ++t) log_keep[t] = std::log1p(-noise.betas()[t]);
   const std::vector<double>& alpha_bars = noise.alpha_bars();
@@ -113,38 +156,39 @@ MaskDraw draw_masks_fused(const torch::Tensor& s, int64_t rows, bool pin_last,
   // without: linking libgomp beside Debian's OpenBLAS slowed the model's own matrix products by a
   // third (bench/run item 4), more than a second thread saves here.
   at::parallel_for(0, rows, 16, [&](int64_t begin, int64_t end) {
+    std::vector<int64_t> kept, scratch;
+    kept.reserve(T);
+    scratch.reserve(T);
     for (int64_t row = begin; row < end; ++row) {
       RowStream rng(seed, row);
       uint8_t* mask = masks + row * T;
-      int64_t kept = draw_row(rng, thresholds, mask);
-      for (int round = 1; kept == 0 && round < 1000; ++round) kept = draw_row(rng, thresholds, mask);
-      if (kept == 0) {
+      plan.draw(rng, mask, kept, scratch);
+      for (int round = 1; kept.empty() && round < 1000; ++round) plan.draw(rng, mask, kept, scratch);
+      if (kept.empty()) {
         mask[fallback] = 1;
-        kept = 1;
+        kept.push_back(fallback);
       }
-      const int64_t pick = std::min<int64_t>(kept - 1, int64_t(rng.uniform() * double(kept)));
-      // The pick-th kept step: a count with one predictable exit (kept steps are not predictable,
-      // so the loop holds no branch on them).
-      int64_t t_pick = 0;
-      for (int64_t seen = mask[0]; seen <= pick; seen += mask[++t_pick]) {
-      }
+      const int64_t k = int64_t(kept.size());
+      const int64_t pick = std::min<int64_t>(k - 1, int64_t(rng.uniform() * double(k)));
+      const int64_t t_pick = kept[pick];
       ts[row] = t_pick;
       has_prev[row] = pick > 0;
       if (semantics == Semantics::Jump) {
-        int64_t prev = t_pick - 1, top = T - 1;
-        while (prev > 0 && mask[prev] == 0) --prev;
-        while (mask[top] == 0) --top;
         level_t[row] = alpha_bars[t_pick];
-        level_prev[row] = pick > 0 ? alpha_bars[prev] : 1.0;
-        level_top[row] = alpha_bars[top];
-      } else {
-        const double log_level_at_pick = kept_log_sum(mask, log_keep.data(), t_pick + 1);
-        const double log_level = log_level_at_pick + kept_log_sum(mask + t_pick + 1, log_keep.data() + t_pick + 1, T - t_pick - 1);
-        level_t[row] = std::exp(log_level_at_pick);
-        level_prev[row] = std::exp(log_level_at_pick - log_keep[t_pick]);
+        level_prev[row] = pick > 0 ? alpha_bars[kept[pick - 1]] : 1.0;
+        level_top[row] = alpha_bars[kept.back()];
+      } else {  // the product of (1 - beta) over the kept steps, summed as logs in ascending order
+        double log_level = 0.0;
+        for (int64_t j = 0; j < pick; ++j) log_level += log_keep[kept[j]];
+        const double log_prev = log_level;
+        log_level += log_keep[t_pick];
+        const double log_at_pick = log_level;
+        for (int64_t j = pick + 1; j < k; ++j) log_level += log_keep[kept[j]];
+        level_t[row] = std::exp(log_at_pick);
+        level_prev[row] = std::exp(log_prev);
         level_top[row] = std::exp(log_level);
       }
-      kept_out[row] = double(kept);
+      kept_out[row] = double(k);
     }
   });
   return draw;

@@ -109,10 +109,20 @@ class TestFusedMaskDraw : public QObject {
     if (pin_last) QVERIFY(draw.masks.select(1, kNoise.T() - 1).eq(1.0).all().item<bool>());
   }
 
-  // Column means are the keep probabilities (5 standard errors); 0 and 1 are exact.
+  // Column means are the keep probabilities (5 standard errors); 0 and 1 are exact. The sparse
+  // case has every probability below the threshold where steps are visited by jumps.
+  void stepsAreKeptWithTheirProbabilities_data() {
+    QTest::addColumn<bool>("sparse");
+    QTest::newRow("mixed") << false;
+    QTest::newRow("sparse") << true;
+  }
   void stepsAreKeptWithTheirProbabilities() {
+    QFETCH(bool, sparse);
     const int64_t rows = 40000;
-    const torch::Tensor s = mixed_probabilities();
+    torch::Tensor s = mixed_probabilities();
+    if (sparse) s = s * 0.1;  // below 1/8: every step visited by jumps
+    s[3] = 0.0;
+    s[7] = 1.0;
     at::Generator gen = make_cpu_generator(2);
     const MaskDraw draw = draw_masks_fused(s, rows, false, kNoise, Semantics::Paper, gen);
     const torch::Tensor freq = draw.masks.to(torch::kFloat64).mean(0);
