@@ -65,6 +65,15 @@ def project(z, budget):
     return (z - v).clamp(0, 1)
 
 
+def result_line(item, dev, **figures):
+    """One JSON line for bench/run: the figures, the threads, torch's version and peak memory."""
+    result = {"item": item, "impl": "python eager", **figures, "threads": torch.get_num_threads(),
+              "torch": torch.__version__, "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+    if dev.type == "cuda":
+        result["peak_gpu_mib"] = torch.cuda.max_memory_allocated() / 2**20
+    return json.dumps(result)
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--iters", type=int, default=600)
@@ -119,12 +128,7 @@ def main():
     if dev.type == "cuda":
         torch.cuda.synchronize()
     elapsed = time.perf_counter() - start
-    result = {"item": "train", "impl": "python eager", "its_per_s": a.iters / elapsed, "batch": B, "T": T,
-              "threads": torch.get_num_threads(), "torch": torch.__version__,
-              "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
-    if dev.type == "cuda":
-        result["peak_gpu_mib"] = torch.cuda.max_memory_allocated() / 2**20
-    print(json.dumps(result))
+    print(result_line("train", dev, its_per_s=a.iters / elapsed, batch=B, T=T))
 
 if __name__ == "__main__":
     main()

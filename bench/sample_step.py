@@ -5,13 +5,11 @@ default MLP (bench/eddpm_step.py) on a uniform K-step schedule, as `eddpm bench 
 usage: sample_step.py [--n N] [--K K] [--T T] [--reps R] [--device cpu|cuda] [--threads N]
 prints one JSON line: points sampled per second, peak memory."""
 import argparse
-import json
-import resource
 import time
 
 import torch
 
-from eddpm_step import MlpDenoiser
+from eddpm_step import MlpDenoiser, result_line
 
 
 def uniform_schedule(T, K):
@@ -57,13 +55,7 @@ def main():
         if dev.type == "cuda":
             torch.cuda.synchronize()
     elapsed = (time.perf_counter() - start) / a.reps
-    result = {"item": "sample", "impl": "python eager", "samples_per_s": a.n / elapsed, "n": a.n, "K": a.K,
-              "threads": torch.get_num_threads(), "torch": torch.__version__,
-              "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
-    if dev.type == "cuda":
-        result["peak_gpu_mib"] = torch.cuda.max_memory_allocated() / 2**20
-    print(json.dumps(result))
-
+    print(result_line("sample", dev, samples_per_s=a.n / elapsed, n=a.n, K=a.K))
 
 if __name__ == "__main__":
     main()
