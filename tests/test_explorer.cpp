@@ -8,6 +8,7 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QSettings>
 #include <QTableWidget>
@@ -150,6 +151,33 @@ class TestExplorer : public QObject {
     QTest::mouseClick(window.setupPanel()->stopButton(), Qt::LeftButton);
     QVERIFY(ended.wait(30000));
     QVERIFY(!window.resumeRun(dir_.filePath("nowhere")));
+  }
+
+  // A device error (here CUDA asked for where there is none; a GPU out of memory reads alike)
+  // offers to resume on the CPU, and the button does.
+  void deviceFailureOffersToResumeOnTheCpu() {
+    if (torch::cuda::is_available()) QSKIP("this machine has CUDA: the failure cannot be provoked this way");
+    MainWindow window;
+    window.setAskBeforeClosing(false);
+    QSignalSpy ended(&window, &MainWindow::trainingEnded);
+    widgets::TrainingSettings s = window.setupPanel()->settings();
+    s.device = "cuda";
+    window.setupPanel()->setSettings(s);
+    QVERIFY(window.resumeRun(dir_.filePath("long")));
+    QVERIFY(ended.wait(30000));
+    QVERIFY(!window.isTraining());
+    QMessageBox* box = nullptr;
+    QTRY_VERIFY((box = window.findChild<QMessageBox*>("deviceFailure")) != nullptr);
+    QVERIFY(box->text().contains("CUDA"));
+    auto* onCpu = box->findChild<QPushButton*>("resumeOnCpu");
+    QVERIFY(onCpu);
+    onCpu->click();
+    QCOMPARE(window.setupPanel()->settings().device, QString("cpu"));
+    QVERIFY(window.isTraining());
+    const qint64 replayed = window.trainingView()->maskPlot()->frame().iteration;
+    QTRY_VERIFY_WITH_TIMEOUT(window.trainingView()->maskPlot()->frame().iteration > replayed, 30000);
+    QTest::mouseClick(window.setupPanel()->stopButton(), Qt::LeftButton);
+    QVERIFY(ended.wait(30000));
   }
 
   // Changing K while training runs reaches the trainer within an iteration: the learned top-K
