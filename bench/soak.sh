@@ -14,13 +14,15 @@ XDG_DATA_HOME="$scratch/data" XDG_CONFIG_HOME="$scratch/config" QT_QPA_PLATFORM=
   "$EXPLORER" --data moons --iters 100000000 --autostart >"$scratch/log" 2>&1 &
 pid=$!
 end=$((SECONDS + MINUTES * 60))
+{
 echo "seconds,rss_mib"
 while ((SECONDS < end)); do
   sleep 10
   kill -0 "$pid" 2>/dev/null || { echo "the explorer exited early:" >&2; cat "$scratch/log" >&2; exit 1; }
   rss=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
   echo "$SECONDS,$((rss / 1024))"
-done | tee "$scratch/rss.csv"
+done
+} | tee "$scratch/rss.csv"
 python3 - "$scratch/rss.csv" "$WARM" <<'PY'
 import csv, sys
 rows = [(int(r["seconds"]), int(r["rss_mib"])) for r in csv.DictReader(open(sys.argv[1]))]
