@@ -1,4 +1,4 @@
-// eddpm-explorer [--data NAME] [--iters N] [--autostart] [--bench-report FILE] [RUN_DIR]
+// eddpm-explorer [--data NAME] [--iters N] [--device D] [--autostart | --resume RUN_DIR] [--bench-report FILE] [RUN_DIR]
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
@@ -60,7 +60,9 @@ int main(int argc, char** argv) {
   parser.addVersionOption();
   parser.addOption({"data", "2-D data set to train on (moons, swissroll, 8gaussians, checkerboard, rings).", "name"});
   parser.addOption({"iters", "Training iterations.", "n"});
+  parser.addOption({"device", "Where to train: auto, cpu or cuda.", "name"});
   parser.addOption({"autostart", "Start training at once."});
+  parser.addOption({"resume", "Continue the run in this folder from its checkpoint.", "run"});
   parser.addOption({"compare", "With RUN_DIR: open its model on the Sample & compare page, tick these schedule kinds "
                                 "(comma-separated) and sample them.", "kinds"});
   parser.addOption({"bench-report", "Benchmark: start training at once, measure the event loop's latency meanwhile, "
@@ -77,11 +79,14 @@ int main(int argc, char** argv) {
     settings.warmup = settings.iters / 5;
     settings.rampEnd = settings.iters * 4 / 5;
   }
+  if (parser.isSet("device")) settings.device = parser.value("device");
   window.setupPanel()->setSettings(settings);
   window.show();
   if (!parser.positionalArguments().isEmpty()) {
     const QString runDir = QDir(parser.positionalArguments().first()).absolutePath();
     if (window.openRun(runDir) && parser.isSet("compare")) window.showComparison(parser.value("compare").split(','));
+  } else if (parser.isSet("resume")) {
+    window.resumeRun(QDir(parser.value("resume")).absolutePath());
   } else if (parser.isSet("bench-report")) {
     startBenchmark(window, parser.value("bench-report"));
   } else if (parser.isSet("autostart")) window.startTraining(window.setupPanel()->settings());
