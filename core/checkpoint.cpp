@@ -1,5 +1,6 @@
 #include "checkpoint.h"
 
+#include <regex>
 #include <stdexcept>
 
 #include <caffe2/serialize/inline_container.h>
@@ -25,9 +26,28 @@ std::string tensor_text(const torch::Tensor& t) {
   const auto* p = c.data_ptr<uint8_t>();
   return std::string(p, p + c.numel());
 }
-// A LibTorch archive is a TorchScript module: its code records may define methods, and a
-// __setstate__ runs while the archive loads. EDDPM checkpoints declare classes and attributes only,
-// so a record that defines a function is refused before LibTorch reads the archive.
+// A LibTorch archive is a TorchScript module: its code records are TorchScript that LibTorch
+// compiles while it loads the archive; a method (a __setstate__) would run, and malformed class
+// bodies have crashed its parser (found by fuzzing). EDDPM checkpoints hold nothing but module
+// classes that declare attributes, each referring only to classes of a higher number, so every
+// line of every code record must have one of those few forms, or the file is refused unread.
+int64_t mangle_number(const std::string& text) {  // "___torch_mangle_12" -> 12; none -> -1
+  static const std::regex mangle("___torch_mangle_([0-9]{1,6})");
+  std::smatch m;
+  return std::regex_search(text, m, mangle) ? std::stoll(m[1].str()) : -1;
+}
+
+bool is_checkpoint_code_line(const std::string& line, int64_t own_number) {
+  static const std::regex name_list(R"(  __(parameters|buffers)__ = \[("[^"\\]*", )*\])");
+  static const std::regex declaration(
+      R"(  (__annotations__\["[^"\\]*"\] = |[A-Za-z_][A-Za-z0-9_]* : )(Tensor|int|float|bool|str|Tuple\[float, float\]|__torch__\.___torch_mangle_[0-9]{1,6}\.Module))");
+  if (line.empty() || line == "class Module(Module):" || line == "  __annotations__ = []") return true;
+  if (std::regex_match(line, name_list)) return true;
+  if (!std::regex_match(line, declaration)) return false;
+  const int64_t referred = mangle_number(line);
+  return referred < 0 || referred > own_number;
+}
+
 void refuse_code(const std::string& where) {
   caffe2::serialize::PyTorchStreamReader reader(where);
   for (const std::string& name : reader.getAllRecords()) {
@@ -35,8 +55,16 @@ void refuse_code(const std::string& where) {
       continue;
     const auto record = reader.getRecord(name);
     const std::string text(static_cast<const char*>(std::get<0>(record).get()), std::get<1>(record));
-    if (text.find("def ") != std::string::npos)
-      throw std::runtime_error(where + ": holds TorchScript code (" + name + "), which EDDPM checkpoints never do: not loaded");
+    const int64_t own = mangle_number(name);
+    size_t begin = 0;
+    while (begin < text.size()) {
+      size_t end = text.find('\n', begin);
+      if (end == std::string::npos) end = text.size();
+      if (!is_checkpoint_code_line(text.substr(begin, end - begin), own))
+        throw std::runtime_error(where + ": holds TorchScript code (" + name +
+                                 ") that EDDPM checkpoints never do: not loaded");
+      begin = end + 1;
+    }
   }
 }
 }  // namespace

@@ -1,3 +1,4 @@
+#include <caffe2/serialize/inline_container.h>
 #include <torch/script.h>
 #include <torch/torch.h>
 
@@ -133,6 +134,43 @@ class TestTorchScriptModel : public QObject {
     try {
       load_checkpoint(at("with_code.pt"), "cpu");
       QFAIL("an archive with code was loaded");
+    } catch (const std::runtime_error& e) {
+      QVERIFY2(std::string(e.what()).find("holds TorchScript code") != std::string::npos, e.what());
+    }
+  }
+
+  // A checkpoint whose class declarations were altered (what the fuzzer made of one, which crashed
+  // LibTorch's TorchScript parser) is refused before LibTorch parses it; the untouched copy loads.
+  void aCheckpointWithAlteredDeclarationsIsNotParsed() {
+    TrainConfig c = torchscript_config("");
+    c.model = "mlp";
+    c.model_file.clear();
+    c.freeze_model = false;
+    EddpmTrainer trainer(c, torch::kCPU);
+    save_checkpoint(trainer, at("intact.pt"));
+    caffe2::serialize::PyTorchStreamReader reader(at("intact.pt"));
+    auto copy = [&](const std::string& path, bool alter) {
+      caffe2::serialize::PyTorchStreamWriter writer(path);
+      bool altered = false;
+      for (const std::string& name : reader.getAllRecords()) {
+        const auto record = reader.getRecord(name);
+        std::string bytes(static_cast<const char*>(std::get<0>(record).get()), std::get<1>(record));
+        const size_t at_parameters = bytes.find("__parameters__");
+        if (alter && !altered && name.find("code/") != std::string::npos && at_parameters != std::string::npos) {
+          bytes.replace(at_parameters, 14, "amsgradeters__");
+          altered = true;
+        }
+        writer.writeRecord(name, bytes.data(), bytes.size());
+      }
+      writer.writeEndOfFile();
+      return altered;
+    };
+    QVERIFY(!copy(at("copy.pt"), false));
+    QCOMPARE(load_checkpoint(at("copy.pt"), "cpu")->mask_probabilities(), trainer.mask_probabilities());
+    QVERIFY(copy(at("altered.pt"), true));
+    try {
+      load_checkpoint(at("altered.pt"), "cpu");
+      QFAIL("an altered archive was parsed");
     } catch (const std::runtime_error& e) {
       QVERIFY2(std::string(e.what()).find("holds TorchScript code") != std::string::npos, e.what());
     }
