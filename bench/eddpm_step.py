@@ -65,6 +65,17 @@ def project(z, budget):
     return (z - v).clamp(0, 1)
 
 
+def common_arguments(p):
+    """The options both eager scripts take; returns the parsed arguments with threads applied."""
+    p.add_argument("--T", type=int, default=1000)
+    p.add_argument("--device", default="cpu")
+    p.add_argument("--threads", type=int, default=0)
+    a = p.parse_args()
+    if a.threads:
+        torch.set_num_threads(a.threads)
+    return a
+
+
 def result_line(item, dev, **figures):
     """One JSON line for bench/run: the figures, the threads, torch's version and peak memory."""
     result = {"item": item, "impl": "python eager", **figures, "threads": torch.get_num_threads(),
@@ -79,14 +90,9 @@ def main():
     p.add_argument("--iters", type=int, default=600)
     p.add_argument("--warmup-iters", type=int, default=100)
     p.add_argument("--batch", type=int, default=1024)
-    p.add_argument("--T", type=int, default=1000)
     p.add_argument("--keep", type=float, default=0.01)
     p.add_argument("--lr-s", type=float, default=0.01)
-    p.add_argument("--device", default="cpu")
-    p.add_argument("--threads", type=int, default=0)
-    a = p.parse_args()
-    if a.threads:
-        torch.set_num_threads(a.threads)
+    a = common_arguments(p)
     dev = torch.device(a.device)
     gen = torch.Generator().manual_seed(0)
     torch.manual_seed(0)

@@ -9,7 +9,7 @@ import time
 
 import torch
 
-from eddpm_step import MlpDenoiser, result_line
+from eddpm_step import MlpDenoiser, common_arguments, result_line
 
 
 def uniform_schedule(T, K):
@@ -32,13 +32,8 @@ def main():
     p = argparse.ArgumentParser()
     p.add_argument("--n", type=int, default=10000)
     p.add_argument("--K", type=int, default=10)
-    p.add_argument("--T", type=int, default=1000)
     p.add_argument("--reps", type=int, default=5)
-    p.add_argument("--device", default="cpu")
-    p.add_argument("--threads", type=int, default=0)
-    a = p.parse_args()
-    if a.threads:
-        torch.set_num_threads(a.threads)
+    a = common_arguments(p)
     dev = torch.device(a.device)
     torch.manual_seed(0)
     model = MlpDenoiser().to(dev).eval()

@@ -50,15 +50,20 @@ struct RowPlan {
   std::vector<int64_t> sparse;        // steps visited by jumps
   std::vector<uint64_t> sparse_below; // keep a visited step when u32 < (s_t / p_max) * 2^32
   double log_miss = 0.0;              // log(1 - p_max)
+  int64_t most_probable = 0;          // what a row keeps when it draws nothing
 
   RowPlan(const torch::Tensor& s, bool pin_last) {
     const torch::Tensor p = s.to(torch::kCPU, torch::kFloat64).clamp(0.0, 1.0).contiguous();
     const double* ps = p.data_ptr<double>();
     const int64_t T = p.numel();
     start.assign(T, 0);
-    double p_max = 0.0;
+    double p_max = 0.0, best = -1.0;
     for (int64_t t = 0; t < T; ++t) {
       const double keep = pin_last && t == T - 1 ? 1.0 : ps[t];
+      if (keep > best) {
+        best = keep;
+        most_probable = t;
+      }
       if (keep >= 1.0) {
         start[t] = 1;
         always.push_back(t);
@@ -74,15 +79,10 @@ struct RowPlan {
     log_miss = std::log1p(-p_max);
   }
 
-  // The step kept with the largest probability: what a row keeps when nothing else is.
-  int64_t most_probable(const torch::Tensor& s) const { return s.argmax().item<int64_t>(); }
-
   // One row's Bernoulli draw into `mask`; `kept` receives the kept steps in ascending order, and
-  // `scratch` is room for the two drawn groups.
-  void draw(RowStream& rng, uint8_t* mask, std::vector<int64_t>& kept, std::vector<int64_t>& scratch) const {
+  // `drawn` (room for T steps) holds the drawn ones on the way.
+  void draw(RowStream& rng, uint8_t* mask, std::vector<int64_t>& kept, int64_t* drawn) const {
     std::copy(start.begin(), start.end(), mask);
-    if (scratch.size() < start.size()) scratch.resize(start.size());  // room for every step
-    int64_t* drawn = scratch.data();  // the first n hold the drawn steps
     size_t n = 0;
     const size_t n_dense = dense.size();
     for (size_t i = 0; i < n_dense; i += 2) {  // stores and counts, no branch on the draw
@@ -126,7 +126,6 @@ MaskDraw draw_masks_fused(const torch::Tensor& s, int64_t rows, bool pin_last,
   const int64_t T = noise.T();
   if (s.dim() != 1 || s.size(0) != T) throw std::invalid_argument("s must hold T probabilities");
   const RowPlan plan(s, pin_last);
-  const int64_t fallback = pin_last ? T - 1 : plan.most_probable(s);
   std::vector<double> log_keep(T);  // log(1 - beta_t): a kept step's factor of the level
   for (int64_t t = 0; t < T; ++t) log_keep[t] = std::log1p(-noise.betas()[t]);
   const std::vector<double>& alpha_bars = noise.alpha_bars();
@@ -156,17 +155,16 @@ MaskDraw draw_masks_fused(const torch::Tensor& s, int64_t rows, bool pin_last,
   // without: linking libgomp beside Debian's OpenBLAS slowed the model's own matrix products by a
   // third (bench/run item 4), more than a second thread saves here.
   at::parallel_for(0, rows, 16, [&](int64_t begin, int64_t end) {
-    std::vector<int64_t> kept, scratch;
+    std::vector<int64_t> kept, drawn(T);
     kept.reserve(T);
-    scratch.reserve(T);
     for (int64_t row = begin; row < end; ++row) {
       RowStream rng(seed, row);
       uint8_t* mask = masks + row * T;
-      plan.draw(rng, mask, kept, scratch);
-      for (int round = 1; kept.empty() && round < 1000; ++round) plan.draw(rng, mask, kept, scratch);
+      plan.draw(rng, mask, kept, drawn.data());
+      for (int round = 1; kept.empty() && round < 1000; ++round) plan.draw(rng, mask, kept, drawn.data());
       if (kept.empty()) {
-        mask[fallback] = 1;
-        kept.push_back(fallback);
+        mask[plan.most_probable] = 1;
+        kept.push_back(plan.most_probable);
       }
       const int64_t k = int64_t(kept.size());
       const int64_t pick = std::min<int64_t>(k - 1, int64_t(rng.uniform() * double(k)));
