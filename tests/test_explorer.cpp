@@ -1,6 +1,8 @@
 // The explorer as a user drives it: train, watch, pause, stop, reopen, sample, compare, export.
 #include <torch/torch.h>
 
+#include <thread>
+
 #include "png_file.h"
 #include "schedule_file.h"
 
@@ -14,6 +16,7 @@
 #include <QTableWidget>
 #include <QTemporaryDir>
 
+#include "background_job.h"
 #include "event_loop_probe.h"
 #include "quality_budget.h"
 #include "explorer_types.h"
@@ -25,6 +28,7 @@
 #include "time_series_plot.h"
 #include "training_setup_panel.h"
 #include "training_view.h"
+#include "thread_handoff.h"
 #include "training_worker.h"
 
 using namespace eddpm;
@@ -52,6 +56,42 @@ class TestExplorer : public QObject {
   QString trainedRun_;
 
  private slots:
+  // Tasks posted from another thread run on the handoff's thread, in the order they were posted.
+  void handoffRunsTasksInOrderOnItsThread() {
+    explorer::ThreadHandoff handoff;
+    std::vector<int> order;
+    bool allOnThisThread = true;
+    std::thread poster([&] {
+      for (int i = 0; i < 100; ++i)
+        handoff.post([&, i] {
+          order.push_back(i);
+          allOnThisThread = allOnThisThread && QThread::currentThread() == handoff.thread();
+        });
+    });
+    poster.join();
+    QTRY_COMPARE(order.size(), size_t(100));
+    for (int i = 0; i < 100; ++i) QCOMPARE(order[i], i);
+    QVERIFY(allOnThisThread);
+  }
+
+  // A job runs off the GUI thread; its results are there once `finished` arrives, and a job that
+  // throws ends with its reason instead of taking the explorer down.
+  void backgroundJobReportsResultsAndErrors() {
+    explorer::BackgroundJob job;
+    QSignalSpy finished(&job, &explorer::BackgroundJob::finished);
+    std::thread::id ranOn;
+    job.start([&] { ranOn = std::this_thread::get_id(); });
+    QVERIFY(job.running());
+    QVERIFY(finished.wait(10000));
+    QVERIFY(!job.running());
+    QVERIFY(ranOn != std::this_thread::get_id());
+    QVERIFY(job.error().empty());
+
+    job.start([] { throw std::runtime_error("model file vanished"); });
+    QVERIFY(finished.wait(10000));
+    QCOMPARE(QString::fromStdString(job.error()), QString("model file vanished"));
+  }
+
   // Measuring may cost at most its share of the run's time, predicted from the time per sampling step.
   void qualityBudgetPredictsFromTheCostPerStep() {
     explorer::QualityBudget budget(0.03);

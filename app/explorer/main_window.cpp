@@ -49,7 +49,6 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
 
   worker_ = new TrainingWorker;
   worker_->moveToThread(&workerThread_);
-  connect(&workerThread_, &QThread::finished, worker_, &QObject::deleteLater);
   workerThread_.setObjectName("training");
   workerThread_.start();
 
@@ -110,7 +109,13 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   restoreGeometry(settings.value("window/geometry").toByteArray());
 }
 
-MainWindow::~MainWindow() { stopWorkerAndWait(); }
+// The worker is deleted here, on the GUI thread, once its thread has finished: everything it wrote
+// happens before QThread::wait() returns, so no object of ours dies on one thread while another
+// may still touch it.
+MainWindow::~MainWindow() {
+  stopWorkerAndWait();
+  delete worker_;
+}
 
 QString MainWindow::defaultRunDir() {
   const QString base = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
@@ -174,7 +179,7 @@ void MainWindow::startTraining(const widgets::TrainingSettings& settings) {
   view_->clear();
   training_ = true;
   panel_->setState(TrainingSetupPanel::State::Running);
-  QMetaObject::invokeMethod(worker_, [worker = worker_, settings] { worker->run(settings); }, Qt::QueuedConnection);
+  worker_->post([worker = worker_, settings] { worker->run(settings); });
 }
 
 bool MainWindow::openRun(const QString& runDir) {
@@ -208,9 +213,7 @@ bool MainWindow::resumeRun(const QString& runDir) {
   panel_->setState(TrainingSetupPanel::State::Running);
   // The panel's learning rates apply: after a diverged run, lower them there and resume.
   const widgets::TrainingSettings s = panel_->settings();
-  QMetaObject::invokeMethod(
-      worker_, [worker = worker_, runDir, s] { worker->resume(runDir, s.iters, s.lr, s.lrS, s.device); },
-      Qt::QueuedConnection);
+  worker_->post([worker = worker_, runDir, s] { worker->resume(runDir, s.iters, s.lr, s.lrS, s.device); });
   return true;
 }
 

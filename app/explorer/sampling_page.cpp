@@ -21,7 +21,6 @@
 #include <QPainter>
 #include <QProgressBar>
 #include <QRegularExpression>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include "log_snr_plot.h"
 #include "point_cloud_view.h"
@@ -183,13 +182,14 @@ SamplingPage::SamplingPage(QWidget* parent) : QWidget(parent) {
   layout->addWidget(controlsWidget);
   layout->addWidget(right, 1);
 
-  connect(&watcher_, &QFutureWatcher<void>::finished, this, [this] {
+  connect(&job_, &BackgroundJob::finished, this, [this] {
     auto done = std::move(done_);
     done_ = nullptr;
     sample_->setEnabled(true);
     sweep_->setEnabled(true);
     busyBar_->hide();
-    if (done) done();
+    if (!job_.error().empty()) emit failed(tr("The job failed: %1").arg(QString::fromStdString(job_.error())));
+    else if (done) done();
     if (previewPending_) refreshPreview();
     else if (samplePending_) requestSample();
   });
@@ -216,14 +216,14 @@ SamplingPage::SamplingPage(QWidget* parent) : QWidget(parent) {
   connect(this, &SamplingPage::failed, status_, &QLabel::setText);
 }
 
-SamplingPage::~SamplingPage() { watcher_.waitForFinished(); }
+SamplingPage::~SamplingPage() = default;
 
 void SamplingPage::runJob(std::function<void()> job, std::function<void()> done) {
   sample_->setEnabled(false);
   sweep_->setEnabled(false);
   busyBar_->show();
   done_ = std::move(done);
-  watcher_.setFuture(QtConcurrent::run(std::move(job)));
+  job_.start(std::move(job));
 }
 
 void SamplingPage::setCheckpoint(const QString& path) {

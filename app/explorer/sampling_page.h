@@ -2,10 +2,10 @@
 // The Sample & compare page: pick 1 to 6 schedules (learned, manual, handcrafted, searched or a
 // file), see their steps on a strip and their log-SNR curves, sample all from the same starting
 // noise, compare quality side by side, sweep K, and export schedules, samples and the table.
-// Engine work runs on a pool thread, one job at a time; the page stays responsive.
-#include <QFutureWatcher>
+// Engine work runs on a background thread, one job at a time; the page stays responsive.
 #include <QWidget>
 
+#include "background_job.h"
 #include "sampling_service.h"
 
 class QDoubleSpinBox;
@@ -46,7 +46,7 @@ class SamplingPage : public QWidget {
   widgets::ScheduleStrip* strip() const { return strip_; }
   QTableWidget* table() const { return table_; }
   const QVector<SampleOutcome>& outcomes() const { return outcomes_; }
-  bool busy() const { return watcher_.isRunning(); }
+  bool busy() const { return job_.running(); }
 
   bool saveSchedule(int index, const QString& path, QString* error);
   bool saveSamples(int index, const QString& path, QString* error);
@@ -66,7 +66,7 @@ class SamplingPage : public QWidget {
   void showOutcomes();
 
   SamplingService service_;
-  QFutureWatcher<void> watcher_;
+  BackgroundJob job_;
   std::function<void()> done_;
   bool previewPending_ = false;
   bool samplePending_ = false;

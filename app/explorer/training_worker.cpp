@@ -80,6 +80,13 @@ void TrainingWorker::resume(const QString& runDir, qint64 totalIters, double lr,
   });
 }
 
+void TrainingWorker::reportSnapshot(const widgets::TrainingPoint& point, const widgets::MaskFrame& frame) {
+  toGui([this, point, frame] {
+    emit progress(point);
+    emit maskFrame(frame);
+  });
+}
+
 template <typename MakeTrainer>
 void TrainingWorker::drive(const QString& runDir, MakeTrainer makeTrainer) {
   stop_ = false;
@@ -88,7 +95,7 @@ void TrainingWorker::drive(const QString& runDir, MakeTrainer makeTrainer) {
     const std::unique_ptr<EddpmTrainer> owned = makeTrainer();
     EddpmTrainer& trainer = *owned;
     const TrainConfig& config = trainer.config();
-    emit started(QString::fromStdString(describe_device(trainer.device())), runDir);
+    toGui([this, device = QString::fromStdString(describe_device(trainer.device())), runDir] { emit started(device, runDir); });
 
     ScheduleMeter probe(trainer, 256, 7);
     // About 20 quality points per run, the full chain every 8th; all of it within 3% of the run's
@@ -135,26 +142,23 @@ void TrainingWorker::drive(const QString& runDir, MakeTrainer makeTrainer) {
           budget.spent(T, measuring.nsecsElapsed());
           fullDue = false;
         }
-        emit quality({snap.iteration, learned, uniform, full_swd});
+        toGui([this, point = widgets::QualityPoint{snap.iteration, learned, uniform, full_swd}] { emit quality(point); });
       }
       lastPoint = to_point(snap, p);
       lastFrame = to_frame(snap);
       lastEmitted = false;
       if (sinceEmit.elapsed() < kMinSnapshotIntervalMs && snap.iteration != p.total) return;
       sinceEmit.restart();
-      emit progress(lastPoint);
-      emit maskFrame(lastFrame);
+      reportSnapshot(lastPoint, lastFrame);
       lastEmitted = true;
     };
     run_training(trainer, runDir.toStdString(), callbacks);
-    if (!lastEmitted) {
-      emit progress(lastPoint);
-      emit maskFrame(lastFrame);
-    }
-    emit finished(runDir, !stop_.load());
+    if (!lastEmitted) reportSnapshot(lastPoint, lastFrame);
+    toGui([this, runDir, completed = !stop_.load()] { emit finished(runDir, completed); });
   } catch (const std::exception& e) {
     QString message = QString::fromStdString(e.what());
-    emit failed(message.left(message.indexOf('\n') < 0 ? message.size() : message.indexOf('\n')));
+    message = message.left(message.indexOf('\n') < 0 ? message.size() : message.indexOf('\n'));
+    toGui([this, message] { emit failed(message); });
   }
 }
 

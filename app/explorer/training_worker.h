@@ -4,15 +4,17 @@
 //   the run ends. It owns the trainer: no other thread touches the model while it runs.
 // - pause(), stop() and setLiveSettings() may be called from any thread (atomics); they take
 //   effect before the next iteration.
-// - Everything it reports leaves as plain values through signals, which Qt queues to the
-//   receivers' (GUI) thread: progress at most ~15 times a second whatever the iteration rate,
-//   and always the last state.
+// - Everything it reports leaves as plain values through signals emitted on the GUI thread (the
+//   thread that created it), handed over in order by a ThreadHandoff: progress at most ~15 times a
+//   second whatever the iteration rate, and always the last state. Delete it on the GUI thread
+//   after its QThread has finished.
 #include <atomic>
 #include <mutex>
 
 #include <QObject>
 #include <QString>
 
+#include "thread_handoff.h"
 #include "plot_data.h"
 #include "training_settings.h"
 
@@ -31,6 +33,8 @@ class TrainingWorker : public QObject {
   void pause(bool paused) { pause_ = paused; }
   void stop() { stop_ = true; }
   void setLiveSettings(double lrS, int stepsKept);
+  // Runs `task` on the worker's thread after everything posted before it. Any thread.
+  void post(std::function<void()> task) { inbox_->post(std::move(task)); }
 
  public slots:
   void run(const eddpm::widgets::TrainingSettings& settings);
@@ -50,7 +54,13 @@ class TrainingWorker : public QObject {
  private:
   template <typename MakeTrainer>
   void drive(const QString& runDir, MakeTrainer makeTrainer);
+  void toGui(std::function<void()> task) { toGui_.post(std::move(task)); }
+  void reportSnapshot(const widgets::TrainingPoint& point, const widgets::MaskFrame& frame);
 
+  // A child, so it moves with the worker to its thread.
+  ThreadHandoff* inbox_ = new ThreadHandoff(this);
+  // Not a child: it stays on the GUI thread when the worker moves to its own.
+  ThreadHandoff toGui_;
   std::atomic<bool> pause_{false};
   std::atomic<bool> stop_{false};
   std::mutex liveMutex_;

@@ -1,0 +1,36 @@
+#include "background_job.h"
+
+#include <exception>
+
+namespace eddpm::explorer {
+
+BackgroundJob::~BackgroundJob() {
+  if (thread_.joinable()) thread_.join();
+}
+
+void BackgroundJob::start(std::function<void()> job) {
+  if (thread_.joinable()) thread_.join();
+  running_ = true;
+  error_.clear();
+  threadError_.clear();
+  thread_ = std::thread([this, job = std::move(job)] {
+    try {
+      job();
+    } catch (const std::exception& e) {
+      threadError_ = e.what();
+    } catch (...) {
+      threadError_ = "unknown error";
+    }
+    // By name, so the queued call carries nothing of ours across threads.
+    QMetaObject::invokeMethod(this, "joinEndedThread", Qt::QueuedConnection);
+  });
+}
+
+void BackgroundJob::joinEndedThread() {
+  thread_.join();
+  error_ = threadError_;
+  running_ = false;
+  emit finished();
+}
+
+}  // namespace eddpm::explorer
