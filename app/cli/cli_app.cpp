@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 
 #include "compute_device.h"
+#include "heap_tuning.h"
 
 namespace eddpm::cli {
 
@@ -33,6 +34,7 @@ int run(int argc, char** argv) {
     return 2;
   }
   use_all_cpu_cores();
+  keep_freed_memory_mapped();
   try {
     return action ? action() : 2;
   } catch (const UsageError& e) {

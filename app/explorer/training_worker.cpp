@@ -1,6 +1,7 @@
 // Torch before Qt: Qt's `slots` macro must not be defined while LibTorch headers are read.
 #include "checkpoint.h"
 #include "compute_device.h"
+#include "heap_tuning.h"
 #include "handcrafted_schedules.h"
 #include "quality_budget.h"
 #include "schedule_meter.h"
@@ -45,7 +46,10 @@ widgets::MaskFrame to_frame(const TrainSnapshot& s) {
 }
 }  // namespace
 
-void TrainingWorker::prepareEngine() { use_all_cpu_cores(); }
+void TrainingWorker::prepareEngine() {
+  use_all_cpu_cores();
+  keep_freed_memory_mapped();
+}
 
 void TrainingWorker::setLiveSettings(double lrS, int stepsKept) {
   std::lock_guard<std::mutex> lock(liveMutex_);
