@@ -65,6 +65,31 @@ def project(z, budget):
     return (z - v).clamp(0, 1)
 
 
+def eddpm_step(model, opt, x0, s, abar, budget, lr_s):
+    """One EDDPM iteration on a batch; returns the projected mask probabilities."""
+    B, T = x0.shape[0], s.shape[0]
+    probs = s.clamp(0, 1).expand(B, T).clone()
+    probs[:, -1] = 1.0
+    masks = torch.bernoulli(probs)
+    t = torch.multinomial(masks, 1).squeeze(1)
+    a_t = abar[t].float().view(-1, *([1] * (x0.dim() - 1)))
+    eps = torch.randn_like(x0)
+    x_t = a_t.sqrt() * x0 + (1 - a_t).sqrt() * eps
+    mse = (eps - model(x_t, t)).pow(2).flatten(1).mean(1).double()
+    opt.zero_grad()
+    mse.mean().float().backward()
+    nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+    opt.step()
+    r = mse.detach()
+    adv = r - (r.sum() - r) / (B - 1)
+    sc = s.clamp(1e-4, 1 - 1e-4)
+    g = (adv @ masks * (1 / sc + 1 / (1 - sc)) - adv.sum() / (1 - sc)) / B
+    z = s - lr_s * g
+    new_s = torch.ones_like(s)
+    new_s[:-1] = project(z[:-1], budget - 1)
+    return new_s
+
+
 def common_arguments(p):
     """The options both eager scripts take; returns the parsed arguments with threads applied."""
     p.add_argument("--T", type=int, default=1000)
@@ -85,56 +110,43 @@ def result_line(item, dev, **figures):
     return json.dumps(result)
 
 
-def main():
-    p = argparse.ArgumentParser()
-    p.add_argument("--iters", type=int, default=600)
-    p.add_argument("--warmup-iters", type=int, default=100)
-    p.add_argument("--batch", type=int, default=1024)
-    p.add_argument("--keep", type=float, default=0.01)
-    p.add_argument("--lr-s", type=float, default=0.01)
-    a = common_arguments(p)
-    dev = torch.device(a.device)
-    gen = torch.Generator().manual_seed(0)
-    torch.manual_seed(0)
-    model = MlpDenoiser().to(dev)
+def timed_training(model, next_batch, a, dev):
+    """Runs a.warmup_iters + a.iters EDDPM iterations on next_batch() batches (Adam, lr 1e-3,
+    linear betas 1e-4..0.02, s starting at 1); returns iterations per second of the timed ones."""
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
     betas = torch.linspace(1e-4, 0.02, a.T, dtype=torch.float64)
     abar = torch.cumprod(1 - betas, 0).to(dev)
     s = torch.ones(a.T, dtype=torch.float64, device=dev)
-    T, B = a.T, a.batch
     total = a.warmup_iters + a.iters
     for i in range(total):
         if i == a.warmup_iters:
             if dev.type == "cuda":
                 torch.cuda.synchronize()
             start = time.perf_counter()
-        x0 = moons(B, gen).to(dev)
-        probs = s.clamp(0, 1).expand(B, T).clone()
-        probs[:, -1] = 1.0
-        masks = torch.bernoulli(probs)
-        t = torch.multinomial(masks, 1).squeeze(1)
-        a_t = abar[t].float()[:, None]
-        eps = torch.randn_like(x0)
-        x_t = a_t.sqrt() * x0 + (1 - a_t).sqrt() * eps
-        mse = (eps - model(x_t, t)).pow(2).mean(1).double()
-        opt.zero_grad()
-        mse.mean().float().backward()
-        nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-        opt.step()
-        r = mse.detach()
-        adv = r - (r.sum() - r) / (B - 1)
-        sc = s.clamp(1e-4, 1 - 1e-4)
-        g = (adv @ masks * (1 / sc + 1 / (1 - sc)) - adv.sum() / (1 - sc)) / B
-        z = s - a.lr_s * g
         # the budget ramps linearly here: the cost of the step does not depend on its shape
-        budget = T * max(a.keep, 1 - i / total)
-        new_s = torch.ones_like(s)
-        new_s[:-1] = project(z[:-1], budget - 1)
-        s = new_s
+        s = eddpm_step(model, opt, next_batch(), s, abar, a.T * max(a.keep, 1 - i / total), a.lr_s)
     if dev.type == "cuda":
         torch.cuda.synchronize()
-    elapsed = time.perf_counter() - start
-    print(result_line("train", dev, its_per_s=a.iters / elapsed, batch=B, T=T))
+    return a.iters / (time.perf_counter() - start)
+
+
+def training_arguments(p, iters, warmup_iters, batch):
+    p.add_argument("--iters", type=int, default=iters)
+    p.add_argument("--warmup-iters", type=int, default=warmup_iters)
+    p.add_argument("--batch", type=int, default=batch)
+    p.add_argument("--keep", type=float, default=0.01)
+    p.add_argument("--lr-s", type=float, default=0.01)
+    return common_arguments(p)
+
+
+def main():
+    a = training_arguments(argparse.ArgumentParser(), 600, 100, 1024)
+    dev = torch.device(a.device)
+    gen = torch.Generator().manual_seed(0)
+    torch.manual_seed(0)
+    its_per_s = timed_training(MlpDenoiser().to(dev), lambda: moons(a.batch, gen).to(dev), a, dev)
+    print(result_line("train", dev, its_per_s=its_per_s, batch=a.batch, T=a.T))
+
 
 if __name__ == "__main__":
     main()

@@ -34,16 +34,21 @@ def main():
           f"medians of {max(len(rs) for rs in runs.values())} runs where repeated\n")
     devices = [d for d in ("cpu", "cuda") if f"1 train {d} C++" in rows]
 
-    print("| item | device | C++ | PyTorch eager | ratio | peak RSS C++ / Python (MiB) |")
+    print("| item | device | C++ | PyTorch eager | ratio | peak memory C++ / Python (MiB) |")
     print("|---|---|---|---|---|---|")
     for dev in devices:
         for label, key, what in [("1 train", "its_per_s", "it/s"), ("2 sample K=10", "samples_per_s", "samples/s"),
-                                 ("2 sample K=1000", "samples_per_s", "samples/s")]:
+                                 ("2 sample K=1000", "samples_per_s", "samples/s"),
+                                 ("3 unet train", "its_per_s", "it/s"), ("3 unet sample K=10", "samples_per_s", "images/s")]:
             cpp, py = get(f"{label} {dev} C++", key), get(f"{label} {dev} python", key)
             if cpp is None or py is None:
                 continue
-            rss = f"{get(f'{label} {dev} C++', 'peak_rss_mib'):.0f} / {get(f'{label} {dev} python', 'peak_rss_mib'):.0f}"
-            print(f"| {label} | {dev} | {cpp:,.1f} {what} | {py:,.1f} {what} | {cpp / py:.2f} | {rss} |")
+            memory = []
+            for field in ("peak_rss_mib", "peak_gpu_mib"):
+                c, p = get(f"{label} {dev} C++", field), get(f"{label} {dev} python", field)
+                if c is not None and p is not None:
+                    memory.append(f"{c:.0f} / {p:.0f}" + (" GPU" if field == "peak_gpu_mib" else ""))
+            print(f"| {label} | {dev} | {cpp:,.1f} {what} | {py:,.1f} {what} | {cpp / py:.2f} | {', '.join(memory)} |")
         plain = get(f"1 train {dev} C++ plain draw", "its_per_s")
         if plain:
             print(f"| 1 train, reference mask draw | {dev} | {plain:,.1f} it/s | | {plain / get(f'1 train {dev} python', 'its_per_s'):.2f} | |")

@@ -10,6 +10,7 @@
 
 #ifdef EDDPM_WITH_CUDA
 #include <ATen/cuda/CUDAContext.h>
+#include <c10/cuda/CUDACachingAllocator.h>
 #endif
 
 namespace eddpm {
@@ -36,6 +37,17 @@ std::string describe_device(const c10::Device& device) {
 #else
   return "CUDA " + std::to_string(index);
 #endif
+}
+
+double peak_device_memory_mib(const c10::Device& device) {
+#ifdef EDDPM_WITH_CUDA
+  if (device.is_cuda()) {
+    const auto stats = c10::cuda::CUDACachingAllocator::getDeviceStats(device.index() < 0 ? 0 : device.index());
+    return double(stats.allocated_bytes[0].peak) / double(1 << 20);  // [0]: all pools together
+  }
+#endif
+  (void)device;
+  return 0.0;
 }
 
 void use_all_cpu_cores() {

@@ -26,16 +26,18 @@ namespace eddpm::cli {
 namespace {
 
 struct BenchOptions {
-  std::string item = "train", device = "cpu", mask_draw = "fused";
+  std::string item = "train", device = "cpu", mask_draw = "fused", model = "mlp", data = "moons";
   int64_t batch = 1024, iters = 300, warmup_iters = 50, n = 10000;
   int T = 1000, K = 10;
 };
 
-// The step of bench/eddpm_step.py: the default 2-D model, per-example masks, jump semantics, the
-// simple reward with the leave-one-out baseline, exact projection with the last step pinned.
+// The step of bench/eddpm_step.py (the default 2-D model) and bench/unet_step.py (a U-Net on
+// MNIST): per-example masks, jump semantics, the simple reward with the leave-one-out baseline,
+// exact projection with the last step pinned.
 TrainConfig bench_config(const BenchOptions& o) {
   TrainConfig c;
-  c.data = "moons";
+  c.data = o.data;
+  c.model = o.model;
   c.beta.T = o.T;
   c.keep = 0.01;
   c.semantics = Semantics::Jump;
@@ -85,7 +87,9 @@ double plain_ddpm_seconds(const TrainConfig& c, const c10::Device& device, const
   return seconds_per_call(device, o.warmup_iters, o.iters, [&] {
     const torch::Tensor x0 = data->sample(c.batch, data_gen).to(device);
     const torch::Tensor t = torch::randint(noise.T(), {c.batch}, device_gen, torch::TensorOptions().dtype(torch::kLong).device(device));
-    const torch::Tensor a = alpha_bars.index_select(0, t).to(torch::kFloat32).unsqueeze(1);
+    std::vector<int64_t> view(x0.dim(), 1);
+    view[0] = -1;
+    const torch::Tensor a = alpha_bars.index_select(0, t).to(torch::kFloat32).view(view);
     const torch::Tensor eps = torch::randn(x0.sizes(), device_gen, x0.options());
     const torch::Tensor x_t = torch::sqrt(a) * x0 + torch::sqrt(1.0 - a) * eps;
     const torch::Tensor loss = (eps - model->forward(x_t, t)).pow(2).mean();
@@ -138,8 +142,10 @@ double sampling_seconds(const TrainConfig& c, const c10::Device& device, const B
   at::Generator gen = make_generator(device, c.seed + 1);
   torch::NoGradGuard no_grad;
   const int64_t reps = std::max<int64_t>(1, o.iters);
+  std::vector<int64_t> shape = data->sample_shape();
+  shape.insert(shape.begin(), o.n);
   return seconds_per_call(device, 1, reps, [&] {
-    const torch::Tensor x_T = torch::randn({o.n, 2}, gen, torch::TensorOptions().device(device));
+    const torch::Tensor x_T = torch::randn(shape, gen, torch::TensorOptions().device(device));
     sample_chain(*model, timesteps, levels, x_T, {}, gen);
   });
 }
@@ -164,7 +170,12 @@ int bench(const BenchOptions& o) {
   } else {
     result.update({{"n", o.n}, {"K", o.K}, {"samples_per_s", double(o.n) / sampling_seconds(c, device, o)}});
   }
+  if (o.model != "mlp") {
+    result["model"] = o.model;
+    if (o.item != "sample") result["batch"] = o.batch;
+  }
   result["peak_rss_mib"] = peak_rss_mib();
+  if (device.is_cuda()) result["peak_gpu_mib"] = peak_device_memory_mib(device);
   std::cout << result.dump() << std::endl;
   return 0;
 }
@@ -187,6 +198,9 @@ void add_bench_command(CLI::App& app, Action& action) {
       ->check(CLI::Range(0, 1 << 24))->capture_default_str();
   cmd->add_option("--n", o->n, "sample: points per repetition")->check(CLI::Range(1, 1 << 24))->capture_default_str();
   cmd->add_option("--K", o->K, "sample: steps of the uniform schedule")->check(CLI::Range(1, 100000))->capture_default_str();
+  cmd->add_option("--model", o->model, "mlp (2-D) | tiny | small (U-Nets, need image data)")
+      ->check(CLI::IsMember({"mlp", "tiny", "small"}))->capture_default_str();
+  cmd->add_option("--data", o->data, "moons | mnist | mnist:DIR (train, ddpm, sample)")->capture_default_str();
   cmd->add_option("--mask-draw", o->mask_draw, "fused | plain (per-example masks on the CPU)")
       ->check(CLI::IsMember({"fused", "plain"}))->capture_default_str();
   cmd->callback([o, &action] {
