@@ -21,6 +21,10 @@ def machine():
     return f"{cpu}, {os.cpu_count()} cores, {mem} GiB" + (f", {gpu}" if gpu else "")
 
 
+def rate(value):
+    return f"{value:,.1f}" if value >= 10 else f"{value:.2f}"
+
+
 def main():
     runs = {}
     for r in map(json.loads, open(sys.argv[1])):
@@ -48,7 +52,11 @@ def main():
                 c, p = get(f"{label} {dev} C++", field), get(f"{label} {dev} python", field)
                 if c is not None and p is not None:
                     memory.append(f"{c:.0f} / {p:.0f}" + (" GPU" if field == "peak_gpu_mib" else ""))
-            print(f"| {label} | {dev} | {cpp:,.1f} {what} | {py:,.1f} {what} | {cpp / py:.2f} | {', '.join(memory)} |")
+            print(f"| {label} | {dev} | {rate(cpp)} {what} | {rate(py)} {what} | {cpp / py:.2f} | {', '.join(memory)} |")
+        tuned = get(f"1 train {dev} python, same heap settings", "its_per_s")
+        if tuned:
+            cpp = get(f"1 train {dev} C++", "its_per_s")
+            print(f"| 1 train, Python with the CLI's heap settings | {dev} | | {tuned:,.1f} it/s | {cpp / tuned:.2f} | |")
         plain = get(f"1 train {dev} C++ plain draw", "its_per_s")
         if plain:
             print(f"| 1 train, reference mask draw | {dev} | {plain:,.1f} it/s | | {plain / get(f'1 train {dev} python', 'its_per_s'):.2f} | |")
