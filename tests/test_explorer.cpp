@@ -184,10 +184,18 @@ class TestExplorer : public QObject {
     window.setAskBeforeClosing(false);
     QSignalSpy ended(&window, &MainWindow::trainingEnded);
     const QString run = dir_.filePath("long");
+    window.setupPanel()->setSettings(widgets::TrainingSettings{});  // T 1000, batch 256: not the run's
     QVERIFY(window.resumeRun(run));
     const qint64 replayed = window.trainingView()->maskPlot()->frame().iteration;
     QVERIFY(replayed > 0);
     QTRY_VERIFY_WITH_TIMEOUT(window.trainingView()->maskPlot()->frame().iteration > replayed, 30000);
+    // The panel shows the run being trained, not what it held before.
+    const widgets::TrainingSettings shown = window.setupPanel()->settings();
+    QCOMPARE(shown.T, 50);
+    QCOMPARE(shown.stepsKept, 5);
+    QCOMPARE(shown.batch, 64);
+    QCOMPARE(shown.beta, QString("quadratic"));
+    QCOMPARE(QDir(shown.runDir).absolutePath(), QDir(run).absolutePath());
     QTest::mouseClick(window.setupPanel()->stopButton(), Qt::LeftButton);
     QVERIFY(ended.wait(30000));
     QVERIFY(!window.resumeRun(dir_.filePath("nowhere")));

@@ -64,9 +64,14 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   connect(panel_, &TrainingSetupPanel::liveSettingsChanged, this,
           [this](double lrS, int K) { worker_->setLiveSettings(lrS, K); });
 
-  connect(worker_, &TrainingWorker::started, this, [this](const QString& device, const QString& runDir) {
+  connect(worker_, &TrainingWorker::started, this, [this](const QString& device, widgets::TrainingSettings run) {
     deviceLabel_->setText(device);
-    statusBar()->showMessage(tr("Training, writing %1").arg(runDir));
+    statusBar()->showMessage(tr("Training, writing %1").arg(run.runDir));
+    // A resumed run shows its own settings; the device and starting model stay as chosen.
+    const widgets::TrainingSettings chosen = panel_->settings();
+    run.device = chosen.device;
+    run.fromCheckpoint = chosen.fromCheckpoint;
+    panel_->setSettings(run);
   });
   connect(worker_, &TrainingWorker::progress, this, [this](const widgets::TrainingPoint& p) {
     view_->addPoint(p);

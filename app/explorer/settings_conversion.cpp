@@ -30,4 +30,26 @@ TrainConfig to_train_config(const widgets::TrainingSettings& s) {
   return c;
 }
 
+widgets::TrainingSettings from_train_config(const TrainConfig& c, const QString& runDir) {
+  widgets::TrainingSettings s;
+  s.data = QString::fromStdString(c.data);
+  s.T = c.beta.T;
+  s.beta = QString::fromStdString(to_string(c.beta.kind));
+  s.stepsKept = c.steps_kept();
+  s.semantics = QString::fromStdString(to_string(c.semantics));
+  s.reward = QString::fromStdString(to_string(c.reward));
+  s.baseline = QString::fromStdString(to_string(c.baseline));
+  s.iters = c.iters;
+  s.warmup = c.warmup;
+  s.rampEnd = c.ramp_end;
+  s.batch = int(c.batch);
+  s.lr = c.lr;
+  s.lrS = c.lr_s;
+  s.seed = qint64(c.seed);
+  s.device = QString::fromStdString(c.device);
+  s.freezeModel = c.freeze_model;
+  s.runDir = runDir;
+  return s;
+}
+
 }  // namespace eddpm::explorer

@@ -1,5 +1,5 @@
 #pragma once
-// The setup panel's plain settings as the engine's training config.
+// The setup panel's plain settings as the engine's training config, and back.
 #include "train_config.h"
 #include "training_settings.h"
 
@@ -7,5 +7,8 @@ namespace eddpm::explorer {
 
 // Throws std::invalid_argument with the reason the settings cannot run.
 TrainConfig to_train_config(const widgets::TrainingSettings& settings);
+
+// What the setup panel shows for a run with this config (a resumed run's own settings).
+widgets::TrainingSettings from_train_config(const TrainConfig& config, const QString& runDir);
 
 }  // namespace eddpm::explorer

@@ -99,7 +99,8 @@ void TrainingWorker::drive(const QString& runDir, MakeTrainer makeTrainer) {
     const std::unique_ptr<EddpmTrainer> owned = makeTrainer();
     EddpmTrainer& trainer = *owned;
     const TrainConfig& config = trainer.config();
-    toGui([this, device = QString::fromStdString(describe_device(trainer.device())), runDir] { emit started(device, runDir); });
+    toGui([this, device = QString::fromStdString(describe_device(trainer.device())),
+           run = from_train_config(config, runDir)] { emit started(device, run); });
 
     ScheduleMeter probe(trainer, 256, 7);
     // About 20 quality points per run, the full chain every 8th; all of it within 3% of the run's

@@ -43,7 +43,9 @@ class TrainingWorker : public QObject {
   void resume(const QString& runDir, qint64 totalIters, double lr, double lrS, const QString& device = "auto");
 
  signals:
-  void started(const QString& device, const QString& runDir);
+  // `run`: the settings the run trains with (a resumed run's own, with the learning rates and
+  // length it was resumed with), its folder in runDir.
+  void started(const QString& device, const eddpm::widgets::TrainingSettings& run);
   void progress(const eddpm::widgets::TrainingPoint& point);
   void maskFrame(const eddpm::widgets::MaskFrame& frame);
   void quality(const eddpm::widgets::QualityPoint& point);
