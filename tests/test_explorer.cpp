@@ -12,6 +12,8 @@
 #include <QJsonDocument>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QDateTime>
+#include <QFileInfo>
 #include <QSettings>
 #include <QTableWidget>
 #include <QTemporaryDir>
@@ -153,6 +155,16 @@ class TestExplorer : public QObject {
     QVERIFY(view->qualityPlot()->pointCount(2) >= 1);
     for (const char* f : {"checkpoint.pt", "metrics.jsonl", "mask_history.csv", "schedule_learned.json"})
       QVERIFY2(QFile::exists(trainedRun_ + "/" + f), f);
+
+    // The next Start goes to a new folder, and a folder that holds a run is not written over.
+    QVERIFY(QDir(window.setupPanel()->settings().runDir).absolutePath() != QDir(trainedRun_).absolutePath());
+    const QDateTime written = QFileInfo(trainedRun_ + "/checkpoint.pt").lastModified();
+    window.startTraining(quick_run(trainedRun_, 600));
+    QVERIFY(!window.isTraining());
+    QMessageBox* box = nullptr;
+    QTRY_VERIFY((box = window.findChild<QMessageBox*>()) != nullptr);
+    QVERIFY(box->text().contains("already holds a run"));
+    QCOMPARE(QFileInfo(trainedRun_ + "/checkpoint.pt").lastModified(), written);
   }
 
   void pauseResumeAndStop() {

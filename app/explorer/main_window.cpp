@@ -91,6 +91,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     statusBar()->showMessage(completed ? tr("Run finished; saved in %1").arg(runDir)
                                        : tr("Run stopped; saved in %1").arg(runDir));
     sampling_->setCheckpoint(QDir(runDir).filePath("checkpoint.pt"));
+    offerFreshRunFolder(runDir);
     emit trainingEnded(runDir, completed);
   });
   connect(worker_, &TrainingWorker::failed, this, [this](const QString& message) {
@@ -103,13 +104,14 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
                                             ? message + tr("\n\nLower the learning rates in the panel, then File > Resume run.")
                                             : message);
     }
+    offerFreshRunFolder(runDir_);
     emit trainingEnded(runDir_, false);
   });
 
   createMenus();
   QSettings settings;
   widgets::TrainingSettings saved = widgets::TrainingSettings::load(settings);
-  if (saved.runDir.isEmpty()) saved.runDir = defaultRunDir();
+  if (saved.runDir.isEmpty() || holdsRun(saved.runDir)) saved.runDir = defaultRunDir();
   panel_->setSettings(saved);
   restoreGeometry(settings.value("window/geometry").toByteArray());
 }
@@ -120,6 +122,18 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
 MainWindow::~MainWindow() {
   stopWorkerAndWait();
   delete worker_;
+}
+
+bool MainWindow::holdsRun(const QString& runDir) {
+  const QDir dir(runDir);
+  return dir.exists("checkpoint.pt") || dir.exists("metrics.jsonl");
+}
+
+void MainWindow::offerFreshRunFolder(const QString& endedRunDir) {
+  widgets::TrainingSettings s = panel_->settings();
+  if (QDir(s.runDir).absolutePath() != QDir(endedRunDir).absolutePath()) return;
+  s.runDir = defaultRunDir();
+  panel_->setSettings(s);
 }
 
 QString MainWindow::defaultRunDir() {
@@ -178,6 +192,9 @@ void MainWindow::startTraining(const widgets::TrainingSettings& settings) {
   if (training_) return;
   const QString problem = settings.problem();
   if (!problem.isEmpty()) return showError(tr("Cannot start"), problem);
+  if (holdsRun(settings.runDir))
+    return showError(tr("Cannot start"), tr("%1 already holds a run: choose another folder, or continue it with "
+                                            "File > Resume run.").arg(settings.runDir));
   QSettings stored;
   settings.save(stored);
   runDir_ = settings.runDir;

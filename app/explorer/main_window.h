@@ -53,6 +53,10 @@ class MainWindow : public QMainWindow {
   static bool isDeviceFailure(const QString& message);
   void offerResumeOnCpu(const QString& message);
   static QString defaultRunDir();
+  // A fresh run would overwrite this folder's checkpoint and logs.
+  static bool holdsRun(const QString& runDir);
+  // After a run ends, the next Start gets a new folder instead of the ended run's.
+  void offerFreshRunFolder(const QString& endedRunDir);
 
   QTabWidget* tabs_;
   widgets::TrainingSetupPanel* panel_;
