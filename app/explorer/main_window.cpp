@@ -91,7 +91,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     statusBar()->showMessage(completed ? tr("Run finished; saved in %1").arg(runDir)
                                        : tr("Run stopped; saved in %1").arg(runDir));
     sampling_->setCheckpoint(QDir(runDir).filePath("checkpoint.pt"));
-    offerFreshRunFolder(runDir);
+    moveToFreshRunFolder(runDir);
     emit trainingEnded(runDir, completed);
   });
   connect(worker_, &TrainingWorker::failed, this, [this](const QString& message) {
@@ -104,7 +104,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
                                             ? message + tr("\n\nLower the learning rates in the panel, then File > Resume run.")
                                             : message);
     }
-    offerFreshRunFolder(runDir_);
+    moveToFreshRunFolder(runDir_);
     emit trainingEnded(runDir_, false);
   });
 
@@ -129,7 +129,7 @@ bool MainWindow::holdsRun(const QString& runDir) {
   return dir.exists("checkpoint.pt") || dir.exists("metrics.jsonl");
 }
 
-void MainWindow::offerFreshRunFolder(const QString& endedRunDir) {
+void MainWindow::moveToFreshRunFolder(const QString& endedRunDir) {
   widgets::TrainingSettings s = panel_->settings();
   if (QDir(s.runDir).absolutePath() != QDir(endedRunDir).absolutePath()) return;
   s.runDir = defaultRunDir();

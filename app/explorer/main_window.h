@@ -56,7 +56,7 @@ class MainWindow : public QMainWindow {
   // A fresh run would overwrite this folder's checkpoint and logs.
   static bool holdsRun(const QString& runDir);
   // After a run ends, the next Start gets a new folder instead of the ended run's.
-  void offerFreshRunFolder(const QString& endedRunDir);
+  void moveToFreshRunFolder(const QString& endedRunDir);
 
   QTabWidget* tabs_;
   widgets::TrainingSetupPanel* panel_;
