@@ -17,6 +17,14 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 
+def timestep_embedding(t, dim):
+    """Sinusoidal embedding of the timesteps, as core/mlp_denoiser.cpp computes it."""
+    half = dim // 2
+    freqs = torch.exp(-math.log(10000.0) * torch.arange(half, device=t.device, dtype=torch.float32) / half)
+    args = t.float()[:, None] * freqs[None]
+    return torch.cat([torch.sin(args), torch.cos(args)], 1)
+
+
 class MlpDenoiser(nn.Module):
     def __init__(self):
         super().__init__()
@@ -26,9 +34,7 @@ class MlpDenoiser(nn.Module):
         self.out = nn.Linear(256, 2)
 
     def forward(self, x, t):
-        freqs = torch.exp(-math.log(10000.0) * torch.arange(64, device=x.device, dtype=torch.float32) / 64)
-        args = t.float()[:, None] * freqs[None]
-        temb = torch.cat([torch.sin(args), torch.cos(args)], 1)
+        temb = timestep_embedding(t, 128)
         h = F.silu(self.in_x(x) + self.in_t(temb))
         h = F.silu(self.h1(h))
         h = F.silu(self.h2(h))

@@ -10,24 +10,16 @@ prints one JSON line: iterations per second (train) or images per second (sample
 import argparse
 import math
 import os
-import time
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from eddpm_step import result_line, timed_training, training_arguments
-from sample_step import sample, uniform_schedule
+from eddpm_step import result_line, timed_training, timestep_embedding, training_arguments
+from sample_step import seconds_per_sample_run
 
 PRESETS = {"tiny": (16, (1, 2, 2), 2, False), "small": (48, (1, 2, 2), 2, True)}
 GROUPS = 8
-
-
-def timestep_embedding(t, dim):
-    half = dim // 2
-    freqs = torch.exp(-math.log(10000.0) * torch.arange(half, device=t.device, dtype=torch.float32) / half)
-    args = t.float()[:, None] * freqs[None]
-    return torch.cat([torch.sin(args), torch.cos(args)], 1)
 
 
 class ResBlock(nn.Module):
@@ -145,19 +137,7 @@ def main():
         its_per_s = timed_training(model, next_batch, a, dev)
         print(result_line("train", dev, its_per_s=its_per_s, batch=a.batch, T=a.T, model=a.preset))
         return
-    model.eval()
-    abar = torch.cumprod(1 - torch.linspace(1e-4, 0.02, a.T, dtype=torch.float64), 0).tolist()
-    timesteps = uniform_schedule(a.T, a.K)
-    with torch.no_grad():
-        sample(model, torch.randn(a.n, 1, 28, 28, device=dev), abar, timesteps)
-        if dev.type == "cuda":
-            torch.cuda.synchronize()
-        start = time.perf_counter()
-        for _ in range(a.reps):
-            sample(model, torch.randn(a.n, 1, 28, 28, device=dev), abar, timesteps)
-        if dev.type == "cuda":
-            torch.cuda.synchronize()
-    elapsed = (time.perf_counter() - start) / a.reps
+    elapsed = seconds_per_sample_run(model.eval(), (a.n, 1, 28, 28), a.T, a.K, a.reps, dev)
     print(result_line("sample", dev, samples_per_s=a.n / elapsed, n=a.n, K=a.K, model=a.preset))
 
 
