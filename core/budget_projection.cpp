@@ -44,27 +44,36 @@ double exact_shift(const double* z, long n, double budget) {
 }  // namespace
 
 torch::Tensor project_to_budget(const torch::Tensor& z, double budget) {
-  if (!z.device().is_cpu()) return project_to_budget_bisection(z, budget);
+  if (!z.device().is_cpu())
+    return project_to_budget_on_device(z, torch::full({}, budget, z.options().dtype(torch::kFloat64)));
   const torch::Tensor z64 = z.to(torch::kFloat64).contiguous();
   const double v = exact_shift(z64.data_ptr<double>(), z64.numel(), budget);
   return (z64 - v).clamp(0.0, 1.0).to(z.scalar_type());
 }
 
-torch::Tensor project_to_budget_bisection(const torch::Tensor& z, double budget) {
-  constexpr int kRounds = 64;
-  const torch::Tensor clipped = z.clamp(0.0, 1.0);
-  const torch::Tensor fits = clipped.sum() <= budget;
-  // f(v) = sum clamp(z - v, 0, 1) is non-increasing in v with f(max z) = 0 <= budget.
-  torch::Tensor lo = torch::zeros({}, z.options());
-  torch::Tensor hi = z.max().clamp_min(0.0);
-  for (int round = 0; round < kRounds; ++round) {
-    const torch::Tensor mid = 0.5 * (lo + hi);
-    const torch::Tensor over = (z - mid).clamp(0.0, 1.0).sum() > budget;
-    lo = torch::where(over, mid, lo);
-    hi = torch::where(over, hi, mid);
-  }
-  const torch::Tensor shifted = (z - hi).clamp(0.0, 1.0);
-  return torch::where(fits, clipped, shifted);
+torch::Tensor project_to_budget_on_device(const torch::Tensor& z, const torch::Tensor& budget) {
+  const torch::Tensor z64 = z.to(torch::kFloat64);
+  const torch::Tensor b = budget.to(z64.options());
+  const int64_t n = z64.numel();
+  // g(v) = sum clamp(z_i - v, 0, 1) is piecewise linear between the breakpoints z_i and z_i - 1.
+  // With z sorted and its prefix sums P: g(v) = #{z_i >= v + 1} + sum over v < z_i < v + 1 of
+  // (z_i - v), two searches per v. Candidates below 0 become 0, which is itself the first one.
+  const torch::Tensor sorted = std::get<0>(z64.sort());
+  const torch::Tensor prefix = torch::cat({torch::zeros({1}, z64.options()), sorted.cumsum(0)});
+  const torch::Tensor candidates =
+      std::get<0>(torch::cat({sorted, sorted - 1.0, torch::zeros({1}, z64.options())}).clamp_min(0.0).sort());
+  const torch::Tensor low = torch::searchsorted(sorted, candidates, /*out_int32=*/false, /*right=*/true);
+  const torch::Tensor high = torch::searchsorted(sorted, candidates + 1.0);
+  const torch::Tensor g = (n - high).to(torch::kFloat64) + prefix.index_select(0, high) -
+                          prefix.index_select(0, low) - (high - low).to(torch::kFloat64) * candidates;
+  // g is non-increasing: the first candidate within budget ends the linear piece that holds v.
+  const torch::Tensor first = (g > b).sum().clamp_max(candidates.numel() - 1).unsqueeze(0);
+  const torch::Tensor before = (first - 1).clamp_min(0);
+  const torch::Tensor v0 = candidates.index_select(0, before), v1 = candidates.index_select(0, first);
+  const torch::Tensor g0 = g.index_select(0, before), g1 = g.index_select(0, first);
+  const torch::Tensor span = (g0 - g1).clamp_min(1e-300);
+  const torch::Tensor v = torch::where(first > 0, v0 + (g0 - b) / span * (v1 - v0), torch::zeros_like(v0));
+  return (z64 - v).clamp(0.0, 1.0).to(z.scalar_type());
 }
 
 }  // namespace eddpm

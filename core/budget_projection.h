@@ -16,12 +16,13 @@ struct BudgetRamp {
 };
 
 // Projection of a 1-D z onto { 0 <= s <= 1, sum(s) <= budget }: s = clamp(z - v, 0, 1) with the
-// smallest v >= 0 that meets the budget. On the CPU the exact sort-based solution; elsewhere
-// project_to_budget_bisection, which never reads back to the host.
+// smallest v >= 0 that meets the budget. On the CPU a walk over the sorted breakpoints; elsewhere
+// project_to_budget_on_device.
 torch::Tensor project_to_budget(const torch::Tensor& z, double budget);
 
-// The same projection with v found by a fixed number of bisection rounds in the dtype of z
-// (use float64 for T in the thousands). Device-side only: capturable in a CUDA graph.
-torch::Tensor project_to_budget_bisection(const torch::Tensor& z, double budget);
+// The same exact projection as a fixed sequence of tensor operations (a sort and a search, no
+// rounds) that never reads back to the host: capturable in a CUDA graph. `budget` is a 0-dim
+// tensor on the device of z, so a captured step can be given a new budget each iteration.
+torch::Tensor project_to_budget_on_device(const torch::Tensor& z, const torch::Tensor& budget);
 
 }  // namespace eddpm

@@ -7,6 +7,10 @@
 using namespace eddpm;
 
 namespace {
+torch::Tensor on_device(const torch::Tensor& z, double budget) {
+  return project_to_budget_on_device(z, torch::tensor(budget, torch::kFloat64));
+}
+
 double distance2(const torch::Tensor& a, const torch::Tensor& b) { return (a - b).pow(2).sum().item<double>(); }
 }  // namespace
 
@@ -24,13 +28,48 @@ class TestBudgetProjection : public QObject {
     for (int trial = 0; trial < 50; ++trial) {
       const torch::Tensor z = torch::randn({200}, torch::kFloat64) * 0.7 + 0.6;
       const double budget = 5.0 + trial;
-      for (const torch::Tensor& s : {project_to_budget(z, budget), project_to_budget_bisection(z, budget)}) {
+      for (const torch::Tensor& s : {project_to_budget(z, budget), on_device(z, budget)}) {
         QVERIFY(s.min().item<double>() >= 0.0);
         QVERIFY(s.max().item<double>() <= 1.0);
         QVERIFY(s.sum().item<double>() <= budget + 1e-9);
       }
-      QVERIFY(torch::allclose(project_to_budget(z, budget), project_to_budget_bisection(z, budget), 1e-9, 1e-9));
+      QVERIFY(torch::allclose(project_to_budget(z, budget), on_device(z, budget), 1e-9, 1e-9));
     }
+  }
+
+  // The tensor-only projection (the one a CUDA graph captures) against the walk over breakpoints:
+  // mask lengths of the benchmarks, ties, entries far outside [0, 1], budgets from 0 to all of T.
+  void deviceProjectionMatchesTheWalk_data() {
+    QTest::addColumn<int>("T");
+    QTest::addColumn<double>("spread");
+    QTest::newRow("T=1000") << 1000 << 0.3;
+    QTest::newRow("T=4000") << 4000 << 0.3;
+    QTest::newRow("wide") << 1000 << 3.0;
+    QTest::newRow("short") << 7 << 1.0;
+  }
+
+  void deviceProjectionMatchesTheWalk() {
+    QFETCH(int, T);
+    QFETCH(double, spread);
+    torch::manual_seed(T);
+    for (double share : {0.0, 0.01, 0.1, 0.5, 0.9, 1.0}) {
+      torch::Tensor z = torch::randn({T}, torch::kFloat64) * spread + 0.4;
+      z.slice(0, 0, T / 3).fill_(0.25);  // a block of ties
+      const double budget = share * T;
+      const torch::Tensor exact = project_to_budget(z, budget);
+      const torch::Tensor fast = on_device(z, budget);
+      QVERIFY2(torch::allclose(fast, exact, 1e-9, 1e-10),
+               qPrintable(QString("share %1: max difference %2").arg(share)
+                              .arg((fast - exact).abs().max().item<double>())));
+      QVERIFY(fast.sum().item<double>() <= budget + 1e-9);
+    }
+  }
+
+  void deviceProjectionOfAllOnesAndOfNegatives() {
+    QVERIFY(torch::allclose(on_device(torch::ones({1000}, torch::kFloat64), 10.0),
+                            torch::full({1000}, 0.01, torch::kFloat64), 1e-12, 1e-12));
+    QVERIFY(torch::equal(on_device(torch::full({5}, -2.0, torch::kFloat64), 1.0), torch::zeros({5}, torch::kFloat64)));
+    QVERIFY(torch::equal(on_device(torch::full({5}, 2.0, torch::kFloat64), 0.0), torch::zeros({5}, torch::kFloat64)));
   }
 
   void startFromAllOnesSpendsTheBudgetEvenly() {
