@@ -57,9 +57,13 @@ def main():
         if tuned:
             cpp = get(f"1 train {dev} C++", "its_per_s")
             print(f"| 1 train, Python with the CLI's heap settings | {dev} | | {tuned:,.1f} it/s | {cpp / tuned:.2f} | |")
-        plain = get(f"1 train {dev} C++ plain draw", "its_per_s")
-        if plain:
-            print(f"| 1 train, reference mask draw | {dev} | {plain:,.1f} it/s | | {plain / get(f'1 train {dev} python', 'its_per_s'):.2f} | |")
+        for label, what in [("plain draw", "reference mask draw"), ("eager", "C++ step without the CUDA graph")]:
+            plain = get(f"1 train {dev} C++ {label}", "its_per_s")
+            if plain:
+                print(f"| 1 train, {what} | {dev} | {plain:,.1f} it/s | | {plain / get(f'1 train {dev} python', 'its_per_s'):.2f} | |")
+        failed = [r["graph_error"] for r in runs.get(f"1 train {dev} C++", []) if r.get("graph_error")]
+        if failed:
+            print(f"| 1 train: the CUDA graph capture failed ({failed[0]}); the C++ row ran eagerly | {dev} | | | | |")
 
     print("\n| item 4 | device | T | EDDPM it/s | plain DDPM it/s | EDDPM extra time | mask step alone |")
     print("|---|---|---|---|---|---|---|")

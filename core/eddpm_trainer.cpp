@@ -58,7 +58,9 @@ EddpmTrainer::EddpmTrainer(const TrainConfig& config, const c10::Device& device,
       rollout_->set_features([lenet](const torch::Tensor& images) { return lenet->features(images); });
     }
   }
-  fused_draw_ = config_.fused_mask_draw && config_.per_example_masks && device_.is_cpu();
+  device_step_ = config_.step_path == StepPath::Device ||
+                 (config_.step_path == StepPath::Auto && device_.is_cuda() && config_.device_step_supported());
+  fused_draw_ = config_.fused_mask_draw && config_.per_example_masks && device_.is_cpu() && !device_step_;
   ema_ = torch::zeros({}, s_.options());
   loss_sum_ = torch::zeros({}, s_.options());
   reward_sum_ = torch::zeros({}, s_.options());
@@ -125,8 +127,7 @@ torch::Tensor EddpmTrainer::model_loss_and_reward(const torch::Tensor& x0, const
   return loss;
 }
 
-void EddpmTrainer::update_mask(const torch::Tensor& masks, const torch::Tensor& rewards) {
-  const int T = noise_.T();
+torch::Tensor EddpmTrainer::mask_gradient(const torch::Tensor& masks, const torch::Tensor& rewards) {
   // One mask per iteration has a single reward: its baseline can only be the running mean.
   const bool shared_mask = masks.size(0) == 1;
   const torch::Tensor r = shared_mask ? rewards.mean().unsqueeze(0) : rewards;
@@ -134,8 +135,12 @@ void EddpmTrainer::update_mask(const torch::Tensor& masks, const torch::Tensor& 
                                     ? BaselineKind::Ema : config_.baseline;
   torch::Tensor a = advantages(r, baseline, ema_);
   if (config_.normalize_advantages && r.size(0) > 1) a = a / (r.std() + 1e-12);
-  const torch::Tensor g = score_function_gradient(masks, s_, a);
-  const torch::Tensor z = s_ - config_.lr_s * g;
+  return score_function_gradient(masks, s_, a);
+}
+
+void EddpmTrainer::update_mask(const torch::Tensor& masks, const torch::Tensor& rewards) {
+  const int T = noise_.T();
+  const torch::Tensor z = s_ - config_.lr_s * mask_gradient(masks, rewards);
   const double budget = ramp_.gamma(iteration_) * T;
   if (config_.pin_last) {
     torch::Tensor s = torch::ones_like(s_);
@@ -159,6 +164,10 @@ torch::Tensor EddpmTrainer::update_mask_by_rollouts() {
 }
 
 void EddpmTrainer::step() {
+  if (device_step_) {
+    step_on_device();
+    return;
+  }
   torch::AutoGradMode grad_mode(!config_.freeze_model);  // callers may hold a NoGradGuard
   const torch::Tensor x0 = data_->sample(config_.batch, data_gen_).to(device_);
   const bool need_elbo = config_.loss_weight == Weighting::Elbo || config_.reward == Reward::Elbo;
@@ -257,6 +266,8 @@ void EddpmTrainer::load_state(torch::serialize::InputArchive& archive) {
     archive.try_read("pool_reference", pool_reference);
     rollout_->set_pool(pool_x_T.to(device_), pool_reference.defined() ? pool_reference.to(device_) : pool_reference);
   }
+  device_adam_.reset();  // bound to the optimizer state and tensors just replaced
+  graphed_.reset();
   try {
     set_generator_state(device_gen_, rng_device);
   } catch (const c10::Error&) {

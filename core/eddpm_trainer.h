@@ -9,8 +9,10 @@
 #include <torch/types.h>
 
 #include "budget_projection.h"
+#include "device_optimizer.h"
 #include "eps_model.h"
 #include "fused_mask_draw.h"
+#include "graphed_step.h"
 #include "learned_schedule.h"
 #include "noise_schedule.h"
 #include "rollout_reward.h"
@@ -52,6 +54,11 @@ class EddpmTrainer {
   const Dataset& data() const { return *data_; }
   DatasetPtr data_ptr() const { return data_; }
   std::vector<double> mask_probabilities() const;
+  // Whether iterations run as the device step (config step_path), whether that step is being
+  // replayed from a CUDA graph, and why its capture was given up (empty if it was not).
+  bool uses_device_step() const { return device_step_; }
+  bool replaying_graph() const { return graphed_ && graphed_->replaying(); }
+  std::string graph_error() const { return graphed_ ? graphed_->capture_error() : std::string(); }
 
   // Continue for a total of `iters` iterations (the ramp keeps its absolute i1, i2).
   void set_total_iters(int64_t iters);
@@ -68,7 +75,11 @@ class EddpmTrainer {
   MaskDraw draw_training_masks(bool need_elbo);
   torch::Tensor model_loss_and_reward(const torch::Tensor& x0, const KeptLevels& at, bool need_elbo,
                                       torch::Tensor& rewards);
+  torch::Tensor mask_gradient(const torch::Tensor& masks, const torch::Tensor& rewards);
   void update_mask(const torch::Tensor& masks, const torch::Tensor& rewards);
+  // The device step (eddpm_device_step.cpp): the host part (batch, scalars) and the device part.
+  void step_on_device();
+  void device_iteration();
   // Rollout rewards: M masks scored by their few-step samples; returns their rewards.
   torch::Tensor update_mask_by_rollouts();
 
@@ -88,6 +99,11 @@ class EddpmTrainer {
   int64_t iteration_ = 0;
   bool fused_draw_ = false;
   torch::Tensor mask_buffer_;  // the fused draw writes each iteration's masks here
+  bool device_step_ = false;
+  std::unique_ptr<DeviceAdam> device_adam_;   // bound lazily: loading a checkpoint replaces the state
+  std::unique_ptr<GraphedStep> graphed_;      // likewise: a graph holds the tensors it captured
+  torch::Tensor x0_;       // the device step's batch, copied in each iteration
+  torch::Tensor scalars_;  // (5) float64: Adam's two factors, lr_s, the free budget, mask update on
   at::Generator data_gen_;    // CPU: data batches
   at::Generator device_gen_;  // device: masks, timesteps, noise
 };

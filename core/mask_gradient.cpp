@@ -40,7 +40,10 @@ torch::Tensor draw_masks(const torch::Tensor& s, int64_t rows, bool pin_last, at
 }
 
 torch::Tensor pick_kept_timesteps(const torch::Tensor& masks, at::Generator& gen) {
-  return torch::multinomial(masks, 1, false, gen).squeeze(1);
+  // argmax of m / q with q ~ Exp(1) is uniform among the kept steps: what torch::multinomial does
+  // for one draw, with the same random numbers, less its validity checks that read the host.
+  const torch::Tensor q = torch::empty_like(masks, masks.options().dtype(torch::kFloat64)).exponential_(1.0, gen);
+  return (masks.to(torch::kFloat64) / q).argmax(1);
 }
 
 torch::Tensor levels_under_masks(const torch::Tensor& masks, const torch::Tensor& betas,

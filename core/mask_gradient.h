@@ -14,7 +14,9 @@ namespace eddpm {
 // Rows that keep nothing are drawn again (only possible without pinning).
 torch::Tensor draw_masks(const torch::Tensor& s, int64_t rows, bool pin_last, at::Generator& gen);
 
-// One kept timestep per row, uniform among the row's kept steps: (rows) int64.
+// One kept timestep per row, uniform among the row's kept steps: (rows) int64. Draws the same
+// numbers as torch::multinomial(masks, 1) (so older runs resume on the same stream) without its
+// host read, so it can be captured in a CUDA graph. Every row must keep a step.
 torch::Tensor pick_kept_timesteps(const torch::Tensor& masks, at::Generator& gen);
 
 // The noise levels a_t(m) of every timestep under each row's mask: (rows, T) float64.

@@ -52,6 +52,22 @@ BaselineKind baseline_from_string(const std::string& name) {
   throw std::invalid_argument("unknown baseline '" + name + "' (none, loo, ema)");
 }
 
+std::string to_string(StepPath p) {
+  switch (p) {
+    case StepPath::Auto: return "auto";
+    case StepPath::Plain: return "plain";
+    case StepPath::Device: return "device";
+  }
+  return "auto";
+}
+
+StepPath step_path_from_string(const std::string& name) {
+  if (name == "auto") return StepPath::Auto;
+  if (name == "plain") return StepPath::Plain;
+  if (name == "device") return StepPath::Device;
+  throw std::invalid_argument("unknown step path '" + name + "' (auto, plain, device)");
+}
+
 bool TrainConfig::image_data() const {
   return data == "mnist" || data.rfind("mnist:", 0) == 0 || data.rfind("folder:", 0) == 0;
 }
@@ -75,6 +91,8 @@ int64_t TrainConfig::refresh_interval() const {
   if (refresh_every > 0) return refresh_every;
   return freeze_model ? 0 : 200;
 }
+
+bool TrainConfig::device_step_supported() const { return pin_last && !rollout_reward(); }
 
 int TrainConfig::steps_kept() const { return std::max(1, int(std::lround(keep * beta.T))); }
 
@@ -111,6 +129,8 @@ void validate(const TrainConfig& c) {
   if (c.warmup_iters() > c.ramp_end_iters())
     throw std::invalid_argument("warm-up (" + std::to_string(c.warmup_iters()) +
                                 ") must not come after the ramp end (" + std::to_string(c.ramp_end_iters()) + ")");
+  if (c.step_path == StepPath::Device && !c.device_step_supported())
+    throw std::invalid_argument("the device step needs the last step pinned and a loss reward (simple, elbo)");
   if (c.device != "auto" && c.device != "cpu" && c.device.rfind("cuda", 0) != 0)
     throw std::invalid_argument("device must be auto, cpu or cuda[:N]");
 }
@@ -124,7 +144,7 @@ nlohmann::json to_json(const TrainConfig& c) {
           {"baseline", to_string(c.baseline)}, {"ema_decay", c.ema_decay},
           {"normalize_advantages", c.normalize_advantages},
           {"per_example_masks", c.per_example_masks}, {"pin_last", c.pin_last},
-          {"fused_mask_draw", c.fused_mask_draw}, {"sigma0", c.sigma0},
+          {"fused_mask_draw", c.fused_mask_draw}, {"step_path", to_string(c.step_path)}, {"sigma0", c.sigma0},
           {"iters", c.iters}, {"warmup", c.warmup_iters()}, {"ramp_end", c.ramp_end_iters()},
           {"batch", c.batch}, {"lr", c.lr}, {"lr_s", c.lr_s}, {"grad_clip", c.grad_clip},
           {"seed", c.seed}, {"device", c.device}, {"freeze_model", c.freeze_model},
@@ -176,6 +196,7 @@ TrainConfig train_config_from_json(const nlohmann::json& j) {
     c.per_example_masks = j.value("per_example_masks", c.per_example_masks);
     c.pin_last = j.value("pin_last", c.pin_last);
     c.fused_mask_draw = j.value("fused_mask_draw", false);
+    c.step_path = step_path_from_string(j.value("step_path", to_string(c.step_path)));
     c.sigma0 = j.value("sigma0", c.sigma0);
     c.iters = integer_value(j, "iters", c.iters);
     c.warmup = integer_value(j, "warmup", c.warmup);

@@ -15,6 +15,10 @@ enum class Weighting { Simple, Elbo };
 // (fidelity to the full chain, distance to the data; ours, see rollout_reward.h).
 enum class Reward { Simple, Elbo, Fidelity, Data };
 enum class BaselineKind { None, LeaveOneOut, Ema };
+// How an iteration runs: plain (tensor operations with the host in the loop, and the fused mask
+// draw on the CPU), device (no host reads: captured in a CUDA graph on CUDA), auto (device on
+// CUDA where the settings allow it, else plain).
+enum class StepPath { Auto, Plain, Device };
 
 std::string to_string(Weighting w);
 Weighting weighting_from_string(const std::string& name);
@@ -22,6 +26,8 @@ std::string to_string(Reward r);
 Reward reward_from_string(const std::string& name);
 std::string to_string(BaselineKind b);
 BaselineKind baseline_from_string(const std::string& name);
+std::string to_string(StepPath p);
+StepPath step_path_from_string(const std::string& name);
 
 struct TrainConfig {
   std::string data = "moons";  // a 2-D set, "mnist", "mnist:DIR" or "folder:PATH"
@@ -46,6 +52,7 @@ struct TrainConfig {
   // reference tensor operations, also used on other devices). Checkpoints without the key resume
   // with the reference draw, which their random streams were made with.
   bool fused_mask_draw = true;
+  StepPath step_path = StepPath::Auto;
   double sigma0 = 0.3;  // data noise floor of the ELBO weighting: SNR_0 = 1 / sigma0^2
   int64_t iters = 8000;
   int64_t warmup = -1;    // i1; -1: 20% of iters
@@ -67,7 +74,10 @@ struct TrainConfig {
   int64_t pool = 256;
   int64_t log_every = 50;
 
-  bool image_data() const;         // MNIST or a folder, not a 2-D set
+  bool image_data() const;
+  // The device step draws pinned masks only (unpinned ones are redrawn while empty, a host loop)
+  // and scores masks by their loss (rollouts sample on the host's schedule).
+  bool device_step_supported() const;         // MNIST or a folder, not a 2-D set
   int64_t image_size() const;      // resolved size
   int64_t image_channels() const;  // resolved channels
   int steps_kept() const;          // K = round(keep * T), at least 1

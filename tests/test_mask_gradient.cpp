@@ -72,6 +72,19 @@ class TestMaskGradient : public QObject {
     QVERIFY(std::abs(share - 0.5) < 0.04);
   }
 
+  // Same generator state in, same steps and same state out as torch::multinomial: runs made
+  // before the pick stopped calling it resume on the same random stream.
+  void pickDrawsWhatMultinomialDraws() {
+    at::Generator gen = make_cpu_generator(11);
+    const torch::Tensor masks = draw_masks(torch::rand({300}, gen, torch::kFloat64), 512, true, gen);
+    at::Generator twin = make_cpu_generator(0);
+    set_generator_state(twin, generator_state(gen));
+    const torch::Tensor ours = pick_kept_timesteps(masks, gen);
+    const torch::Tensor reference = torch::multinomial(masks, 1, false, twin).squeeze(1);
+    QVERIFY(torch::equal(ours, reference));
+    QVERIFY(torch::equal(generator_state(gen), generator_state(twin)));
+  }
+
   void unpinnedMasksAreNeverEmpty() {
     at::Generator gen = make_cpu_generator(9);
     const torch::Tensor masks = draw_masks(torch::full({6}, 0.05, torch::kFloat64), 5000, false, gen);

@@ -4,6 +4,7 @@
 
 #include <QTemporaryDir>
 #include <fstream>
+#include <numeric>
 
 #include <nlohmann/json.hpp>
 
@@ -126,10 +127,72 @@ class TestTrainer : public QObject {
     QVERIFY(line.rfind("iteration,s0,s1,", 0) == 0);
   }
 
-  // A run stopped half-way and resumed from its checkpoint logs exactly what an uninterrupted run
-  // logs (its_per_s aside), and ends with the same mask.
-  void resumedRunEqualsUninterrupted() {
+  // The device step (no host reads; what a CUDA graph captures) against the plain step on one
+  // seed: they draw the same numbers, so they follow the same run (here: the same losses; masks
+  // within 1e-15, the projection's only difference being its order of floating-point operations).
+  void deviceStepFollowsThePlainStep_data() {
+    QTest::addColumn<bool>("paper");
+    QTest::addColumn<bool>("perExample");
+    QTest::newRow("defaults: paper, elbo reward, normalized") << true << true;
+    QTest::newRow("benchmark: jump, simple reward, leave-one-out") << false << true;
+    QTest::newRow("one mask per iteration") << true << false;
+  }
+
+  void deviceStepFollowsThePlainStep() {
+    QFETCH(bool, paper);
+    QFETCH(bool, perExample);
     TrainConfig c = small_run();
+    c.iters = 240;
+    c.warmup = 40;
+    c.ramp_end = 200;
+    c.batch = 64;
+    c.fused_mask_draw = false;
+    c.per_example_masks = perExample;
+    if (!paper) {
+      c.semantics = Semantics::Jump;
+      c.reward = Reward::Simple;
+      c.normalize_advantages = false;
+      c.lr_s = 0.01;
+    }
+    c.step_path = StepPath::Plain;
+    EddpmTrainer plain(c, torch::kCPU);
+    c.step_path = StepPath::Device;
+    EddpmTrainer device(c, torch::kCPU);
+    QVERIFY(!plain.uses_device_step());
+    QVERIFY(device.uses_device_step());
+    for (int block = 0; block < 6; ++block) {
+      for (int i = 0; i < 40; ++i) {
+        plain.step();
+        device.step();
+      }
+      const TrainSnapshot a = plain.take_snapshot(), b = device.take_snapshot();
+      QVERIFY2(std::abs(a.loss - b.loss) <= 1e-9 * std::abs(a.loss),
+               qPrintable(QString("block %1: loss %2 vs %3").arg(block).arg(a.loss, 0, 'g', 12).arg(b.loss, 0, 'g', 12)));
+      QVERIFY2(std::abs(a.reward - b.reward) <= 1e-9 * std::abs(a.reward) + 1e-12,
+               qPrintable(QString("block %1: reward %2 vs %3").arg(block).arg(a.reward, 0, 'g', 12).arg(b.reward, 0, 'g', 12)));
+      double largest = 0.0;
+      for (size_t t = 0; t < a.s.size(); ++t) largest = std::max(largest, std::abs(a.s[t] - b.s[t]));
+      QVERIFY2(largest < 1e-12, qPrintable(QString("block %1: mask differs by %2").arg(block).arg(largest)));
+    }
+    const auto pa = plain.model().parameters(), pb = device.model().parameters();
+    for (size_t i = 0; i < pa.size(); ++i) QVERIFY(torch::allclose(pa[i], pb[i], 1e-6, 1e-8));
+    // And the mask did learn: the ramp has spent most of the budget's reduction.
+    const std::vector<double> learned = device.mask_probabilities();
+    QVERIFY(std::accumulate(learned.begin(), learned.end(), 0.0) < 0.5 * c.beta.T);
+  }
+
+  // A run stopped half-way and resumed from its checkpoint logs exactly what an uninterrupted run
+  // logs (its_per_s aside), and ends with the same mask; with either step.
+  void resumedRunEqualsUninterrupted_data() {
+    QTest::addColumn<int>("path");
+    QTest::newRow("plain") << int(StepPath::Plain);
+    QTest::newRow("device") << int(StepPath::Device);
+  }
+
+  void resumedRunEqualsUninterrupted() {
+    QFETCH(int, path);
+    TrainConfig c = small_run();
+    c.step_path = StepPath(path);
     c.iters = 300;
     c.warmup = 50;
     c.ramp_end = 250;

@@ -13,8 +13,10 @@
 #include "budget_projection.h"
 #include "cli_app.h"
 #include "compute_device.h"
+#include "device_optimizer.h"
 #include "eddpm_trainer.h"
 #include "fused_mask_draw.h"
+#include "graphed_step.h"
 #include "handcrafted_schedules.h"
 #include "mask_gradient.h"
 #include "model_factory.h"
@@ -26,7 +28,7 @@ namespace eddpm::cli {
 namespace {
 
 struct BenchOptions {
-  std::string item = "train", device = "cpu", mask_draw = "fused", model = "mlp", data = "moons";
+  std::string item = "train", device = "cpu", mask_draw = "fused", model = "mlp", data = "moons", step = "auto";
   int64_t batch = 1024, iters = 300, warmup_iters = 50, n = 10000;
   int T = 1000, K = 10;
 };
@@ -50,6 +52,7 @@ TrainConfig bench_config(const BenchOptions& o) {
   c.ramp_end = c.iters;
   c.device = o.device;
   c.fused_mask_draw = o.mask_draw == "fused";
+  c.step_path = step_path_from_string(o.step);
   return c;
 }
 
@@ -74,7 +77,8 @@ double peak_rss_mib() {
   return double(usage.ru_maxrss) / 1024.0;  // Linux reports KiB
 }
 
-// Plain DDPM training of the same model: a uniform timestep per example, no mask.
+// Plain DDPM training of the same model: a uniform timestep per example, no mask. With the device
+// step (auto on CUDA) it runs like the EDDPM device step: no host reads, captured in a CUDA graph.
 double plain_ddpm_seconds(const TrainConfig& c, const c10::Device& device, const BenchOptions& o) {
   torch::manual_seed(c.seed);
   const DatasetPtr data = make_dataset(c);
@@ -84,8 +88,12 @@ double plain_ddpm_seconds(const TrainConfig& c, const c10::Device& device, const
   const torch::Tensor alpha_bars = torch::tensor(noise.alpha_bars(), torch::kFloat64).to(device);
   at::Generator data_gen = make_cpu_generator(c.seed);
   at::Generator device_gen = make_generator(device, c.seed + 1);
-  return seconds_per_call(device, o.warmup_iters, o.iters, [&] {
-    const torch::Tensor x0 = data->sample(c.batch, data_gen).to(device);
+  const bool device_step = c.step_path == StepPath::Device || (c.step_path == StepPath::Auto && device.is_cuda());
+  std::unique_ptr<DeviceAdam> device_adam;
+  if (device_step) device_adam = std::make_unique<DeviceAdam>(optimizer);
+  GraphedStep graphed(device, device_step);
+  torch::Tensor x0, factors = torch::zeros({2}, torch::TensorOptions().dtype(torch::kFloat64).device(device));
+  auto iteration = [&] {
     const torch::Tensor t = torch::randint(noise.T(), {c.batch}, device_gen, torch::TensorOptions().dtype(torch::kLong).device(device));
     std::vector<int64_t> view(x0.dim(), 1);
     view[0] = -1;
@@ -93,10 +101,28 @@ double plain_ddpm_seconds(const TrainConfig& c, const c10::Device& device, const
     const torch::Tensor eps = torch::randn(x0.sizes(), device_gen, x0.options());
     const torch::Tensor x_t = torch::sqrt(a) * x0 + torch::sqrt(1.0 - a) * eps;
     const torch::Tensor loss = (eps - model->forward(x_t, t)).pow(2).mean();
-    optimizer.zero_grad();
-    loss.backward();
-    torch::nn::utils::clip_grad_norm_(model->parameters(), c.grad_clip);
-    optimizer.step();
+    if (device_step) {
+      for (auto& p : model->parameters())
+        if (p.grad().defined()) p.mutable_grad().zero_();
+      loss.backward();
+      clip_grad_norm_on_device(model->parameters(), c.grad_clip);
+      device_adam->step(factors);
+    } else {
+      optimizer.zero_grad();
+      loss.backward();
+      torch::nn::utils::clip_grad_norm_(model->parameters(), c.grad_clip);
+      optimizer.step();
+    }
+  };
+  return seconds_per_call(device, o.warmup_iters, o.iters, [&] {
+    const torch::Tensor batch = data->sample(c.batch, data_gen);
+    if (!x0.defined()) x0 = torch::empty(batch.sizes(), batch.options().device(device));
+    x0.copy_(batch);
+    if (device_step) {
+      const auto host = device_adam->count_next_step();
+      factors.copy_(torch::tensor({host[0], host[1]}, torch::kFloat64));
+    }
+    graphed.run(iteration);
   });
 }
 
@@ -160,9 +186,12 @@ int bench(const BenchOptions& o) {
     double seconds = 0.0;
     if (o.item == "ddpm") {
       seconds = plain_ddpm_seconds(c, device, o);
+      result["step"] = c.step_path == StepPath::Device || (c.step_path == StepPath::Auto && device.is_cuda()) ? "device" : "plain";
     } else {
       EddpmTrainer trainer(c, device);
       seconds = seconds_per_call(device, o.warmup_iters, o.iters, [&] { trainer.step(); });
+      result.update({{"step", trainer.uses_device_step() ? "device" : "plain"}, {"graph", trainer.replaying_graph()}});
+      if (!trainer.graph_error().empty()) result["graph_error"] = trainer.graph_error();
     }
     result.update({{"batch", o.batch}, {"mask_draw", o.mask_draw}, {"its_per_s", 1.0 / seconds}});
   } else if (o.item == "mask-step") {
@@ -203,6 +232,8 @@ void add_bench_command(CLI::App& app, Action& action) {
   cmd->add_option("--data", o->data, "moons | mnist | mnist:DIR (train, ddpm, sample)")->capture_default_str();
   cmd->add_option("--mask-draw", o->mask_draw, "fused | plain (per-example masks on the CPU)")
       ->check(CLI::IsMember({"fused", "plain"}))->capture_default_str();
+  cmd->add_option("--step", o->step, "train: plain | device (captured in a CUDA graph on CUDA) | auto")
+      ->check(CLI::IsMember({"auto", "plain", "device"}))->capture_default_str();
   cmd->callback([o, &action] {
     if (o->K > o->T) throw UsageError("--K must not exceed --T");
     action = [o] { return bench(*o); };

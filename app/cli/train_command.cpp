@@ -28,7 +28,7 @@ struct TrainOptions {
   TrainConfig config;
   BetaOptions beta;
   std::string semantics = "paper", reward = "elbo", loss_weight = "simple", baseline = "loo";
-  std::string masks = "example", mask_draw = "fused";
+  std::string masks = "example", mask_draw = "fused", step = "auto";
   int steps_kept = 0;
   bool no_pin = false;
   std::string out, from, resume;
@@ -97,6 +97,7 @@ int run_train(TrainOptions& o) {
   c.per_example_masks = o.masks == "example";
   c.pin_last = !o.no_pin;
   c.fused_mask_draw = o.mask_draw == "fused";
+  c.step_path = step_path_from_string(o.step);
   if (o.steps_kept > 0) {
     if (o.steps_kept > c.beta.T) throw UsageError("--steps-kept must not exceed T");
     c.keep = double(o.steps_kept) / c.beta.T;
@@ -135,7 +136,9 @@ int run_train(TrainOptions& o) {
                                          " samples per iteration, initial budget " +
                                          std::to_string(c.initial_budget_steps()) + ")"
                                    : std::string())
-            << ", warm-up " << c.warmup_iters() << ", ramp end " << c.ramp_end_iters() << "\n";
+            << ", warm-up " << c.warmup_iters() << ", ramp end " << c.ramp_end_iters()
+            << (trainer.uses_device_step() ? device.is_cuda() ? ", device step in a CUDA graph" : ", device step" : "")
+            << "\n";
   return train_and_report(trainer, o);
 }
 
@@ -155,6 +158,15 @@ int train_and_report(EddpmTrainer& trainer, const TrainOptions& o) {
   RunCallbacks callbacks;
   callbacks.autosave_seconds = o.autosave_minutes * 60.0;
   if (!o.quiet) callbacks.on_snapshot = [tty](const TrainSnapshot& s, const TrainingProgress& p) { print_progress(s, p, tty); };
+  callbacks.on_snapshot = [&trainer, tty, shown = false, progress = callbacks.on_snapshot](
+                              const TrainSnapshot& s, const TrainingProgress& p) mutable {
+    if (!shown && !trainer.graph_error().empty()) {
+      std::cerr << (tty ? "\n" : "") << "Note: the CUDA graph capture failed (" << trainer.graph_error()
+                << "); training goes on without it, a little slower\n";
+      shown = true;
+    }
+    if (progress) progress(s, p);
+  };
   TrainSnapshot last;
   try {
     last = run_training(trainer, o.out, callbacks);
@@ -225,6 +237,10 @@ void add_train_command(CLI::App& app, Action& action) {
   cmd->add_option("--mask-draw", o->mask_draw,
                   "per-example masks on the CPU: fused (one pass per row) | plain (tensor operations)")
       ->check(CLI::IsMember({"fused", "plain"}))->capture_default_str();
+  cmd->add_option("--step", o->step,
+                  "how an iteration runs: plain | device (no host reads, captured in a CUDA graph on CUDA) | "
+                  "auto (device on CUDA)")
+      ->check(CLI::IsMember({"auto", "plain", "device"}))->capture_default_str();
   cmd->add_option("--normalize-advantages", c.normalize_advantages,
                   "divide advantages by the batch's reward spread (1) or not (0, the paper)")->capture_default_str();
   cmd->add_option("--sigma0", c.sigma0, "data noise floor of the ELBO weighting")->check(CLI::PositiveNumber)->capture_default_str();

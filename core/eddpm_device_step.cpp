@@ -1,0 +1,72 @@
+// The device step: one iteration of Algorithm 1 with no read back to the host, so that on CUDA it
+// can be captured once in a CUDA graph and replayed (graphed_step.h). What changes between
+// iterations reaches the device as data: the batch is copied into a fixed buffer and the scalars
+// (Adam's bias corrections and learning rate, the mask's learning rate, the budget of the ramp,
+// whether the mask learns yet) into a small tensor. It draws the same random numbers in the same
+// order as the plain step without the fused draw, so both follow the same run on one seed.
+#include "eddpm_trainer.h"
+
+#include <algorithm>
+
+namespace eddpm {
+
+namespace {
+enum Scalar { kNegStepSize, kSqrtBiasCorrection2, kMaskRate, kFreeBudget, kMaskLearns, kScalars };
+}  // namespace
+
+void EddpmTrainer::step_on_device() {
+  const torch::Tensor batch = data_->sample(config_.batch, data_gen_);
+  if (!x0_.defined()) {
+    x0_ = torch::empty(batch.sizes(), batch.options().device(device_));
+    scalars_ = torch::zeros({kScalars}, torch::TensorOptions().dtype(torch::kFloat64).device(device_));
+  }
+  if (!config_.freeze_model && !device_adam_) device_adam_ = std::make_unique<DeviceAdam>(*optimizer_);
+  if (!graphed_) graphed_ = std::make_unique<GraphedStep>(device_);
+
+  std::array<double, kScalars> host{};
+  if (device_adam_) {
+    const auto factors = device_adam_->count_next_step();
+    host[kNegStepSize] = factors[0];
+    host[kSqrtBiasCorrection2] = factors[1];
+  }
+  const double budget = ramp_.gamma(iteration_) * noise_.T();
+  host[kMaskRate] = config_.lr_s;
+  host[kFreeBudget] = std::max(0.0, budget - 1.0);  // the pinned last step spends 1
+  host[kMaskLearns] = iteration_ >= ramp_.warmup ? 1.0 : 0.0;
+  x0_.copy_(batch);
+  scalars_.copy_(torch::tensor(std::vector<double>(host.begin(), host.end()), torch::kFloat64));
+  graphed_->run([this] { device_iteration(); });
+  ++accumulated_;
+  ++iteration_;
+}
+
+void EddpmTrainer::device_iteration() {
+  torch::AutoGradMode grad_mode(!config_.freeze_model);
+  const bool need_elbo = config_.loss_weight == Weighting::Elbo || config_.reward == Reward::Elbo;
+  const MaskDraw draw = draw_training_masks(need_elbo);
+  torch::Tensor rewards;
+  const torch::Tensor loss = model_loss_and_reward(x0_, draw.at, need_elbo, rewards);
+  const torch::Tensor mean_loss = loss.mean();
+  if (!config_.freeze_model) {
+    // Zeroed in place, not released: a captured graph keeps writing the same gradient tensors.
+    for (auto& p : model_->parameters())
+      if (p.grad().defined()) p.mutable_grad().zero_();
+    mean_loss.to(torch::kFloat32).backward();
+    if (config_.grad_clip > 0) clip_grad_norm_on_device(model_->parameters(), config_.grad_clip);
+    device_adam_->step(scalars_.slice(0, kNegStepSize, kSqrtBiasCorrection2 + 1));
+  }
+  {
+    torch::NoGradGuard no_grad;
+    const int T = noise_.T();
+    const torch::Tensor z = s_ - scalars_[kMaskRate] * mask_gradient(draw.masks, rewards);
+    torch::Tensor next = torch::ones_like(s_);
+    next.slice(0, 0, T - 1).copy_(project_to_budget_on_device(z.slice(0, 0, T - 1), scalars_[kFreeBudget]));
+    s_.copy_(torch::where(scalars_[kMaskLearns] > 0.5, next, s_));
+    const torch::Tensor mean_reward = rewards.mean();
+    ema_.copy_(config_.ema_decay * ema_ + (1.0 - config_.ema_decay) * mean_reward);
+    loss_sum_ += mean_loss.detach();
+    reward_sum_ += mean_reward;
+  }
+}
+
+}  // namespace eddpm
