@@ -1,6 +1,7 @@
 // The views show what they are sent; the setup panel refuses what cannot run.
 #include <QtTest>
 
+#include <QElapsedTimer>
 #include <QPushButton>
 #include <QTemporaryDir>
 
@@ -27,6 +28,46 @@ class TestWidgets : public QObject {
     QCOMPARE(bars->data()->size(), 50);
     QCOMPARE(bars->data()->at(30)->value, 0.9);
     QCOMPARE(bars->data()->at(31)->value, 0.1);
+  }
+
+  // A thousand timesteps are drawn as impulses, each still at its own step and value.
+  void longMaskIsDrawnAsImpulses() {
+    MaskProbabilityPlot plot;
+    MaskFrame frame{800, QVector<double>(1000, 0.02), {999, 640}};
+    frame.s[640] = 0.97;
+    plot.showFrame(frame);
+    QVERIFY(plot.drawsImpulses());
+    auto* impulses = qobject_cast<QCPGraph*>(plot.plottable(1));
+    QVERIFY(impulses && impulses->visible());
+    QCOMPARE(impulses->data()->size(), 1000);
+    QCOMPARE(impulses->data()->at(640)->value, 0.97);
+    QVERIFY(!plot.plottable(0)->visible());
+    QCOMPARE(plot.highlightedCount(), 2);
+    QVERIFY(plot.legend->hasItemWithPlottable(impulses));
+    QVERIFY(!plot.legend->hasItemWithPlottable(plot.plottable(0)));
+    plot.showFrame({900, QVector<double>(50, 0.5), {49}});  // and back to bars
+    QVERIFY(!plot.drawsImpulses());
+    QVERIFY(plot.legend->hasItemWithPlottable(plot.plottable(0)));
+    QCOMPARE(plot.legend->itemCount(), 2);
+  }
+
+  // Points arriving faster than kReplotMs cost one redraw per interval, and the last one is drawn.
+  void seriesRedrawAtMostEveryIntervalAndShowTheLastPoint() {
+    TimeSeriesPlot plot({{"a", Qt::red}}, "left");
+    plot.resize(400, 300);
+    QSignalSpy replots(&plot, &QCustomPlot::afterReplot);
+    QElapsedTimer clock;
+    clock.start();
+    for (int i = 0; i < 30; ++i) {
+      plot.append(i, {double(i)});
+      QCoreApplication::processEvents();
+    }
+    const qint64 elapsed = clock.elapsed();
+    QVERIFY2(replots.count() <= 1 + elapsed / TimeSeriesPlot::kReplotMs + 1,
+             qPrintable(QString("%1 replots in %2 ms").arg(replots.count()).arg(elapsed)));
+    const int before = replots.count();
+    QTRY_VERIFY_WITH_TIMEOUT(replots.count() > before, 5000);  // the deferred redraw of the last points
+    QCOMPARE(plot.graph(0)->data()->size(), 30);
   }
 
   void heatmapStaysBoundedAndWhole() {

@@ -16,6 +16,10 @@ class LivePlot : public QCustomPlot {
   static void appendBounded(QCPGraph* graph, double key, double value);
   static constexpr int kMaxPoints = 4000;
 
+  // A queued replot, at most one per `minIntervalMs`: a request inside the interval is served at its
+  // end, so the last data always shows. Plots whose data arrive faster than anyone reads them use it.
+  void replotAtMostEvery(int minIntervalMs);
+
   // PNG or PDF by extension, written to a temporary name and renamed. Returns false with `error`.
   bool exportTo(const QString& path, QString* error = nullptr);
 
@@ -24,6 +28,10 @@ class LivePlot : public QCustomPlot {
 
  protected:
   void contextMenuEvent(QContextMenuEvent* event) override;
+
+ private:
+  QTimer* deferredReplot_ = nullptr;
+  QElapsedTimer sinceReplot_;
 };
 
 }  // namespace eddpm::widgets

@@ -8,6 +8,12 @@ MaskProbabilityPlot::MaskProbabilityPlot(QWidget* parent) : LivePlot(parent) {
   all_->setPen(Qt::NoPen);
   all_->setBrush(QColor(70, 110, 180));
   all_->setWidth(1.0);
+  dense_ = addGraph();
+  dense_->setName(tr("s_t"));
+  dense_->setLineStyle(QCPGraph::lsImpulse);
+  dense_->setPen(QPen(QColor(70, 110, 180), 0));
+  dense_->setVisible(false);
+  dense_->removeFromLegend();
   kept_ = new QCPBars(xAxis, yAxis);
   kept_->setName(tr("learned top-K"));
   kept_->setPen(Qt::NoPen);
@@ -30,7 +36,24 @@ void MaskProbabilityPlot::showFrame(const MaskFrame& frame) {
     keptKeys.prepend(t);
     keptValues.prepend(frame.s[t]);
   }
-  all_->setData(keys, frame.s, true);
+  const bool dense = frame.s.size() > kMaxBars;
+  all_->setVisible(!dense);
+  dense_->setVisible(dense);
+  if (dense) {
+    all_->data()->clear();
+    dense_->setData(keys, frame.s, true);
+  } else {
+    dense_->data()->clear();
+    all_->setData(keys, frame.s, true);
+  }
+  QCPAbstractPlottable* shown = dense ? static_cast<QCPAbstractPlottable*>(dense_) : all_;
+  if (!legend->hasItemWithPlottable(shown)) {  // the legend names what is drawn, s_t first
+    all_->removeFromLegend();
+    dense_->removeFromLegend();
+    kept_->removeFromLegend();
+    shown->addToLegend();
+    kept_->addToLegend();
+  }
   kept_->setData(keptKeys, keptValues, true);
   // A bar narrower than a pixel vanishes: widen bars on long axes.
   const double width = std::max(1.0, frame.s.size() / 400.0);
@@ -43,6 +66,7 @@ void MaskProbabilityPlot::showFrame(const MaskFrame& frame) {
 void MaskProbabilityPlot::clear() {
   frame_ = {};
   all_->data()->clear();
+  dense_->data()->clear();
   kept_->data()->clear();
   replot(rpQueuedReplot);
 }

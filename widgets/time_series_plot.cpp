@@ -35,7 +35,7 @@ void TimeSeriesPlot::append(double iteration, const QVector<double>& values) {
   for (int i = 0; i < values.size() && i < graphCount(); ++i)
     if (std::isfinite(values[i])) appendBounded(graph(i), iteration, values[i]);
   if (autoFit_) rescaleAxes();
-  replot(rpQueuedReplot);
+  replotAtMostEvery(kReplotMs);
 }
 
 void TimeSeriesPlot::clear() {

@@ -18,9 +18,9 @@
 
 namespace {
 // Item 5 of docs/BENCHMARKS.md: the run's own metrics give its rate, the probe the GUI's latency.
-void startBenchmark(eddpm::explorer::MainWindow& window, const QString& reportPath) {
+void startBenchmark(eddpm::explorer::MainWindow& window, const QString& reportPath, int probeMs) {
   window.setAskBeforeClosing(false);
-  auto* probe = new eddpm::explorer::EventLoopProbe(5, &window);
+  auto* probe = new eddpm::explorer::EventLoopProbe(std::max(1, probeMs), &window);
   QObject::connect(&window, &eddpm::explorer::MainWindow::trainingEnded, &window,
                    [probe, reportPath](const QString& runDir, bool completed) {
                      probe->stop();
@@ -40,7 +40,7 @@ void startBenchmark(eddpm::explorer::MainWindow& window, const QString& reportPa
                        qWarning("cannot write %s", qPrintable(reportPath));
                      QCoreApplication::exit(completed ? 0 : 1);
                    });
-  probe->start();
+  if (probeMs > 0) probe->start();
   window.startTraining(window.setupPanel()->settings());
 }
 }  // namespace
@@ -67,6 +67,8 @@ int main(int argc, char** argv) {
                                 "(comma-separated) and sample them.", "kinds"});
   parser.addOption({"bench-report", "Benchmark: start training at once, measure the event loop's latency meanwhile, "
                                     "write it and the run folder to this JSON file and quit when the run ends.", "file"});
+  parser.addOption({"probe-ms", "Benchmark: the latency probe's interval in milliseconds (default 5; 0: no probe, "
+                                "for the training rate alone).", "ms", "5"});
   parser.addPositionalArgument("run", "A run folder to open and replay.", "[RUN_DIR]");
   parser.process(app);
 
@@ -88,7 +90,7 @@ int main(int argc, char** argv) {
   } else if (parser.isSet("resume")) {
     window.resumeRun(QDir(parser.value("resume")).absolutePath());
   } else if (parser.isSet("bench-report")) {
-    startBenchmark(window, parser.value("bench-report"));
+    startBenchmark(window, parser.value("bench-report"), parser.value("probe-ms").toInt());
   } else if (parser.isSet("autostart")) window.startTraining(window.setupPanel()->settings());
   return app.exec();
 }

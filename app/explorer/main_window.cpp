@@ -75,6 +75,9 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   });
   connect(worker_, &TrainingWorker::progress, this, [this](const widgets::TrainingPoint& p) {
     view_->addPoint(p);
+    // Text that changes 15 times a second is unreadable and costs the training a share of a core.
+    if (statusShown_.isValid() && statusShown_.elapsed() < kStatusTextMs && p.iteration < p.total) return;
+    statusShown_.start();
     panel_->showProgress(p);
     rateLabel_->setText(tr("iteration %1 of %2, %3 it/s, ETA %4 s")
                             .arg(p.iteration)
