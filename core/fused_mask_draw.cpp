@@ -151,9 +151,8 @@ MaskDraw draw_masks_fused(const torch::Tensor& s, int64_t rows, bool pin_last,
   double* level_top = draw.at.level_top.data_ptr<double>();
   double* kept_out = draw.at.kept.data_ptr<double>();
 
-  // at::parallel_for splits the rows where this file is built with OpenMP; the product builds it
-  // without: linking libgomp beside Debian's OpenBLAS slowed the model's own matrix products by a
-  // third (bench/run item 4), more than a second thread saves here.
+  // Rows have their own streams, so at::parallel_for may split them (it does where this file is
+  // built with OpenMP, core/CMakeLists.txt) without changing what is drawn.
   at::parallel_for(0, rows, 16, [&](int64_t begin, int64_t end) {
     std::vector<int64_t> kept, drawn(T);
     kept.reserve(T);
