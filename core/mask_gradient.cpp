@@ -1,9 +1,12 @@
 #include "mask_gradient.h"
 
+#include <ATen/Parallel.h>
+
 namespace eddpm {
 
 namespace {
-// sum_b a_b m_bt for uint8 CPU masks, without widening the (B, T) masks to float64.
+// sum_b a_b m_bt for uint8 CPU masks, without widening the (B, T) masks to float64. Threads take
+// ranges of timesteps, each summed over the rows in order, so the result does not depend on them.
 torch::Tensor advantage_weighted_counts(const torch::Tensor& masks, const torch::Tensor& a) {
   const torch::Tensor m = masks.contiguous();
   const torch::Tensor a64 = a.to(torch::kCPU, torch::kFloat64).contiguous();
@@ -12,11 +15,13 @@ torch::Tensor advantage_weighted_counts(const torch::Tensor& masks, const torch:
   double* out = sums.data_ptr<double>();
   const uint8_t* bytes = m.data_ptr<uint8_t>();
   const double* weights = a64.data_ptr<double>();
-  for (int64_t b = 0; b < rows; ++b) {
-    const uint8_t* row = bytes + b * T;
-    const double w = weights[b];
-    for (int64_t t = 0; t < T; ++t) out[t] += w * double(row[t]);
-  }
+  at::parallel_for(0, T, 256, [&](int64_t begin, int64_t end) {
+    for (int64_t b = 0; b < rows; ++b) {
+      const uint8_t* row = bytes + b * T;
+      const double w = weights[b];
+      for (int64_t t = begin; t < end; ++t) out[t] += w * double(row[t]);
+    }
+  });
   return sums;
 }
 }  // namespace
