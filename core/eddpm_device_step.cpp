@@ -42,11 +42,8 @@ void EddpmTrainer::step_on_device() {
 
 void EddpmTrainer::device_iteration() {
   torch::AutoGradMode grad_mode(!config_.freeze_model);
-  const bool need_elbo = config_.loss_weight == Weighting::Elbo || config_.reward == Reward::Elbo;
-  const MaskDraw draw = draw_training_masks(need_elbo);
-  torch::Tensor rewards;
-  const torch::Tensor loss = model_loss_and_reward(x0_, draw.at, need_elbo, rewards);
-  const torch::Tensor mean_loss = loss.mean();
+  const Forward f = forward(x0_);
+  const torch::Tensor& mean_loss = f.mean_loss;
   if (!config_.freeze_model) {
     // Zeroed in place, not released: a captured graph keeps writing the same gradient tensors.
     for (auto& p : model_->parameters())
@@ -58,11 +55,11 @@ void EddpmTrainer::device_iteration() {
   {
     torch::NoGradGuard no_grad;
     const int T = noise_.T();
-    const torch::Tensor z = s_ - scalars_[kMaskRate] * mask_gradient(draw.masks, rewards);
+    const torch::Tensor z = s_ - scalars_[kMaskRate] * mask_gradient(f.draw.masks, f.rewards);
     torch::Tensor next = torch::ones_like(s_);
     next.slice(0, 0, T - 1).copy_(project_to_budget_on_device(z.slice(0, 0, T - 1), scalars_[kFreeBudget]));
     s_.copy_(torch::where(scalars_[kMaskLearns] > 0.5, next, s_));
-    const torch::Tensor mean_reward = rewards.mean();
+    const torch::Tensor mean_reward = f.rewards.mean();
     ema_.copy_(config_.ema_decay * ema_ + (1.0 - config_.ema_decay) * mean_reward);
     loss_sum_ += mean_loss.detach();
     reward_sum_ += mean_reward;

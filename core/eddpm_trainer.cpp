@@ -163,19 +163,24 @@ torch::Tensor EddpmTrainer::update_mask_by_rollouts() {
   return rewards;
 }
 
+EddpmTrainer::Forward EddpmTrainer::forward(const torch::Tensor& x0) {
+  const bool need_elbo = config_.loss_weight == Weighting::Elbo || config_.reward == Reward::Elbo;
+  Forward f;
+  f.draw = draw_training_masks(need_elbo);
+  f.mean_loss = model_loss_and_reward(x0, f.draw.at, need_elbo, f.rewards).mean();
+  return f;
+}
+
 void EddpmTrainer::step() {
   if (device_step_) {
     step_on_device();
     return;
   }
   torch::AutoGradMode grad_mode(!config_.freeze_model);  // callers may hold a NoGradGuard
-  const torch::Tensor x0 = data_->sample(config_.batch, data_gen_).to(device_);
-  const bool need_elbo = config_.loss_weight == Weighting::Elbo || config_.reward == Reward::Elbo;
-  const MaskDraw draw = draw_training_masks(need_elbo);
-
-  torch::Tensor rewards;
-  const torch::Tensor loss = model_loss_and_reward(x0, draw.at, need_elbo, rewards);
-  const torch::Tensor mean_loss = loss.mean();
+  Forward f = forward(data_->sample(config_.batch, data_gen_).to(device_));
+  const MaskDraw& draw = f.draw;
+  torch::Tensor& rewards = f.rewards;
+  const torch::Tensor& mean_loss = f.mean_loss;
   if (!config_.freeze_model) {
     optimizer_->zero_grad();
     mean_loss.to(torch::kFloat32).backward();

@@ -75,6 +75,13 @@ class EddpmTrainer {
   MaskDraw draw_training_masks(bool need_elbo);
   torch::Tensor model_loss_and_reward(const torch::Tensor& x0, const KeptLevels& at, bool need_elbo,
                                       torch::Tensor& rewards);
+  // The first half of an iteration, common to both steps: masks, the model's loss and the rewards.
+  struct Forward {
+    MaskDraw draw;
+    torch::Tensor rewards;
+    torch::Tensor mean_loss;
+  };
+  Forward forward(const torch::Tensor& x0);
   torch::Tensor mask_gradient(const torch::Tensor& masks, const torch::Tensor& rewards);
   void update_mask(const torch::Tensor& masks, const torch::Tensor& rewards);
   // The device step (eddpm_device_step.cpp): the host part (batch, scalars) and the device part.
