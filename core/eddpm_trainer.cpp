@@ -58,8 +58,7 @@ EddpmTrainer::EddpmTrainer(const TrainConfig& config, const c10::Device& device,
       rollout_->set_features([lenet](const torch::Tensor& images) { return lenet->features(images); });
     }
   }
-  device_step_ = config_.step_path == StepPath::Device ||
-                 (config_.step_path == StepPath::Auto && device_.is_cuda() && config_.device_step_supported());
+  device_step_ = config_.uses_device_step(device_.is_cuda());
   fused_draw_ = config_.fused_mask_draw && config_.per_example_masks && device_.is_cpu() && !device_step_;
   ema_ = torch::zeros({}, s_.options());
   loss_sum_ = torch::zeros({}, s_.options());

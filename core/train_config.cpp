@@ -94,6 +94,10 @@ int64_t TrainConfig::refresh_interval() const {
 
 bool TrainConfig::device_step_supported() const { return pin_last && !rollout_reward(); }
 
+bool TrainConfig::uses_device_step(bool on_cuda) const {
+  return step_path == StepPath::Device || (step_path == StepPath::Auto && on_cuda && device_step_supported());
+}
+
 int TrainConfig::steps_kept() const { return std::max(1, int(std::lround(keep * beta.T))); }
 
 int64_t TrainConfig::warmup_iters() const { return warmup >= 0 ? warmup : iters / 5; }

@@ -88,7 +88,7 @@ double plain_ddpm_seconds(const TrainConfig& c, const c10::Device& device, const
   const torch::Tensor alpha_bars = torch::tensor(noise.alpha_bars(), torch::kFloat64).to(device);
   at::Generator data_gen = make_cpu_generator(c.seed);
   at::Generator device_gen = make_generator(device, c.seed + 1);
-  const bool device_step = c.step_path == StepPath::Device || (c.step_path == StepPath::Auto && device.is_cuda());
+  const bool device_step = c.uses_device_step(device.is_cuda());
   std::unique_ptr<DeviceAdam> device_adam;
   if (device_step) device_adam = std::make_unique<DeviceAdam>(optimizer);
   GraphedStep graphed(device, device_step);
@@ -186,7 +186,7 @@ int bench(const BenchOptions& o) {
     double seconds = 0.0;
     if (o.item == "ddpm") {
       seconds = plain_ddpm_seconds(c, device, o);
-      result["step"] = c.step_path == StepPath::Device || (c.step_path == StepPath::Auto && device.is_cuda()) ? "device" : "plain";
+      result["step"] = c.uses_device_step(device.is_cuda()) ? "device" : "plain";
     } else {
       EddpmTrainer trainer(c, device);
       seconds = seconds_per_call(device, o.warmup_iters, o.iters, [&] { trainer.step(); });

@@ -157,15 +157,14 @@ int train_and_report(EddpmTrainer& trainer, const TrainOptions& o) {
   const bool tty = isatty(STDERR_FILENO) && !o.quiet;
   RunCallbacks callbacks;
   callbacks.autosave_seconds = o.autosave_minutes * 60.0;
-  if (!o.quiet) callbacks.on_snapshot = [tty](const TrainSnapshot& s, const TrainingProgress& p) { print_progress(s, p, tty); };
-  callbacks.on_snapshot = [&trainer, tty, shown = false, progress = callbacks.on_snapshot](
-                              const TrainSnapshot& s, const TrainingProgress& p) mutable {
-    if (!shown && !trainer.graph_error().empty()) {
+  callbacks.on_snapshot = [&trainer, tty, quiet = o.quiet, noted = false](const TrainSnapshot& s,
+                                                                           const TrainingProgress& p) mutable {
+    if (!noted && !trainer.graph_error().empty()) {
       std::cerr << (tty ? "\n" : "") << "Note: the CUDA graph capture failed (" << trainer.graph_error()
                 << "); training goes on without it, a little slower\n";
-      shown = true;
+      noted = true;
     }
-    if (progress) progress(s, p);
+    if (!quiet) print_progress(s, p, tty);
   };
   TrainSnapshot last;
   try {
