@@ -87,3 +87,15 @@ void DeviceAdam::step(const torch::Tensor& factors) {
 }
 
 }  // namespace eddpm
+
+namespace eddpm {
+
+void DeviceAdam::minimize(const torch::Tensor& loss, double grad_clip, const torch::Tensor& factors) {
+  for (auto& p : params_)
+    if (p.grad().defined()) p.mutable_grad().zero_();
+  loss.backward();
+  if (grad_clip > 0) clip_grad_norm_on_device(params_, grad_clip);
+  step(factors);
+}
+
+}  // namespace eddpm

@@ -26,6 +26,9 @@ class DeviceAdam {
   // p -= lr / bc1 * m / (sqrt(v) / sqrt(bc2) + eps), with factors a (2) float64 tensor on the
   // parameters' device.
   void step(const torch::Tensor& factors);
+  // One whole model update from `loss`: gradients zeroed in place (a captured graph keeps writing
+  // the same tensors), backward, clipping when grad_clip > 0, step().
+  void minimize(const torch::Tensor& loss, double grad_clip, const torch::Tensor& factors);
 
  private:
   torch::optim::Adam& adam_;

@@ -34,7 +34,7 @@ void EddpmTrainer::step_on_device() {
   host[kFreeBudget] = std::max(0.0, budget - 1.0);  // the pinned last step spends 1
   host[kMaskLearns] = iteration_ >= ramp_.warmup ? 1.0 : 0.0;
   x0_.copy_(batch);
-  scalars_.copy_(torch::tensor(std::vector<double>(host.begin(), host.end()), torch::kFloat64));
+  scalars_.copy_(torch::from_blob(host.data(), {kScalars}, torch::kFloat64));
   graphed_->run([this] { device_iteration(); });
   ++accumulated_;
   ++iteration_;
@@ -44,14 +44,9 @@ void EddpmTrainer::device_iteration() {
   torch::AutoGradMode grad_mode(!config_.freeze_model);
   const Forward f = forward(x0_);
   const torch::Tensor& mean_loss = f.mean_loss;
-  if (!config_.freeze_model) {
-    // Zeroed in place, not released: a captured graph keeps writing the same gradient tensors.
-    for (auto& p : model_->parameters())
-      if (p.grad().defined()) p.mutable_grad().zero_();
-    mean_loss.to(torch::kFloat32).backward();
-    if (config_.grad_clip > 0) clip_grad_norm_on_device(model_->parameters(), config_.grad_clip);
-    device_adam_->step(scalars_.slice(0, kNegStepSize, kSqrtBiasCorrection2 + 1));
-  }
+  if (!config_.freeze_model)
+    device_adam_->minimize(mean_loss.to(torch::kFloat32), config_.grad_clip,
+                           scalars_.slice(0, kNegStepSize, kSqrtBiasCorrection2 + 1));
   {
     torch::NoGradGuard no_grad;
     const int T = noise_.T();

@@ -20,7 +20,6 @@ constexpr int kEagerCalls = 3;  // before the capture, as PyTorch's own recipe w
 
 struct GraphedStep::Impl {
   c10::Device device{c10::kCPU};
-  bool capture = true;
   int calls = 0;
   std::string error;
 #ifdef EDDPM_WITH_CUDA
@@ -37,7 +36,7 @@ struct GraphedStep::Impl {
     queued.block(side->unwrap());
     {
       c10::cuda::CUDAStreamGuard on_side(*side);
-      if (!capture || calls < kEagerCalls || !error.empty()) {
+      if (calls < kEagerCalls || !error.empty()) {
         work();
       } else {
         if (!graph) capture_or_give_up(work);
@@ -76,9 +75,8 @@ struct GraphedStep::Impl {
 #endif
 };
 
-GraphedStep::GraphedStep(const c10::Device& device, bool capture) : impl_(std::make_unique<Impl>()) {
+GraphedStep::GraphedStep(const c10::Device& device) : impl_(std::make_unique<Impl>()) {
   impl_->device = device;
-  impl_->capture = capture;
 }
 
 GraphedStep::~GraphedStep() = default;

@@ -15,7 +15,7 @@ namespace eddpm {
 
 class GraphedStep {
  public:
-  explicit GraphedStep(const c10::Device& device, bool capture = true);
+  explicit GraphedStep(const c10::Device& device);
   ~GraphedStep();
   GraphedStep(const GraphedStep&) = delete;
   GraphedStep& operator=(const GraphedStep&) = delete;

@@ -91,7 +91,7 @@ double plain_ddpm_seconds(const TrainConfig& c, const c10::Device& device, const
   const bool device_step = c.uses_device_step(device.is_cuda());
   std::unique_ptr<DeviceAdam> device_adam;
   if (device_step) device_adam = std::make_unique<DeviceAdam>(optimizer);
-  GraphedStep graphed(device, device_step);
+  GraphedStep graphed(device);
   torch::Tensor x0, factors = torch::zeros({2}, torch::TensorOptions().dtype(torch::kFloat64).device(device));
   auto iteration = [&] {
     const torch::Tensor t = torch::randint(noise.T(), {c.batch}, device_gen, torch::TensorOptions().dtype(torch::kLong).device(device));
@@ -102,11 +102,7 @@ double plain_ddpm_seconds(const TrainConfig& c, const c10::Device& device, const
     const torch::Tensor x_t = torch::sqrt(a) * x0 + torch::sqrt(1.0 - a) * eps;
     const torch::Tensor loss = (eps - model->forward(x_t, t)).pow(2).mean();
     if (device_step) {
-      for (auto& p : model->parameters())
-        if (p.grad().defined()) p.mutable_grad().zero_();
-      loss.backward();
-      clip_grad_norm_on_device(model->parameters(), c.grad_clip);
-      device_adam->step(factors);
+      device_adam->minimize(loss, c.grad_clip, factors);
     } else {
       optimizer.zero_grad();
       loss.backward();
@@ -121,8 +117,10 @@ double plain_ddpm_seconds(const TrainConfig& c, const c10::Device& device, const
     if (device_step) {
       const auto host = device_adam->count_next_step();
       factors.copy_(torch::tensor({host[0], host[1]}, torch::kFloat64));
+      graphed.run(iteration);
+    } else {
+      iteration();
     }
-    graphed.run(iteration);
   });
 }
 
