@@ -9,20 +9,22 @@
 #include <ATen/CPUGeneratorImpl.h>
 #include <ATen/Parallel.h>
 
+#include "mask_row_kernels.h"
+
 namespace eddpm {
 
 namespace {
-// SplitMix64 (Steele, Lea and Flood 2014): a Weyl sequence through a 64-bit finalizer. Rows start at
+// SplitMix64 (mask_row_kernels.h): a Weyl sequence through a 64-bit finalizer. Rows start at
 // independent points of the sequence, hashed from the iteration's seed and the row.
 class RowStream {
  public:
   RowStream(uint64_t seed, int64_t row) : state_(seed) { state_ = next() ^ uint64_t(row) * kOddRow; }
   uint64_t next() {
-    uint64_t z = (state_ += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
+    uint64_t z;
+    state_ = mask_rows::splitmix_fill(state_, &z, 1);
+    return z;
   }
+  void fill(uint64_t* out, size_t n) { state_ = mask_rows::splitmix_fill(state_, out, n); }
   double uniform() { return double(next() >> 11) * 0x1.0p-53; }  // [0, 1)
 
  private:
@@ -36,27 +38,36 @@ uint64_t draw_seed(at::Generator& gen) {
   return cpu->random64();
 }
 
-// How one iteration's rows are drawn, prepared once from s. Steps with s = 1 (or pinned) start
-// kept and s = 0 never; steps with s >= kSparse draw a 32-bit uniform each (two per 64-bit draw);
-// the rarely kept rest is visited by geometric jumps with the largest of their probabilities,
+// How one iteration's rows are drawn, prepared once from s. Every step is kept when a 32-bit
+// uniform falls below floor(s_t 2^32); steps with s = 1 (or pinned) are kept without a draw and
+// s = 0 never. Steps with s >= kSparse are "dense": where they fill a quarter of the span from
+// the first to the last of them, the span is swept with one 16-bit draw per step against the
+// threshold's top half (vectorized, four steps per 64-bit draw), and a draw equal to it takes 16
+// more bits, so the comparison is still the 32-bit one; otherwise each dense step draws 32 bits.
+// The rarely kept rest is visited by geometric jumps with the largest of their probabilities,
 // p_max, and a visited step is kept with probability s_t / p_max (thinning): the same Bernoulli(s_t)
-// per step at about p_max draws per step instead of one half.
+// per step at about p_max draws per step.
 struct RowPlan {
-  static constexpr double kSparse = 0.125;
-  std::vector<uint8_t> start;         // (T) 1 where s_t = 1
-  std::vector<int64_t> always;        // those steps, ascending
-  std::vector<int64_t> dense;         // steps drawn one by one
-  std::vector<uint64_t> dense_below;  // keep when u32 < s_t * 2^32
-  std::vector<int64_t> sparse;        // steps visited by jumps
-  std::vector<uint64_t> sparse_below; // keep a visited step when u32 < (s_t / p_max) * 2^32
-  double log_miss = 0.0;              // log(1 - p_max)
-  int64_t most_probable = 0;          // what a row keeps when it draws nothing
+  static constexpr double kSparse = 1.0 / 64.0;  // a jump (a log and two draws) costs ~50 swept steps
+  int64_t T = 0;
+  std::vector<uint8_t> fixed;          // (T) 1 where s_t = 1
+  std::vector<uint16_t> top_half;      // (T) a dense step's threshold >> 16, else 0
+  std::vector<uint32_t> below;         // (T) a dense step's threshold floor(s_t 2^32)
+  std::vector<int64_t> dense;          // dense steps, ascending
+  int64_t span_begin = 0, span_end = 0;  // the swept steps, empty when dense steps draw one by one
+  size_t fixed_outside_span = 0;
+  std::vector<int64_t> sparse;         // steps visited by jumps
+  std::vector<uint64_t> sparse_below;  // keep a visited step when u32 < (s_t / p_max) 2^32, up to 2^32
+  double log_miss = 0.0;               // log(1 - p_max)
+  int64_t most_probable = 0;           // what a row keeps when it draws nothing
 
   RowPlan(const torch::Tensor& s, bool pin_last) {
     const torch::Tensor p = s.to(torch::kCPU, torch::kFloat64).clamp(0.0, 1.0).contiguous();
     const double* ps = p.data_ptr<double>();
-    const int64_t T = p.numel();
-    start.assign(T, 0);
+    T = p.numel();
+    fixed.assign(T, 0);
+    top_half.assign(T, 0);
+    below.assign(T, 0);
     double p_max = 0.0, best = -1.0;
     for (int64_t t = 0; t < T; ++t) {
       const double keep = pin_last && t == T - 1 ? 1.0 : ps[t];
@@ -65,40 +76,57 @@ struct RowPlan {
         most_probable = t;
       }
       if (keep >= 1.0) {
-        start[t] = 1;
-        always.push_back(t);
+        fixed[t] = 1;
       } else if (keep >= kSparse) {
         dense.push_back(t);
-        dense_below.push_back(uint64_t(std::ldexp(keep, 32)));
+        below[t] = uint32_t(std::ldexp(keep, 32));
+        top_half[t] = uint16_t(below[t] >> 16);
       } else if (keep > 0.0) {
         sparse.push_back(t);
         p_max = std::max(p_max, keep);
       }
     }
+    if (!dense.empty() && 4 * dense.size() >= size_t(dense.back() + 1 - dense.front())) {
+      span_begin = dense.front();
+      span_end = dense.back() + 1;
+    }
+    for (int64_t t = 0; t < T; ++t)
+      if (fixed[t] && (t < span_begin || t >= span_end)) ++fixed_outside_span;
     for (int64_t t : sparse) sparse_below.push_back(uint64_t(std::ldexp(ps[t] / p_max, 32)));
     log_miss = std::log1p(-p_max);
   }
 
-  // One row's Bernoulli draw into `mask`; `kept` receives the kept steps in ascending order, and
-  // `drawn` (room for T steps) holds the drawn ones on the way.
-  void draw(RowStream& rng, uint8_t* mask, std::vector<int64_t>& kept, int64_t* drawn) const {
-    std::copy(start.begin(), start.end(), mask);
-    size_t n = 0;
-    const size_t n_dense = dense.size();
-    for (size_t i = 0; i < n_dense; i += 2) {  // stores and counts, no branch on the draw
-      const uint64_t bits = rng.next();
-      const size_t low = (bits & 0xFFFFFFFFull) < dense_below[i];
-      mask[dense[i]] = uint8_t(low);
-      drawn[n] = dense[i];
-      n += low;
-      if (i + 1 < n_dense) {
-        const size_t high = (bits >> 32) < dense_below[i + 1];
-        mask[dense[i + 1]] = uint8_t(high);
-        drawn[n] = dense[i + 1];
-        n += high;
+  // One row's Bernoulli draw into `mask`; returns how many steps it keeps. `words` has room for
+  // a quarter of T 64-bit draws.
+  size_t draw(RowStream& rng, uint8_t* mask, uint64_t* words) const {
+    std::copy(fixed.begin(), fixed.end(), mask);
+    size_t n = fixed_outside_span;
+    if (span_end > span_begin) {
+      const size_t width = size_t(span_end - span_begin);
+      rng.fill(words, (width + 3) / 4);
+      const auto* r = reinterpret_cast<const uint16_t*>(words);
+      bool tie = false;
+      n += mask_rows::threshold_bytes(r, &top_half[span_begin], &fixed[span_begin], mask + span_begin, width, &tie);
+      for (size_t i = 0; tie && i < width; ++i) {
+        const int64_t t = span_begin + int64_t(i);
+        if (top_half[t] != 0 && r[i] == top_half[t] && mask_rows::keeps_on_tie(uint16_t(rng.next()), below[t])) {
+          mask[t] = 1;
+          ++n;
+        }
+      }
+    } else {
+      for (size_t i = 0; i < dense.size(); i += 2) {  // stores and counts, no branch on the draw
+        const uint64_t bits = rng.next();
+        const uint8_t low = (bits & 0xFFFFFFFFull) < below[dense[i]];
+        mask[dense[i]] = low;
+        n += low;
+        if (i + 1 < dense.size()) {
+          const uint8_t high = (bits >> 32) < below[dense[i + 1]];
+          mask[dense[i + 1]] = high;
+          n += high;
+        }
       }
     }
-    const size_t dense_kept = n;
     const double n_sparse = double(sparse.size());
     for (double j = -1.0; n_sparse > 0.0;) {
       const double u = double((rng.next() >> 11) + 1) * 0x1.0p-53;  // (0, 1]
@@ -107,13 +135,10 @@ struct RowPlan {
       const size_t i = size_t(j);
       if ((rng.next() >> 32) < sparse_below[i]) {
         mask[sparse[i]] = 1;
-        drawn[n++] = sparse[i];
+        ++n;
       }
     }
-    // Three ascending groups (always, dense, sparse) merged into one ascending list.
-    std::inplace_merge(drawn, drawn + dense_kept, drawn + n);
-    kept.resize(always.size() + n);
-    std::merge(always.begin(), always.end(), drawn, drawn + n, kept.begin());
+    return n;
   }
 };
 
@@ -154,33 +179,31 @@ MaskDraw draw_masks_fused(const torch::Tensor& s, int64_t rows, bool pin_last,
   // Rows have their own streams, so at::parallel_for may split them (it does where this file is
   // built with OpenMP, core/CMakeLists.txt) without changing what is drawn.
   at::parallel_for(0, rows, 16, [&](int64_t begin, int64_t end) {
-    std::vector<int64_t> kept, drawn(T);
-    kept.reserve(T);
+    std::vector<uint64_t> words(size_t(T + 3) / 4);
     for (int64_t row = begin; row < end; ++row) {
       RowStream rng(seed, row);
       uint8_t* mask = masks + row * T;
-      plan.draw(rng, mask, kept, drawn.data());
-      for (int round = 1; kept.empty() && round < 1000; ++round) plan.draw(rng, mask, kept, drawn.data());
-      if (kept.empty()) {
+      size_t k = plan.draw(rng, mask, words.data());
+      for (int round = 1; k == 0 && round < 1000; ++round) k = plan.draw(rng, mask, words.data());
+      if (k == 0) {
         mask[plan.most_probable] = 1;
-        kept.push_back(plan.most_probable);
+        k = 1;
       }
-      const int64_t k = int64_t(kept.size());
-      const int64_t pick = std::min<int64_t>(k - 1, int64_t(rng.uniform() * double(k)));
-      const int64_t t_pick = kept[pick];
-      ts[row] = t_pick;
+      const size_t pick = std::min(k - 1, size_t(rng.uniform() * double(k)));
+      const size_t t_pick = mask_rows::nth_one(mask, size_t(T), pick);
+      ts[row] = int64_t(t_pick);
       has_prev[row] = pick > 0;
       if (semantics == Semantics::Jump) {
         level_t[row] = alpha_bars[t_pick];
-        level_prev[row] = pick > 0 ? alpha_bars[kept[pick - 1]] : 1.0;
-        level_top[row] = alpha_bars[kept.back()];
+        level_prev[row] = pick > 0 ? alpha_bars[mask_rows::last_one_before(mask, t_pick)] : 1.0;
+        level_top[row] = alpha_bars[mask_rows::last_one_before(mask, size_t(T))];
       } else {  // the product of (1 - beta) over the kept steps, summed as logs in ascending order
-        double log_level = 0.0;
-        for (int64_t j = 0; j < pick; ++j) log_level += log_keep[kept[j]];
-        const double log_prev = log_level;
-        log_level += log_keep[t_pick];
-        const double log_at_pick = log_level;
-        for (int64_t j = pick + 1; j < k; ++j) log_level += log_keep[kept[j]];
+        double log_level = 0.0, log_prev = 0.0, log_at_pick = 0.0;
+        mask_rows::for_each_one(mask, size_t(T), [&](size_t t) {
+          if (t == t_pick) log_prev = log_level;
+          log_level += log_keep[t];
+          if (t == t_pick) log_at_pick = log_level;
+        });
         level_t[row] = std::exp(log_at_pick);
         level_prev[row] = std::exp(log_prev);
         level_top[row] = std::exp(log_level);

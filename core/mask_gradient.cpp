@@ -2,11 +2,14 @@
 
 #include <ATen/Parallel.h>
 
+#include "mask_row_kernels.h"
+
 namespace eddpm {
 
 namespace {
 // sum_b a_b m_bt for uint8 CPU masks, without widening the (B, T) masks to float64. Threads take
-// ranges of timesteps, each summed over the rows in order, so the result does not depend on them.
+// ranges of timesteps, each summed over the rows in the same order, so the result does not depend
+// on them.
 torch::Tensor advantage_weighted_counts(const torch::Tensor& masks, const torch::Tensor& a) {
   const torch::Tensor m = masks.contiguous();
   const torch::Tensor a64 = a.to(torch::kCPU, torch::kFloat64).contiguous();
@@ -16,11 +19,7 @@ torch::Tensor advantage_weighted_counts(const torch::Tensor& masks, const torch:
   const uint8_t* bytes = m.data_ptr<uint8_t>();
   const double* weights = a64.data_ptr<double>();
   at::parallel_for(0, T, 256, [&](int64_t begin, int64_t end) {
-    for (int64_t b = 0; b < rows; ++b) {
-      const uint8_t* row = bytes + b * T;
-      const double w = weights[b];
-      for (int64_t t = begin; t < end; ++t) out[t] += w * double(row[t]);
-    }
+    mask_rows::add_weighted_rows(bytes + begin, size_t(T), weights, size_t(rows), out + begin, size_t(end - begin));
   });
   return sums;
 }

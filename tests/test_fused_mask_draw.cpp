@@ -30,6 +30,19 @@ torch::Tensor mixed_probabilities() {
   return s;
 }
 
+// The same scaled so every step is unlikely (below 1/64, where steps are visited by jumps), and
+// with two likely steps too far apart to be swept (`scattered`: drawn one by one).
+torch::Tensor scaled_probabilities(double scale, bool scattered) {
+  torch::Tensor s = mixed_probabilities() * scale;
+  if (scattered) {
+    s[2] = 0.3;
+    s[45] = 0.6;
+  }
+  s[3] = 0.0;
+  s[7] = 1.0;
+  return s;
+}
+
 torch::Tensor table(const std::vector<double>& v) { return torch::tensor(v, torch::kFloat64); }
 
 // Mask search on a frozen model (the pretrained-model workflow): without the model's own training
@@ -85,15 +98,22 @@ class TestFusedMaskDraw : public QObject {
   void levelsAreTheReferenceLevelsOfTheDrawnMasks_data() {
     QTest::addColumn<int>("semantics");
     QTest::addColumn<bool>("pin_last");
-    QTest::newRow("paper, pinned") << int(Semantics::Paper) << true;
-    QTest::newRow("jump, pinned") << int(Semantics::Jump) << true;
-    QTest::newRow("paper, unpinned") << int(Semantics::Paper) << false;
+    QTest::addColumn<double>("scale");
+    QTest::addColumn<bool>("scattered");
+    QTest::newRow("paper, pinned") << int(Semantics::Paper) << true << 1.0 << false;
+    QTest::newRow("jump, pinned") << int(Semantics::Jump) << true << 1.0 << false;
+    QTest::newRow("paper, unpinned") << int(Semantics::Paper) << false << 1.0 << false;
+    QTest::newRow("jump, swept and jumped") << int(Semantics::Jump) << true << 0.1 << false;
+    QTest::newRow("paper, scattered") << int(Semantics::Paper) << true << 0.015 << true;
   }
   void levelsAreTheReferenceLevelsOfTheDrawnMasks() {
     QFETCH(int, semantics);
     QFETCH(bool, pin_last);
+    QFETCH(double, scale);
+    QFETCH(bool, scattered);
     at::Generator gen = make_cpu_generator(1);
-    const MaskDraw draw = draw_masks_fused(mixed_probabilities(), 512, pin_last, kNoise, Semantics(semantics), gen);
+    const torch::Tensor s = scaled_probabilities(scale, scattered);
+    const MaskDraw draw = draw_masks_fused(s, 512, pin_last, kNoise, Semantics(semantics), gen);
     const torch::Tensor levels = levels_under_masks(draw.masks, table(kNoise.betas()), table(kNoise.alpha_bars()),
                                                     Semantics(semantics));
     const KeptLevels expected = kept_levels_at(draw.masks, levels, draw.at.t);
@@ -109,20 +129,22 @@ class TestFusedMaskDraw : public QObject {
     if (pin_last) QVERIFY(draw.masks.select(1, kNoise.T() - 1).eq(1.0).all().item<bool>());
   }
 
-  // Column means are the keep probabilities (5 standard errors); 0 and 1 are exact. The sparse
-  // case has every probability below the threshold where steps are visited by jumps.
+  // Column means are the keep probabilities (5 standard errors); 0 and 1 are exact. Each way of
+  // drawing a step is used: the sweep of 16-bit draws over the span of the likely steps (mixed),
+  // geometric jumps over the unlikely ones (sparse: all below 1/64), and 32-bit draws one by one
+  // where likely steps lie too far apart for a sweep (scattered).
   void stepsAreKeptWithTheirProbabilities_data() {
-    QTest::addColumn<bool>("sparse");
-    QTest::newRow("mixed") << false;
-    QTest::newRow("sparse") << true;
+    QTest::addColumn<double>("scale");
+    QTest::addColumn<bool>("scattered");
+    QTest::newRow("mixed") << 1.0 << false;
+    QTest::newRow("sparse") << 0.015 << false;
+    QTest::newRow("scattered") << 0.015 << true;
   }
   void stepsAreKeptWithTheirProbabilities() {
-    QFETCH(bool, sparse);
+    QFETCH(double, scale);
+    QFETCH(bool, scattered);
     const int64_t rows = 40000;
-    torch::Tensor s = mixed_probabilities();
-    if (sparse) s = s * 0.1;  // below 1/8: every step visited by jumps
-    s[3] = 0.0;
-    s[7] = 1.0;
+    const torch::Tensor s = scaled_probabilities(scale, scattered);
     at::Generator gen = make_cpu_generator(2);
     const MaskDraw draw = draw_masks_fused(s, rows, false, kNoise, Semantics::Paper, gen);
     const torch::Tensor freq = draw.masks.to(torch::kFloat64).mean(0);
