@@ -19,11 +19,7 @@ namespace {
 class RowStream {
  public:
   RowStream(uint64_t seed, int64_t row) : state_(seed) { state_ = next() ^ uint64_t(row) * kOddRow; }
-  uint64_t next() {
-    uint64_t z;
-    state_ = mask_rows::splitmix_fill(state_, &z, 1);
-    return z;
-  }
+  uint64_t next() { return mask_rows::splitmix_output(state_ += mask_rows::kSplitMixGamma); }
   void fill(uint64_t* out, size_t n) { state_ = mask_rows::splitmix_fill(state_, out, n); }
   double uniform() { return double(next() >> 11) * 0x1.0p-53; }  // [0, 1)
 
@@ -99,7 +95,8 @@ struct RowPlan {
   // One row's Bernoulli draw into `mask`; returns how many steps it keeps. `words` has room for
   // a quarter of T 64-bit draws.
   size_t draw(RowStream& rng, uint8_t* mask, uint64_t* words) const {
-    std::copy(fixed.begin(), fixed.end(), mask);
+    std::copy(fixed.begin(), fixed.begin() + span_begin, mask);  // the sweep writes the span
+    std::copy(fixed.begin() + span_end, fixed.end(), mask + span_end);
     size_t n = fixed_outside_span;
     if (span_end > span_begin) {
       const size_t width = size_t(span_end - span_begin);

@@ -1,5 +1,7 @@
 #include "mask_gradient.h"
 
+#include <algorithm>
+
 #include <ATen/Parallel.h>
 
 #include "mask_row_kernels.h"
@@ -18,8 +20,16 @@ torch::Tensor advantage_weighted_counts(const torch::Tensor& masks, const torch:
   double* out = sums.data_ptr<double>();
   const uint8_t* bytes = m.data_ptr<uint8_t>();
   const double* weights = a64.data_ptr<double>();
+  // Rows are drawn alike, so the first few tell how dense all are; the choice depends on the masks
+  // alone, not on how the threads split the steps.
+  size_t sampled_ones = 0;
+  const int64_t sampled_rows = std::min<int64_t>(rows, 8);
+  for (int64_t b = 0; b < sampled_rows; ++b)
+    mask_rows::for_each_one(bytes + b * T, size_t(T), [&](size_t) { ++sampled_ones; });
+  const bool sparse = 64 * sampled_ones < size_t(sampled_rows * T);  // where visiting the ones is cheaper
   at::parallel_for(0, T, 256, [&](int64_t begin, int64_t end) {
-    mask_rows::add_weighted_rows(bytes + begin, size_t(T), weights, size_t(rows), out + begin, size_t(end - begin));
+    const auto add = sparse ? mask_rows::add_weighted_sparse_rows : mask_rows::add_weighted_rows;
+    add(bytes + begin, size_t(T), weights, size_t(rows), out + begin, size_t(end - begin));
   });
   return sums;
 }

@@ -7,8 +7,6 @@
 namespace eddpm::mask_rows {
 
 namespace {
-constexpr uint64_t kGamma = 0x9E3779B97F4A7C15ull;
-
 inline uint64_t load_word(const uint8_t* p) {
   uint64_t w;
   std::memcpy(&w, p, sizeof w);
@@ -18,13 +16,8 @@ inline uint64_t load_word(const uint8_t* p) {
 
 EDDPM_VECTOR_CLONES
 uint64_t splitmix_fill(uint64_t state, uint64_t* out, size_t n) {
-  for (size_t k = 0; k < n; ++k) {  // each output depends on k only: the loop vectorizes
-    uint64_t z = state + uint64_t(k + 1) * kGamma;
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    out[k] = z ^ (z >> 31);
-  }
-  return state + uint64_t(n) * kGamma;
+  for (size_t k = 0; k < n; ++k) out[k] = splitmix_output(state + uint64_t(k + 1) * kSplitMixGamma);  // vectorizes
+  return state + uint64_t(n) * kSplitMixGamma;
 }
 
 EDDPM_VECTOR_CLONES
@@ -71,6 +64,11 @@ void add_weighted_rows(const uint8_t* bytes, size_t stride, const double* w, siz
   }
   for (; b < rows; ++b)
     for (size_t i = 0; i < n; ++i) out[i] += w[b] * double(bytes[b * stride + i]);
+}
+
+void add_weighted_sparse_rows(const uint8_t* bytes, size_t stride, const double* w, size_t rows, double* out,
+                              size_t n) {
+  for (size_t b = 0; b < rows; ++b) for_each_one(bytes + b * stride, n, [&](size_t i) { out[i] += w[b]; });
 }
 
 }  // namespace eddpm::mask_rows

@@ -10,8 +10,16 @@ static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "for_each_one reads byt
 
 namespace eddpm::mask_rows {
 
-// The next `n` outputs of SplitMix64 (Steele, Lea and Flood 2014) from `state`, as n calls of its
-// next() would give them; returns the state after them.
+// SplitMix64 (Steele, Lea and Flood 2014): its k-th output from `state` is
+// splitmix_output(state + k * kSplitMixGamma), k = 1, 2, ...
+constexpr uint64_t kSplitMixGamma = 0x9E3779B97F4A7C15ull;
+inline uint64_t splitmix_output(uint64_t z) {
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
+// The next `n` outputs from `state` at once (vectorized); returns the state after them.
 uint64_t splitmix_fill(uint64_t state, uint64_t* out, size_t n);
 
 // mask[i] = (r[i] < below[i]) | fixed[i] for i < n; returns how many mask bytes are 1. Sets *tie
@@ -45,5 +53,10 @@ size_t last_one_before(const uint8_t* bytes, size_t end);
 // out[i] += sum_b w[b] bytes[b stride + i] for i < n, over `rows` rows of 0/1 bytes. The products
 // are exact, so the result is the same with or without fused multiply-adds.
 void add_weighted_rows(const uint8_t* bytes, size_t stride, const double* w, size_t rows, double* out, size_t n);
+
+// The same sum over rows that are mostly zero: only their ones are visited, one row after the
+// other (other rounding than add_weighted_rows, which adds four rows at a time).
+void add_weighted_sparse_rows(const uint8_t* bytes, size_t stride, const double* w, size_t rows, double* out,
+                              size_t n);
 
 }  // namespace eddpm::mask_rows

@@ -72,6 +72,18 @@ class TestCli : public QObject {
     QVERIFY(r.err.startsWith("eddpm: error: "));
   }
 
+  // bench/run's item 4 in one process: both rates and the extra time they imply, as one JSON line.
+  void benchOverheadReportsBothRates() {
+    const Result r = eddpm({"bench", "overhead", "--iters", "6", "--warmup-iters", "2", "--batch", "16", "--T", "40"});
+    QCOMPARE(r.code, 0);
+    const QJsonObject line = QJsonDocument::fromJson(r.out.toUtf8()).object();
+    QCOMPARE(line["item"].toString(), QString("overhead"));
+    const double eddpm_rate = line["eddpm_its_per_s"].toDouble(), ddpm_rate = line["ddpm_its_per_s"].toDouble();
+    QVERIFY(eddpm_rate > 0.0 && ddpm_rate > 0.0);
+    QVERIFY(std::abs(line["extra"].toDouble() - (ddpm_rate / eddpm_rate - 1.0)) < 1e-9);
+    QVERIFY(line["peak_rss_mib"].toDouble() > 0.0);
+  }
+
   // A folder of pictures (bright squares on a dark ground, plus a file that is no image) through
   // train, sample and compare, as a user with their own images would run it.
   void imageFolderTrainSampleCompare() {

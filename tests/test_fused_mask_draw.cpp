@@ -204,9 +204,16 @@ class TestFusedMaskDraw : public QObject {
   }
 
   // The score-function gradient reads the uint8 masks directly: the same numbers as float64 masks.
+  // Dense and mostly-zero masks (summed by their ones only) alike.
+  void byteMasksGiveTheFloatMasksGradient_data() {
+    QTest::addColumn<double>("scale");
+    QTest::newRow("dense") << 1.0;
+    QTest::newRow("sparse") << 0.015;
+  }
   void byteMasksGiveTheFloatMasksGradient() {
+    QFETCH(double, scale);
     at::Generator gen = make_cpu_generator(8);
-    const torch::Tensor s = mixed_probabilities();
+    const torch::Tensor s = scaled_probabilities(scale, false);
     const MaskDraw draw = draw_masks_fused(s, 300, true, kNoise, Semantics::Paper, gen);
     const torch::Tensor adv = torch::randn({300}, gen, torch::kFloat64);
     const torch::Tensor from_bytes = score_function_gradient(draw.masks, s, adv);

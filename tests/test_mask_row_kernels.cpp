@@ -103,23 +103,25 @@ class TestMaskRowKernels : public QObject {
   }
 
   // The weighted column sums of 0/1 rows, for any row count, and the same bits whichever columns a
-  // call is given (threads split the columns).
+  // call is given (threads split the columns). The sparse sum adds row after row, like the reference.
   void weightedRowsSumTheirColumns() {
     std::mt19937_64 rng(6);
     std::normal_distribution<double> normal;
     for (size_t rows : {size_t(1), size_t(4), size_t(7), size_t(64)}) {
       const size_t n = 45;
       const std::vector<uint8_t> bytes = random_bytes(rng, rows * n, 0.4);
-      std::vector<double> w(rows), whole(n, 0.0), split(n, 0.0), reference(n, 0.0);
+      std::vector<double> w(rows), whole(n, 0.0), split(n, 0.0), reference(n, 0.0), sparse(n, 0.0);
       for (auto& x : w) x = normal(rng);
       for (size_t b = 0; b < rows; ++b)
         for (size_t i = 0; i < n; ++i) reference[i] += w[b] * bytes[b * n + i];
       mask_rows::add_weighted_rows(bytes.data(), n, w.data(), rows, whole.data(), n);
       mask_rows::add_weighted_rows(bytes.data(), n, w.data(), rows, split.data(), 13);
       mask_rows::add_weighted_rows(bytes.data() + 13, n, w.data(), rows, split.data() + 13, n - 13);
+      mask_rows::add_weighted_sparse_rows(bytes.data(), n, w.data(), rows, sparse.data(), n);
       for (size_t i = 0; i < n; ++i) {
         QVERIFY(std::abs(whole[i] - reference[i]) <= 1e-12 * (1.0 + std::abs(reference[i])));
         QCOMPARE(split[i], whole[i]);
+        QCOMPARE(sparse[i], reference[i]);  // the same adds in the same order
       }
     }
   }

@@ -79,49 +79,91 @@ double peak_rss_mib() {
 
 // Plain DDPM training of the same model: a uniform timestep per example, no mask. With the device
 // step (auto on CUDA) it runs like the EDDPM device step: no host reads, captured in a CUDA graph.
-double plain_ddpm_seconds(const TrainConfig& c, const c10::Device& device, const BenchOptions& o) {
-  torch::manual_seed(c.seed);
-  const DatasetPtr data = make_dataset(c);
-  const auto model = make_model(c, data->sample_shape(), device);
-  torch::optim::Adam optimizer(model->parameters(), torch::optim::AdamOptions(c.lr));
-  const NoiseSchedule noise(c.beta);
-  const torch::Tensor alpha_bars = torch::tensor(noise.alpha_bars(), torch::kFloat64).to(device);
-  at::Generator data_gen = make_cpu_generator(c.seed);
-  at::Generator device_gen = make_generator(device, c.seed + 1);
-  const bool device_step = c.uses_device_step(device.is_cuda());
-  std::unique_ptr<DeviceAdam> device_adam;
-  if (device_step) device_adam = std::make_unique<DeviceAdam>(optimizer);
-  GraphedStep graphed(device);
-  torch::Tensor x0, factors = torch::zeros({2}, torch::TensorOptions().dtype(torch::kFloat64).device(device));
-  auto iteration = [&] {
-    const torch::Tensor t = torch::randint(noise.T(), {c.batch}, device_gen, torch::TensorOptions().dtype(torch::kLong).device(device));
-    std::vector<int64_t> view(x0.dim(), 1);
-    view[0] = -1;
-    const torch::Tensor a = alpha_bars.index_select(0, t).to(torch::kFloat32).view(view);
-    const torch::Tensor eps = torch::randn(x0.sizes(), device_gen, x0.options());
-    const torch::Tensor x_t = torch::sqrt(a) * x0 + torch::sqrt(1.0 - a) * eps;
-    const torch::Tensor loss = (eps - model->forward(x_t, t)).pow(2).mean();
-    if (device_step) {
-      device_adam->minimize(loss, c.grad_clip, factors);
-    } else {
-      optimizer.zero_grad();
-      loss.backward();
-      torch::nn::utils::clip_grad_norm_(model->parameters(), c.grad_clip);
-      optimizer.step();
-    }
-  };
-  return seconds_per_call(device, o.warmup_iters, o.iters, [&] {
-    const torch::Tensor batch = data->sample(c.batch, data_gen);
-    if (!x0.defined()) x0 = torch::empty(batch.sizes(), batch.options().device(device));
-    x0.copy_(batch);
-    if (device_step) {
-      const auto host = device_adam->count_next_step();
-      factors.copy_(torch::tensor({host[0], host[1]}, torch::kFloat64));
-      graphed.run(iteration);
+class PlainDdpmLoop {
+ public:
+  PlainDdpmLoop(const TrainConfig& c, const c10::Device& device)
+      : c_(c),
+        device_(device),
+        noise_(c.beta),
+        data_gen_(make_cpu_generator(c.seed)),
+        device_gen_(make_generator(device, c.seed + 1)),
+        device_step_(c.uses_device_step(device.is_cuda())),
+        graphed_(device) {
+    torch::manual_seed(c.seed);
+    data_ = make_dataset(c);
+    model_ = make_model(c, data_->sample_shape(), device);
+    optimizer_ = std::make_unique<torch::optim::Adam>(model_->parameters(), torch::optim::AdamOptions(c.lr));
+    alpha_bars_ = torch::tensor(noise_.alpha_bars(), torch::kFloat64).to(device);
+    factors_ = torch::zeros({2}, torch::TensorOptions().dtype(torch::kFloat64).device(device));
+    if (device_step_) device_adam_ = std::make_unique<DeviceAdam>(*optimizer_);
+  }
+
+  bool uses_device_step() const { return device_step_; }
+
+  void step() {
+    const torch::Tensor batch = data_->sample(c_.batch, data_gen_);
+    if (!x0_.defined()) x0_ = torch::empty(batch.sizes(), batch.options().device(device_));
+    x0_.copy_(batch);
+    if (device_step_) {
+      const auto host = device_adam_->count_next_step();
+      factors_.copy_(torch::tensor({host[0], host[1]}, torch::kFloat64));
+      graphed_.run([this] { iteration(); });
     } else {
       iteration();
     }
-  });
+  }
+
+ private:
+  void iteration() {
+    const torch::Tensor t = torch::randint(noise_.T(), {c_.batch}, device_gen_,
+                                           torch::TensorOptions().dtype(torch::kLong).device(device_));
+    std::vector<int64_t> view(x0_.dim(), 1);
+    view[0] = -1;
+    const torch::Tensor a = alpha_bars_.index_select(0, t).to(torch::kFloat32).view(view);
+    const torch::Tensor eps = torch::randn(x0_.sizes(), device_gen_, x0_.options());
+    const torch::Tensor x_t = torch::sqrt(a) * x0_ + torch::sqrt(1.0 - a) * eps;
+    const torch::Tensor loss = (eps - model_->forward(x_t, t)).pow(2).mean();
+    if (device_step_) {
+      device_adam_->minimize(loss, c_.grad_clip, factors_);
+    } else {
+      optimizer_->zero_grad();
+      loss.backward();
+      torch::nn::utils::clip_grad_norm_(model_->parameters(), c_.grad_clip);
+      optimizer_->step();
+    }
+  }
+
+  TrainConfig c_;
+  c10::Device device_;
+  NoiseSchedule noise_;
+  DatasetPtr data_;
+  at::Generator data_gen_, device_gen_;
+  bool device_step_;
+  GraphedStep graphed_;
+  std::shared_ptr<EpsModel> model_;
+  std::unique_ptr<torch::optim::Adam> optimizer_;
+  std::unique_ptr<DeviceAdam> device_adam_;
+  torch::Tensor alpha_bars_, factors_, x0_;
+};
+
+// Item 4 in one process: blocks of EDDPM and plain DDPM iterations take turns, so both see the
+// same machine (single runs here drift by up to 20% within minutes). Returns seconds per
+// iteration of each.
+std::pair<double, double> interleaved_seconds(const TrainConfig& c, const c10::Device& device, const BenchOptions& o) {
+  EddpmTrainer trainer(c, device);
+  PlainDdpmLoop ddpm(c, device);
+  const int64_t block = 25;
+  for (int64_t i = 0; i < o.warmup_iters; ++i) {
+    trainer.step();
+    ddpm.step();
+  }
+  double eddpm_seconds = 0.0, ddpm_seconds = 0.0;
+  for (int64_t done = 0; done < o.iters; done += block) {
+    const int64_t n = std::min(block, o.iters - done);
+    eddpm_seconds += seconds_per_call(device, 0, n, [&] { trainer.step(); }) * double(n);
+    ddpm_seconds += seconds_per_call(device, 0, n, [&] { ddpm.step(); }) * double(n);
+  }
+  return {eddpm_seconds / double(o.iters), ddpm_seconds / double(o.iters)};
 }
 
 // The mask machinery alone: draw, step and levels, advantages of stand-in rewards, the
@@ -183,8 +225,9 @@ int bench(const BenchOptions& o) {
   if (o.item == "train" || o.item == "ddpm") {
     double seconds = 0.0;
     if (o.item == "ddpm") {
-      seconds = plain_ddpm_seconds(c, device, o);
-      result["step"] = c.uses_device_step(device.is_cuda()) ? "device" : "plain";
+      PlainDdpmLoop ddpm(c, device);
+      seconds = seconds_per_call(device, o.warmup_iters, o.iters, [&] { ddpm.step(); });
+      result["step"] = ddpm.uses_device_step() ? "device" : "plain";
     } else {
       EddpmTrainer trainer(c, device);
       seconds = seconds_per_call(device, o.warmup_iters, o.iters, [&] { trainer.step(); });
@@ -192,6 +235,10 @@ int bench(const BenchOptions& o) {
       if (!trainer.graph_error().empty()) result["graph_error"] = trainer.graph_error();
     }
     result.update({{"batch", o.batch}, {"mask_draw", o.mask_draw}, {"its_per_s", 1.0 / seconds}});
+  } else if (o.item == "overhead") {
+    const auto [eddpm_seconds, ddpm_seconds] = interleaved_seconds(c, device, o);
+    result.update({{"batch", o.batch}, {"mask_draw", o.mask_draw}, {"eddpm_its_per_s", 1.0 / eddpm_seconds},
+                   {"ddpm_its_per_s", 1.0 / ddpm_seconds}, {"extra", eddpm_seconds / ddpm_seconds - 1.0}});
   } else if (o.item == "mask-step") {
     result.update({{"batch", o.batch}, {"mask_draw", o.mask_draw}, {"ms", 1e3 * mask_step_seconds(c, device, o)}});
   } else {
@@ -214,8 +261,9 @@ void add_bench_command(CLI::App& app, Action& action) {
   CLI::App* cmd = app.add_subcommand("bench", "time one benchmark item (bench/run runs them all)");
   cmd->add_option("item", o->item,
                   "train: EDDPM iterations/s; ddpm: plain DDPM training of the same model; "
+                  "overhead: the two in turns, in blocks of 25 iterations; "
                   "mask-step: the mask machinery alone; sample: points sampled per second")
-      ->check(CLI::IsMember({"train", "ddpm", "mask-step", "sample"}))->capture_default_str();
+      ->check(CLI::IsMember({"train", "ddpm", "overhead", "mask-step", "sample"}))->capture_default_str();
   cmd->add_option("--device", o->device, "auto | cpu | cuda[:N]")->capture_default_str();
   cmd->add_option("--batch", o->batch, "examples per iteration")->check(CLI::Range(2, 1 << 20))->capture_default_str();
   cmd->add_option("--T", o->T, "diffusion steps")->check(CLI::Range(2, 100000))->capture_default_str();
