@@ -116,14 +116,14 @@ torch::Tensor EddpmTrainer::model_loss_and_reward(const torch::Tensor& x0, const
   const torch::Tensor eps = torch::randn(x0.sizes(), device_gen_, x0.options());
   const torch::Tensor x_t = torch::sqrt(a) * x0 + torch::sqrt(1.0 - a) * eps;
   const torch::Tensor eps_hat = model_->forward(x_t, at.t);
-  const torch::Tensor mse = (eps - eps_hat).pow(2).reshape({x0.size(0), -1}).mean(1).to(torch::kFloat64);
+  const torch::Tensor mse_model = (eps - eps_hat).pow(2).reshape({x0.size(0), -1}).mean(1);  // float32
+  const torch::Tensor mse = mse_model.detach().to(torch::kFloat64);
 
   ElboTerms elbo;
   if (need_elbo) elbo = elbo_terms(at, x0, config_.sigma0);
-  const torch::Tensor loss = config_.loss_weight == Weighting::Elbo ? elbo.jump_weight * mse : mse;
-  rewards = config_.reward == Reward::Elbo ? (elbo.jump_weight * mse.detach() + elbo.prior)
-                                                     : mse.detach();
-  return loss;
+  rewards = config_.reward == Reward::Elbo ? (elbo.jump_weight * mse + elbo.prior) : mse;
+  // The unweighted loss stays in the model's precision: no float64 round trip in the graph.
+  return config_.loss_weight == Weighting::Elbo ? elbo.jump_weight * mse_model.to(torch::kFloat64) : mse_model;
 }
 
 torch::Tensor EddpmTrainer::mask_gradient(const torch::Tensor& masks, const torch::Tensor& rewards) {

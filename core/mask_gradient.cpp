@@ -120,12 +120,23 @@ torch::Tensor score_function_gradient(const torch::Tensor& masks, const torch::T
                                       const torch::Tensor& advantage, double delta) {
   // sum_b A_b (m_bt / s_t - (1 - m_bt) / (1 - s_t)) = (A.m)_t (1/s_t + 1/(1-s_t)) - sum(A) / (1-s_t):
   // one matrix-vector product instead of a (B, T) temporary.
-  const torch::Tensor sc = s.to(torch::kFloat64).clamp(delta, 1.0 - delta);
   const torch::Tensor a = advantage.to(torch::kFloat64);
-  const torch::Tensor kept = masks.scalar_type() == torch::kByte && masks.device().is_cpu()
-                                 ? advantage_weighted_counts(masks, a)
-                                 : masks.to(torch::kFloat64).t().mv(a);
-  return (kept * (1.0 / sc + 1.0 / (1.0 - sc)) - a.sum() / (1.0 - sc)) / double(masks.size(0));
+  const double rows = double(masks.size(0));
+  if (masks.scalar_type() == torch::kByte && masks.device().is_cpu()) {  // the fused draw's: one loop
+    torch::Tensor g = advantage_weighted_counts(masks, a);
+    const torch::Tensor s64 = s.to(torch::kCPU, torch::kFloat64).contiguous();
+    const double a_sum = a.sum().item<double>();
+    const double* ps = s64.data_ptr<double>();
+    double* pg = g.data_ptr<double>();
+    for (int64_t t = 0; t < g.numel(); ++t) {
+      const double sc = std::clamp(ps[t], delta, 1.0 - delta);
+      pg[t] = (pg[t] * (1.0 / sc + 1.0 / (1.0 - sc)) - a_sum / (1.0 - sc)) / rows;
+    }
+    return g;
+  }
+  const torch::Tensor sc = s.to(torch::kFloat64).clamp(delta, 1.0 - delta);
+  const torch::Tensor kept = masks.to(torch::kFloat64).t().mv(a);
+  return (kept * (1.0 / sc + 1.0 / (1.0 - sc)) - a.sum() / (1.0 - sc)) / rows;
 }
 
 }  // namespace eddpm
