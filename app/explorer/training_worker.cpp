@@ -103,14 +103,16 @@ void TrainingWorker::drive(const QString& runDir, MakeTrainer makeTrainer) {
            run = from_train_config(config, runDir)] { emit started(device, run); });
 
     ScheduleMeter probe(trainer, 256, 7);
-    // About 20 quality points per run, the full chain every 8th; all of it within 3% of the run's
+    // About 20 quality points per run, the full chain every 8th; all of it within 1% of the run's
     // time (a point that would exceed it waits for a later snapshot; the last is always measured).
+    // On two cores a 2-D point costs ~25 ms: a 20-second run gets 8 points, a run of a minute 20.
+    // 3% measurably slowed training (docs/BENCHMARKS.md, item 5).
     const int64_t quality_every = std::max<int64_t>(config.log_every, config.iters / 20 / config.log_every * config.log_every);
     double full_swd = std::nan("");
     int measurements = 0;
     bool fullDue = true;
     int64_t nextQualityAt = 0;
-    QualityBudget budget(0.03);
+    QualityBudget budget(0.01);
     QElapsedTimer runClock, measuring;
     runClock.start();
     QElapsedTimer sinceEmit;

@@ -23,7 +23,7 @@ namespace eddpm::explorer {
 class TrainingWorker : public QObject {
   Q_OBJECT
  public:
-  static constexpr int kMinSnapshotIntervalMs = 100;
+  static constexpr int kMinSnapshotIntervalMs = 200;
 
   using QObject::QObject;
 
