@@ -33,7 +33,10 @@ def main():
 
     def get(label, key):  # the median over an item's repeated runs
         values = sorted(r[key] for r in runs.get(label, []) if key in r)
-        return values[len(values) // 2] if values else None
+        if not values:
+            return None
+        middle = len(values) // 2
+        return values[middle] if len(values) % 2 else (values[middle - 1] + values[middle]) / 2
     print(f"date {date.today()}, {machine()}, torch {next(iter(rows.values())).get('torch', '?')}; "
           f"medians of {max(len(rs) for rs in runs.values())} runs where repeated\n")
     devices = [d for d in ("cpu", "cuda") if f"1 train {d} C++" in rows]
@@ -80,7 +83,7 @@ def main():
         worst = max(r["latency_max_ms"] for r in runs[label])
         print("\n| item 5 | explorer it/s | CLI it/s | explorer / CLI | event loop p50 | p99 | max (worst run) | explorer peak RSS |")
         print("|---|---|---|---|---|---|---|---|")
-        print(f"| 5 | {get(label, 'gui_its_per_s'):,.1f} | {get(label, 'cli_its_per_s'):,.1f} | {get(label, 'ratio'):.2f} | "
+        print(f"| 5 | {get(label, 'gui_its_per_s'):,.1f} | {get(label, 'cli_its_per_s'):,.1f} | {get(label, 'ratio'):.3f} ({min(r['ratio'] for r in runs[label]):.3f}-{max(r['ratio'] for r in runs[label]):.3f}) | "
               f"{get(label, 'latency_p50_ms'):.2f} ms | {get(label, 'latency_p99_ms'):.2f} ms | {worst:.1f} ms | "
               f"{get(label, 'peak_rss_mib'):.0f} MiB |")
 
