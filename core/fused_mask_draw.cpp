@@ -45,7 +45,6 @@ uint64_t draw_seed(at::Generator& gen) {
 // per step at about p_max draws per step.
 struct RowPlan {
   static constexpr double kSparse = 1.0 / 64.0;  // a jump (a log and two draws) costs ~50 swept steps
-  int64_t T = 0;
   std::vector<uint8_t> fixed;          // (T) 1 where s_t = 1
   std::vector<uint16_t> top_half;      // (T) a dense step's threshold >> 16, else 0
   std::vector<uint32_t> below;         // (T) a dense step's threshold floor(s_t 2^32)
@@ -60,7 +59,7 @@ struct RowPlan {
   RowPlan(const torch::Tensor& s, bool pin_last) {
     const torch::Tensor p = s.to(torch::kCPU, torch::kFloat64).clamp(0.0, 1.0).contiguous();
     const double* ps = p.data_ptr<double>();
-    T = p.numel();
+    const int64_t T = p.numel();
     fixed.assign(T, 0);
     top_half.assign(T, 0);
     below.assign(T, 0);
