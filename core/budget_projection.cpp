@@ -43,12 +43,17 @@ double exact_shift(const double* z, long n, double budget) {
 }
 }  // namespace
 
+void project_to_budget_in_place(double* z, int64_t n, double budget) {
+  const double v = exact_shift(z, n, budget);
+  for (int64_t i = 0; i < n; ++i) z[i] = std::clamp(z[i] - v, 0.0, 1.0);
+}
+
 torch::Tensor project_to_budget(const torch::Tensor& z, double budget) {
   if (!z.device().is_cpu())
     return project_to_budget_on_device(z, torch::full({}, budget, z.options().dtype(torch::kFloat64)));
-  const torch::Tensor z64 = z.to(torch::kFloat64).contiguous();
-  const double v = exact_shift(z64.data_ptr<double>(), z64.numel(), budget);
-  return (z64 - v).clamp(0.0, 1.0).to(z.scalar_type());
+  torch::Tensor s = z.to(torch::kFloat64).contiguous().clone();
+  project_to_budget_in_place(s.data_ptr<double>(), s.numel(), budget);
+  return s.to(z.scalar_type());
 }
 
 torch::Tensor project_to_budget_on_device(const torch::Tensor& z, const torch::Tensor& budget) {

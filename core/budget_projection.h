@@ -20,6 +20,10 @@ struct BudgetRamp {
 // project_to_budget_on_device.
 torch::Tensor project_to_budget(const torch::Tensor& z, double budget);
 
+// The same walk on n values in host memory, replaced by their projection: the CPU trainer's mask
+// update works on plain arrays (a dozen tensor operations on T values cost it ~100 us an iteration).
+void project_to_budget_in_place(double* z, int64_t n, double budget);
+
 // The same exact projection as a fixed sequence of tensor operations (a sort and a search, no
 // rounds) that never reads back to the host: capturable in a CUDA graph. `budget` is a 0-dim
 // tensor on the device of z, so a captured step can be given a new budget each iteration.

@@ -139,8 +139,26 @@ torch::Tensor EddpmTrainer::mask_gradient(const torch::Tensor& masks, const torc
 
 void EddpmTrainer::update_mask(const torch::Tensor& masks, const torch::Tensor& rewards) {
   const int T = noise_.T();
-  const torch::Tensor z = s_ - config_.lr_s * mask_gradient(masks, rewards);
+  const torch::Tensor g = mask_gradient(masks, rewards);
   const double budget = ramp_.gamma(iteration_) * T;
+  if (s_.device().is_cpu()) {  // the same step on plain arrays (see project_to_budget_in_place)
+    const torch::Tensor g64 = g.to(torch::kFloat64).contiguous();
+    s_ = s_.contiguous();
+    torch::Tensor s = torch::empty_like(s_);
+    const double* old = s_.data_ptr<double>();
+    const double* grad = g64.data_ptr<double>();
+    double* next = s.data_ptr<double>();
+    for (int t = 0; t < T; ++t) next[t] = old[t] - config_.lr_s * grad[t];
+    if (config_.pin_last) {
+      project_to_budget_in_place(next, T - 1, std::max(0.0, budget - 1.0));
+      next[T - 1] = 1.0;
+    } else {
+      project_to_budget_in_place(next, T, budget);
+    }
+    s_ = s;
+    return;
+  }
+  const torch::Tensor z = s_ - config_.lr_s * g;
   if (config_.pin_last) {
     torch::Tensor s = torch::ones_like(s_);
     s.slice(0, 0, T - 1).copy_(project_to_budget(z.slice(0, 0, T - 1), std::max(0.0, budget - 1.0)));

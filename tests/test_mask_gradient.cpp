@@ -59,6 +59,12 @@ class TestMaskGradient : public QObject {
     QVERIFY(torch::allclose(a, torch::tensor({1.0 - 4.0, 2.0 - 3.5, 6.0 - 1.5}, torch::kFloat64)));
     const torch::Tensor e = advantages(r, BaselineKind::Ema, torch::full({}, 2.0, torch::kFloat64));
     QVERIFY(torch::allclose(e, torch::tensor({-1.0, 0.0, 4.0}, torch::kFloat64)));
+    // float64 CPU rewards take a loop of their own; float32 the tensor operations: the same values.
+    const torch::Tensor many = torch::rand({257}, make_cpu_generator(3), torch::kFloat64);
+    const torch::Tensor by_loop = advantages(many, BaselineKind::LeaveOneOut, torch::zeros({}, torch::kFloat64));
+    const torch::Tensor by_ops = advantages(many.to(torch::kFloat32), BaselineKind::LeaveOneOut, torch::zeros({}));
+    QVERIFY(torch::allclose(by_loop, by_ops.to(torch::kFloat64), 1e-5, 1e-6));
+    QVERIFY(torch::equal(by_loop, many - (many.sum() - many) / 256.0));
   }
 
   void timestepsAreDrawnOnlyAmongKeptSteps() {
