@@ -154,6 +154,7 @@ class TestExplorer : public QObject {
     QVERIFY(view->qualityPlot()->pointCount(0) >= 2);
     QVERIFY(view->qualityPlot()->pointCount(2) >= 1);
     QCOMPARE(view->qualityPlot()->graph(0)->scatterStyle().shape(), QCPScatterStyle::ssDisc);
+    QCOMPARE(view->qualityPlot()->graph(2)->scatterStyle().shape(), QCPScatterStyle::ssCircle);
     for (const char* f : {"checkpoint.pt", "metrics.jsonl", "mask_history.csv", "schedule_learned.json"})
       QVERIFY2(QFile::exists(trainedRun_ + "/" + f), f);
 

@@ -88,6 +88,17 @@ class TestWidgets : public QObject {
     QCOMPARE(plot.graph(0)->data()->constBegin()->key, 0.0);
   }
 
+  // Fitted to the data with a margin: the extreme points are drawn inside the frame, not on it.
+  void fittedAxesLeaveRoomAroundTheData() {
+    TimeSeriesPlot plot({{"a", Qt::red}, {"b", Qt::blue, true}}, "left", "right");
+    for (int i = 0; i < 10; ++i) plot.append(i, {double(i), 100.0 + i});
+    const QCPRange left = plot.yAxis->range(), right = plot.yAxis2->range();
+    QVERIFY(left.lower < 0.0 && left.upper > 9.0);
+    QVERIFY(left.size() < 1.2 * 9.0);
+    QVERIFY(right.lower < 100.0 && right.upper > 109.0);
+    QVERIFY(plot.xAxis->range().lower < 0.0 && plot.xAxis->range().upper > 9.0);
+  }
+
   void plotsExportPngAndPdf() {
     QTemporaryDir dir;
     TimeSeriesPlot plot({{"a", Qt::red}}, "left");

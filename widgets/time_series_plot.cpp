@@ -26,15 +26,22 @@ TimeSeriesPlot::TimeSeriesPlot(const QVector<SeriesSpec>& series, const QString&
   connect(this, &QCustomPlot::mousePress, this, [this] { autoFit_ = false; });
   connect(this, &QCustomPlot::mouseDoubleClick, this, [this] {
     autoFit_ = true;
-    rescaleAxes();
+    fitToData();
     replot(rpQueuedReplot);
   });
+}
+
+void TimeSeriesPlot::fitToData() {
+  rescaleAxes();
+  // A little room around the data, so the first, last and extreme points are not cut by the frame.
+  for (QCPAxis* axis : {yAxis, yAxis2}) axis->scaleRange(1.1);
+  xAxis->scaleRange(1.04);
 }
 
 void TimeSeriesPlot::append(double iteration, const QVector<double>& values) {
   for (int i = 0; i < values.size() && i < graphCount(); ++i)
     if (std::isfinite(values[i])) appendBounded(graph(i), iteration, values[i]);
-  if (autoFit_) rescaleAxes();
+  if (autoFit_) fitToData();
   replotAtMostEvery(kReplotMs);
 }
 

@@ -31,6 +31,7 @@ class TimeSeriesPlot : public LivePlot {
   void setAutoFit(bool on) { autoFit_ = on; }
 
  private:
+  void fitToData();
   bool autoFit_ = true;
 };
 

@@ -34,8 +34,10 @@ TrainingView::TrainingView(QWidget* parent) : QWidget(parent) {
   // Early learned schedules (all steps near T) sample far worse than later ones: a log axis keeps both readable.
   quality_->yAxis->setScaleType(QCPAxis::stLogarithmic);
   quality_->yAxis->setTicker(QSharedPointer<QCPAxisTickerLog>(new QCPAxisTickerLog));
-  // A run measures 8 to 20 points: marked, so the first one shows before there is a line.
+  // A run measures 8 to 20 points, and the full chain often once, at its end: all marked, so a
+  // lone point shows before there is a line.
   for (int series : {0, 1}) quality_->graph(series)->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, 5));
+  quality_->graph(2)->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, 7));
 
   auto* grid = new QGridLayout(this);
   grid->setContentsMargins(0, 0, 0, 0);
