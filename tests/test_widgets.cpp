@@ -97,6 +97,16 @@ class TestWidgets : public QObject {
     QVERIFY(left.size() < 1.2 * 9.0);
     QVERIFY(right.lower < 100.0 && right.upper > 109.0);
     QVERIFY(plot.xAxis->range().lower < 0.0 && plot.xAxis->range().upper > 9.0);
+
+    // After the user zoomed, "Fit all data" gives the same margin and follows new data again.
+    plot.setAutoFit(false);
+    plot.yAxis->setRange(3.0, 4.0);
+    plot.append(10, {20.0, 110.0});
+    QCOMPARE(plot.yAxis->range().upper, 4.0);
+    plot.fitToData();
+    QVERIFY(plot.yAxis->range().lower < 0.0 && plot.yAxis->range().upper > 20.0);
+    plot.append(11, {30.0, 111.0});
+    QVERIFY(plot.yAxis->range().upper > 30.0);
   }
 
   void plotsExportPngAndPdf() {

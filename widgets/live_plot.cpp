@@ -66,7 +66,7 @@ void LivePlot::contextMenuEvent(QContextMenuEvent* event) {
   QAction* rescale = menu.addAction(tr("Fit all data"));
   QAction* chosen = menu.exec(event->globalPos());
   if (chosen == rescale) {
-    rescaleAxes();
+    fitToData();
     replot(rpQueuedReplot);
   } else if (chosen == save) {
     const QString path = QFileDialog::getSaveFileName(this, tr("Save plot"), QString(), tr("PNG image (*.png);;PDF (*.pdf)"));

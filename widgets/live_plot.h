@@ -23,6 +23,9 @@ class LivePlot : public QCustomPlot {
   // PNG or PDF by extension, written to a temporary name and renamed. Returns false with `error`.
   bool exportTo(const QString& path, QString* error = nullptr);
 
+  // What "Fit all data" in the context menu does: every axis fitted to the data.
+  virtual void fitToData() { rescaleAxes(); }
+
  signals:
   void exported(const QString& path);
 

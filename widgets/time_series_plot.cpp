@@ -25,13 +25,13 @@ TimeSeriesPlot::TimeSeriesPlot(const QVector<SeriesSpec>& series, const QString&
   connect(this, &QCustomPlot::mouseWheel, this, [this] { autoFit_ = false; });
   connect(this, &QCustomPlot::mousePress, this, [this] { autoFit_ = false; });
   connect(this, &QCustomPlot::mouseDoubleClick, this, [this] {
-    autoFit_ = true;
     fitToData();
     replot(rpQueuedReplot);
   });
 }
 
 void TimeSeriesPlot::fitToData() {
+  autoFit_ = true;
   rescaleAxes();
   // A little room around the data, so the first, last and extreme points are not cut by the frame.
   for (QCPAxis* axis : {yAxis, yAxis2}) axis->scaleRange(1.1);

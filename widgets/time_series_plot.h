@@ -30,8 +30,11 @@ class TimeSeriesPlot : public LivePlot {
   // Keep the value axes fitted to the data as it grows (on by default; off after the user zooms).
   void setAutoFit(bool on) { autoFit_ = on; }
 
+  // Fits with a margin around the data and follows it again as it grows (double click, or "Fit all
+  // data" in the context menu).
+  void fitToData() override;
+
  private:
-  void fitToData();
   bool autoFit_ = true;
 };
 
