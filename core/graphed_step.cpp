@@ -52,7 +52,8 @@ struct GraphedStep::Impl {
     side->synchronize();
     auto candidate = std::make_unique<at::cuda::CUDAGraph>();
     try {
-#if TORCH_VERSION_MAJOR >= 2
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 1)
+      // capture_begin(pool, mode) exists from LibTorch 2.1.
       // Other threads (the explorer's GUI) may use the GPU meanwhile: only this thread is checked.
       candidate->capture_begin({0, 0}, cudaStreamCaptureModeThreadLocal);
 #else
