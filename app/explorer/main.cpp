@@ -1,16 +1,19 @@
 // eddpm-explorer [--data NAME] [--iters N] [--device D] [--autostart | --resume RUN_DIR] [--bench-report FILE] [RUN_DIR]
+// (explorer_options.h)
 #include <QApplication>
-#include <QCommandLineParser>
 #include <QDir>
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSaveFile>
 
+#include <cstdio>
+
 #include <sys/resource.h>
 
 #include "event_loop_probe.h"
 
+#include "explorer_options.h"
 #include "explorer_types.h"
 #include "main_window.h"
 #include "training_setup_panel.h"
@@ -43,54 +46,55 @@ void startBenchmark(eddpm::explorer::MainWindow& window, const QString& reportPa
   if (probeMs > 0) probe->start();
   window.startTraining(window.setupPanel()->settings());
 }
+void setApplicationNames() {
+  QCoreApplication::setOrganizationName("eddpm");
+  QCoreApplication::setApplicationName("eddpm-explorer");
+  QCoreApplication::setApplicationVersion("0.1.0");
+}
 }  // namespace
 
 int main(int argc, char** argv) {
+  using eddpm::explorer::ParsedCommandLine;
+  ParsedCommandLine parsed;
+  {
+    // Parsed before the GUI application exists, so --help and errors need no display.
+    QCoreApplication parsing(argc, argv);
+    setApplicationNames();
+    parsed = eddpm::explorer::parseExplorerCommandLine(QCoreApplication::arguments());
+  }
+  if (parsed.next == ParsedCommandLine::Next::exit) {
+    std::fputs(qPrintable(parsed.text), parsed.exitCode == 0 ? stdout : stderr);
+    return parsed.exitCode;
+  }
+  const eddpm::explorer::ExplorerOptions& o = parsed.options;
+
   QApplication app(argc, argv);
-  QApplication::setOrganizationName("eddpm");
-  QApplication::setApplicationName("eddpm-explorer");
-  QApplication::setApplicationVersion("0.1.0");
+  setApplicationNames();
   QApplication::setWindowIcon(QIcon(":/eddpm-explorer.svg"));
   eddpm::explorer::registerExplorerTypes();
   eddpm::explorer::TrainingWorker::prepareEngine();
 
-  QCommandLineParser parser;
-  parser.setApplicationDescription("Train diffusion models with EDDPM and explore their sampling schedules.");
-  parser.addHelpOption();
-  parser.addVersionOption();
-  parser.addOption({"data", "2-D data set to train on (moons, swissroll, 8gaussians, checkerboard, rings).", "name"});
-  parser.addOption({"iters", "Training iterations.", "n"});
-  parser.addOption({"device", "Where to train: auto, cpu or cuda.", "name"});
-  parser.addOption({"autostart", "Start training at once."});
-  parser.addOption({"resume", "Continue the run in this folder from its checkpoint.", "run"});
-  parser.addOption({"compare", "With RUN_DIR: open its model on the Sample & compare page, tick these schedule kinds "
-                                "(comma-separated) and sample them.", "kinds"});
-  parser.addOption({"bench-report", "Benchmark: start training at once, measure the event loop's latency meanwhile, "
-                                    "write it and the run folder to this JSON file and quit when the run ends.", "file"});
-  parser.addOption({"probe-ms", "Benchmark: the latency probe's interval in milliseconds (default 5; 0: no probe, "
-                                "for the training rate alone).", "ms", "5"});
-  parser.addPositionalArgument("run", "A run folder to open and replay.", "[RUN_DIR]");
-  parser.process(app);
-
   eddpm::explorer::MainWindow window;
   window.resize(1400, 900);
   auto settings = window.setupPanel()->settings();
-  if (parser.isSet("data")) settings.data = parser.value("data");
-  if (parser.isSet("iters")) {
-    settings.iters = std::max(1LL, parser.value("iters").toLongLong());
+  if (!o.data.isEmpty()) settings.data = o.data;
+  if (o.iters > 0) {
+    settings.iters = o.iters;
     settings.warmup = settings.iters / 5;
     settings.rampEnd = settings.iters * 4 / 5;
   }
-  if (parser.isSet("device")) settings.device = parser.value("device");
+  if (!o.device.isEmpty()) settings.device = o.device;
   window.setupPanel()->setSettings(settings);
   window.show();
-  if (!parser.positionalArguments().isEmpty()) {
-    const QString runDir = QDir(parser.positionalArguments().first()).absolutePath();
-    if (window.openRun(runDir) && parser.isSet("compare")) window.showComparison(parser.value("compare").split(','));
-  } else if (parser.isSet("resume")) {
-    window.resumeRun(QDir(parser.value("resume")).absolutePath());
-  } else if (parser.isSet("bench-report")) {
-    startBenchmark(window, parser.value("bench-report"), parser.value("probe-ms").toInt());
-  } else if (parser.isSet("autostart")) window.startTraining(window.setupPanel()->settings());
+  if (!o.runDir.isEmpty()) {
+    const QString runDir = QDir(o.runDir).absolutePath();
+    if (window.openRun(runDir) && !o.compare.isEmpty()) window.showComparison(o.compare.split(','));
+  } else if (!o.resume.isEmpty()) {
+    window.resumeRun(QDir(o.resume).absolutePath());
+  } else if (!o.benchReport.isEmpty()) {
+    startBenchmark(window, o.benchReport, o.probeMs);
+  } else if (o.autostart) {
+    window.startTraining(window.setupPanel()->settings());
+  }
   return app.exec();
 }
