@@ -25,7 +25,7 @@ for data in moons 8gaussians; do
     # Plain DDPM: every step kept; sampled the DDIM way (jump semantics), as the paper compares.
     if [ -z "${SKIP_EXISTING:-}" ] || [ ! -f "$dir/ddpm/checkpoint.pt" ]; then
       $EDDPM train --data "$data" $beta_args --keep 1 --semantics jump --iters "$ITERS" --seed "$SEED" --quiet \
-        --out "$dir/ddpm" >/dev/null
+        --overwrite --out "$dir/ddpm" >/dev/null
     fi
     checkpoints+=("$dir/ddpm/checkpoint.pt")
     for semantics in paper jump; do
@@ -34,7 +34,7 @@ for data in moons 8gaussians; do
         checkpoints+=("$run/checkpoint.pt")
         [ -n "${SKIP_EXISTING:-}" ] && [ -f "$run/checkpoint.pt" ] && continue
         $EDDPM train --data "$data" $beta_args --steps-kept 10 --semantics "$semantics" --reward "$reward" \
-          --lr-s "$LR_S" --iters "$ITERS" --seed "$SEED" --quiet --out "$run" | tail -2 | head -1 | sed "s|^|$data $name $semantics-$reward: |"
+          --lr-s "$LR_S" --iters "$ITERS" --seed "$SEED" --quiet --overwrite --out "$run" | tail -2 | head -1 | sed "s|^|$data $name $semantics-$reward: |"
       done
     done
     $EDDPM compare --checkpoint "${checkpoints[@]}" --K 10 --n "$N" --seed "$SEED" --out "$dir/compare.json" >"$dir/compare.txt"

@@ -17,10 +17,10 @@ mkdir -p "$OUT"
 trained() { [ -n "${SKIP_EXISTING:-}" ] && [ -f "$1/checkpoint.pt" ]; }
 
 trained "$OUT/ddpm" || $EDDPM train "${DATA[@]}" --model tiny --keep 1 --iters 8000 --batch 128 --log-every 100 \
-  --out "$OUT/ddpm"
+  --overwrite --out "$OUT/ddpm"
 for K in 10 5; do
   trained "$OUT/eddpm-k$K" || $EDDPM train "${DATA[@]}" --from "$OUT/ddpm/checkpoint.pt" --freeze-model \
-    --semantics jump --reward elbo --steps-kept "$K" --iters 2000 --batch 128 --log-every 50 --out "$OUT/eddpm-k$K"
+    --semantics jump --reward elbo --steps-kept "$K" --iters 2000 --batch 128 --log-every 50 --overwrite --out "$OUT/eddpm-k$K"
   $EDDPM compare --checkpoint "$OUT/eddpm-k$K/checkpoint.pt" --K "$K" --kinds "$KINDS" --n 1000 --seed 0 \
     --out "$OUT/compare-k$K.json" | tee "$OUT/compare-k$K.txt"
 done

@@ -21,7 +21,7 @@ for reward in fidelity data; do
     [ -n "${SKIP_EXISTING:-}" ] && [ -f "$run/checkpoint.pt" ] || \
       $EDDPM train --data mnist --size 14 --T 1000 --beta linear --from "$OUT/ddpm/checkpoint.pt" --freeze-model \
         --semantics jump --reward "$reward" --steps-kept "$K" --masks-per-iter 8 --pool "$POOL" --iters "$ITERS" \
-        --log-every 20 --quiet --out "$run" >/dev/null
+        --log-every 20 --quiet --overwrite --out "$run" >/dev/null
     $EDDPM compare --checkpoint "$run/checkpoint.pt" --K "$K" --kinds "$KINDS" --n "$N" --seed 0 \
       --out "$run/compare.json" > "$run/compare.txt"
   done

@@ -20,7 +20,7 @@ for data in moons 8gaussians; do
   if [ ! -f "$ddpm" ]; then
     ddpm="$OUT/$data-ddpm/checkpoint.pt"
     [ -f "$ddpm" ] || $EDDPM train --data "$data" --T 1000 --keep 1 --semantics jump --iters 8000 --quiet \
-      --out "$OUT/$data-ddpm" >/dev/null
+      --overwrite --out "$OUT/$data-ddpm" >/dev/null
   fi
   for reward in fidelity data; do
     for K in 10 5; do
@@ -28,7 +28,7 @@ for data in moons 8gaussians; do
       [ -n "${SKIP_EXISTING:-}" ] && [ -f "$run/checkpoint.pt" ] || \
         $EDDPM train --data "$data" --T 1000 --from "$ddpm" --freeze-model --semantics jump --reward "$reward" \
           --steps-kept "$K" --masks-per-iter 16 --pool "$POOL" --iters "$ITERS" --log-every 100 --quiet \
-          --out "$run" >/dev/null
+          --overwrite --out "$run" >/dev/null
       $EDDPM compare --checkpoint "$run/checkpoint.pt" --K "$K" --kinds "$KINDS" --n 4000 --seed 1 \
         --out "$run/compare.json" > "$run/compare.txt"
     done

@@ -7,11 +7,28 @@
 
 #include <cerrno>
 #include <csignal>
+#include <cstring>
+#include <fcntl.h>
 #include <unistd.h>
 
 namespace eddpm {
 
 namespace fs = std::filesystem;
+
+namespace {
+void sync_path(const fs::path& path, int flags, const char* what) {
+  const int fd = ::open(path.c_str(), flags | O_CLOEXEC);
+  if (fd < 0) throw std::runtime_error(std::string("cannot open ") + what + " " + path.string() + " to sync it: " + std::strerror(errno));
+  const int rc = ::fsync(fd);
+  const int error = errno;
+  ::close(fd);
+  if (rc != 0) throw std::runtime_error("syncing " + path.string() + " failed: " + std::strerror(error));
+}
+}  // namespace
+
+void sync_file(const fs::path& path) { sync_path(path, O_RDONLY, "file"); }
+
+void sync_folder(const fs::path& folder) { sync_path(folder, O_RDONLY | O_DIRECTORY, "folder"); }
 
 void write_atomically(const fs::path& path, const std::function<void(const fs::path&)>& write) {
   static std::atomic<unsigned> counter{0};
@@ -20,12 +37,14 @@ void write_atomically(const fs::path& path, const std::function<void(const fs::p
                                        "-" + std::to_string(counter++));
   try {
     write(temporary);
+    sync_file(temporary);
     fs::rename(temporary, path);
   } catch (...) {
     std::error_code ignored;
     fs::remove(temporary, ignored);
     throw;
   }
+  sync_folder(folder);  // the rename itself reaches the disk
 }
 
 void write_text_atomically(const fs::path& path, const std::string& text) {

@@ -1,16 +1,24 @@
 #pragma once
 // Every file the product writes goes to a temporary name in the same folder and is renamed over
-// the target, so a crash at any moment leaves the last good file intact.
+// the target, so a crash at any moment leaves the last good file intact. As SQLite and LevelDB do,
+// the file is synced before the rename and its folder after it, so a power cut cannot leave the
+// new name pointing at data that never reached the disk (an empty checkpoint).
+// No LibTorch here: the explorer's GUI code saves the same way.
 #include <filesystem>
 #include <functional>
 #include <string>
 
 namespace eddpm {
 
-// Calls write(temporary_path), then renames it to `path`. On any exception the temporary file is
-// removed and the exception propagates; `path` is untouched.
+// Calls write(temporary_path), syncs it, renames it to `path` and syncs the folder. On any exception
+// the temporary file is removed and the exception propagates; `path` is untouched.
 void write_atomically(const std::filesystem::path& path,
                       const std::function<void(const std::filesystem::path&)>& write);
+
+// fsync(2) of a file's data (any descriptor of the file flushes it) and of a folder's entries;
+// throw std::runtime_error naming the path when the system reports a failure.
+void sync_file(const std::filesystem::path& path);
+void sync_folder(const std::filesystem::path& folder);
 
 void write_text_atomically(const std::filesystem::path& path, const std::string& text);
 

@@ -21,17 +21,17 @@ namespace fs = std::filesystem;
 namespace {
 class RunLogs {
  public:
-  // A run resumed at `resume_from` first drops the rows logged after that iteration by the
+  // A run resumed (append) at `resume_from` first drops the rows logged after that iteration by the
   // interrupted process, so the logs read as if it had never stopped.
-  RunLogs(const fs::path& dir, int64_t resume_from, int T) {
-    const bool append = resume_from > 0;
+  RunLogs(const fs::path& dir, bool append, int64_t resume_from, int T)
+      : metrics_path_(dir / "metrics.jsonl"), history_path_(dir / "mask_history.csv") {
     if (append) {
       constexpr int64_t kDamaged = std::numeric_limits<int64_t>::max();  // dropped with the rows after the checkpoint
-      trim_after(dir / "metrics.jsonl", resume_from, [](const std::string& line) {
+      trim_after(metrics_path_, resume_from, [](const std::string& line) {
         const nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
         return j.is_object() && j.contains("iter") && j["iter"].is_number_integer() ? j["iter"].get<int64_t>() : kDamaged;
       });
-      trim_after(dir / "mask_history.csv", resume_from, [](const std::string& line) {
+      trim_after(history_path_, resume_from, [](const std::string& line) {
         if (line.rfind("iteration", 0) == 0) return int64_t(-1);  // the header stays
         try {
           return int64_t(std::stoll(line.substr(0, line.find(','))));
@@ -41,8 +41,8 @@ class RunLogs {
       });
     }
     const auto mode = append ? std::ios::app : std::ios::trunc;
-    metrics_.open(dir / "metrics.jsonl", std::ios::out | mode);
-    history_.open(dir / "mask_history.csv", std::ios::out | mode);
+    metrics_.open(metrics_path_, std::ios::out | mode);
+    history_.open(history_path_, std::ios::out | mode);
     if (!metrics_ || !history_) throw std::runtime_error("cannot write logs in " + dir.string());
     if (!append) {
       history_ << "iteration";
@@ -77,7 +77,14 @@ class RunLogs {
     history_.flush();
   }
 
+  // The rows written so far reach the disk (each row is flushed to the system as it is written).
+  void sync() {
+    sync_file(metrics_path_);
+    sync_file(history_path_);
+  }
+
  private:
+  fs::path metrics_path_, history_path_;
   std::ofstream metrics_, history_;
 };
 }  // namespace
@@ -92,10 +99,15 @@ void save_learned_schedule(EddpmTrainer& trainer, const fs::path& path) {
   save_schedule_json(file, path);
 }
 
-TrainSnapshot run_training(EddpmTrainer& trainer, const fs::path& run_dir, const RunCallbacks& callbacks) {
+TrainSnapshot run_training(EddpmTrainer& trainer, const fs::path& run_dir, const RunCallbacks& callbacks,
+                           RunFolderMode mode) {
+  const bool resuming = mode == RunFolderMode::resume || trainer.iteration() > 0;
+  if (!resuming) check_run_folder(run_dir, mode);
   fs::create_directories(run_dir);
+  // The replaced run's schedule must not pass for this run's before this run writes its own.
+  if (!resuming) fs::remove(run_dir / "schedule_learned.json");
   remove_stale_temporaries(run_dir);  // left by a process killed while it saved
-  RunLogs logs(run_dir, trainer.iteration(), trainer.noise().T());
+  RunLogs logs(run_dir, resuming, trainer.iteration(), trainer.noise().T());
   const int64_t total = trainer.config().iters;
   const int64_t log_every = trainer.config().log_every;
   using clock = std::chrono::steady_clock;
@@ -103,8 +115,13 @@ TrainSnapshot run_training(EddpmTrainer& trainer, const fs::path& run_dir, const
   const int64_t first = trainer.iteration();
   auto window_start = started_at;
   auto saved_at = started_at;
+  // The logs are synced before each checkpoint, so a checkpoint never outlives the rows before it.
+  auto checkpoint = [&] {
+    logs.sync();
+    save_checkpoint(trainer, run_dir / "checkpoint.pt");
+  };
   // A new run starts with a checkpoint of its own, so "the last good checkpoint" is always this run's.
-  if (trainer.iteration() == 0) save_checkpoint(trainer, run_dir / "checkpoint.pt");
+  if (trainer.iteration() == 0) checkpoint();
   int64_t saved_iteration = trainer.iteration();
   int64_t window_first = first;
   TrainSnapshot last;
@@ -112,6 +129,7 @@ TrainSnapshot run_training(EddpmTrainer& trainer, const fs::path& run_dir, const
   while (trainer.iteration() < total) {
     if (callbacks.pause && callbacks.pause->load()) {
       const auto paused_at = clock::now();
+      if (callbacks.on_pause) callbacks.on_pause(trainer.iteration());
       while (callbacks.pause->load() && !stopped()) std::this_thread::sleep_for(std::chrono::milliseconds(10));
       const auto paused_for = clock::now() - paused_at;  // a pause is not training time
       window_start += paused_for;
@@ -138,13 +156,13 @@ TrainSnapshot run_training(EddpmTrainer& trainer, const fs::path& run_dir, const
     logs.write(last, progress);
     if (callbacks.autosave_seconds > 0 &&
         std::chrono::duration<double>(now - saved_at).count() >= callbacks.autosave_seconds) {
-      save_checkpoint(trainer, run_dir / "checkpoint.pt");  // at a log point: nothing half-averaged is lost
+      checkpoint();
       saved_at = now;
       saved_iteration = i;
     }
     if (callbacks.on_snapshot) callbacks.on_snapshot(last, progress);
   }
-  save_checkpoint(trainer, run_dir / "checkpoint.pt");
+  checkpoint();
   save_learned_schedule(trainer, run_dir / "schedule_learned.json");
   return last;
 }

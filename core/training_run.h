@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "eddpm_trainer.h"
+#include "run_folder.h"
 
 namespace eddpm {
 
@@ -29,14 +30,19 @@ struct RunCallbacks {
   std::function<void()> before_iteration;
   const std::atomic<bool>* stop = nullptr;   // set from any thread: stops after the current iteration
   const std::atomic<bool>* pause = nullptr;  // set from any thread: waits between iterations while true
+  // Called once each time the run begins to wait on `pause`, with the iteration it holds at.
+  std::function<void(int64_t iteration)> on_pause;
   double autosave_seconds = 300.0;           // checkpoint.pt is rewritten this often (0: only at the end)
 };
 
 // Runs until the config's iteration count (or stop), logging every config.log_every iterations and
 // saving checkpoint.pt every autosave_seconds and at the end. A trainer past iteration 0 (loaded
 // from the folder's checkpoint) resumes: the logs continue from its iteration, bit for bit on CPU.
+// A trainer at iteration 0 is a new run unless `mode` says resume (a run stopped before its first
+// autosave); a new run into a folder that holds a run throws RunFolderInUse unless `mode` says
+// overwrite.
 TrainSnapshot run_training(EddpmTrainer& trainer, const std::filesystem::path& run_dir,
-                           const RunCallbacks& callbacks = {});
+                           const RunCallbacks& callbacks = {}, RunFolderMode mode = RunFolderMode::new_run);
 
 // The learned schedule of a trainer as it stands, in the schedule file format.
 void save_learned_schedule(EddpmTrainer& trainer, const std::filesystem::path& path);

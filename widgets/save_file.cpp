@@ -6,6 +6,9 @@
 #include <QUuid>
 
 #include <cstdio>
+#include <exception>
+
+#include "atomic_file.h"
 
 namespace eddpm::widgets {
 
@@ -19,10 +22,23 @@ bool saveAtomically(const QString& path, QString* error, const std::function<boo
     if (error) *error = QObject::tr("Could not write %1").arg(path);
     return false;
   }
+  try {
+    sync_file(QFile::encodeName(temporary).toStdString());  // see atomic_file.h: no empty file after a power cut
+  } catch (const std::exception& e) {
+    QFile::remove(temporary);
+    if (error) *error = QString::fromStdString(e.what());
+    return false;
+  }
   // rename(2) replaces atomically; QFile::rename refuses to overwrite, so go through std::rename.
   if (std::rename(QFile::encodeName(temporary).constData(), QFile::encodeName(path).constData()) != 0) {
     QFile::remove(temporary);
     if (error) *error = QObject::tr("Could not replace %1").arg(path);
+    return false;
+  }
+  try {
+    sync_folder(QFile::encodeName(target.absolutePath()).toStdString());
+  } catch (const std::exception& e) {
+    if (error) *error = QString::fromStdString(e.what());
     return false;
   }
   return true;

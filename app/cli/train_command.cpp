@@ -22,7 +22,7 @@ namespace eddpm::cli {
 namespace {
 
 struct TrainOptions;
-int train_and_report(EddpmTrainer& trainer, const TrainOptions& o);
+int train_and_report(EddpmTrainer& trainer, const TrainOptions& o, RunFolderMode mode);
 
 struct TrainOptions {
   TrainConfig config;
@@ -32,7 +32,7 @@ struct TrainOptions {
   int steps_kept = 0;
   bool no_pin = false;
   std::string out, from, resume;
-  bool quiet = false;
+  bool quiet = false, overwrite = false;
   bool iters_given = false, lr_given = false, lr_s_given = false, model_given = false;
   bool semantics_given = false, reward_given = false;
   double autosave_minutes = 5.0;
@@ -76,12 +76,14 @@ int run_resume(TrainOptions& o) {
   std::cerr << "Resuming " << o.resume << " at iteration " << trainer->iteration() << " of " << trainer->config().iters
             << " on " << describe_device(trainer->device()) << "\n";
   o.out = o.resume;
-  return train_and_report(*trainer, o);
+  return train_and_report(*trainer, o, RunFolderMode::resume);
 }
 
 int run_train(TrainOptions& o) {
   if (!o.resume.empty()) return run_resume(o);
   if (o.out.empty()) throw UsageError("--out is required (or --resume RUN_DIR)");
+  const RunFolderMode mode = o.overwrite ? RunFolderMode::overwrite : RunFolderMode::new_run;
+  check_run_folder(o.out, mode);  // before the data loads: a refusal is immediate
   TrainConfig& c = o.config;
   if (!o.model_given && c.image_data()) c.model = "tiny";
   if (o.epochs > 0 && data_is_endless(c)) throw UsageError("--epochs needs a finite data set (mnist or folder:PATH)");
@@ -139,7 +141,7 @@ int run_train(TrainOptions& o) {
             << ", warm-up " << c.warmup_iters() << ", ramp end " << c.ramp_end_iters()
             << (trainer.uses_device_step() ? device.is_cuda() ? ", device step in a CUDA graph" : ", device step" : "")
             << "\n";
-  return train_and_report(trainer, o);
+  return train_and_report(trainer, o, mode);
 }
 
 // One line for a LibTorch error: its first line, or for the TorchScript interpreter's report (a
@@ -153,7 +155,7 @@ std::string failure_reason(const std::string& what) {
   return "TorchScript model failed: " + what.substr(begin == std::string::npos ? 0 : begin + 1, end + 1 - (begin == std::string::npos ? 0 : begin + 1));
 }
 
-int train_and_report(EddpmTrainer& trainer, const TrainOptions& o) {
+int train_and_report(EddpmTrainer& trainer, const TrainOptions& o, RunFolderMode mode) {
   const bool tty = isatty(STDERR_FILENO) && !o.quiet;
   RunCallbacks callbacks;
   callbacks.autosave_seconds = o.autosave_minutes * 60.0;
@@ -168,9 +170,11 @@ int train_and_report(EddpmTrainer& trainer, const TrainOptions& o) {
   };
   TrainSnapshot last;
   try {
-    last = run_training(trainer, o.out, callbacks);
+    last = run_training(trainer, o.out, callbacks, mode);
   } catch (const NonFiniteLoss&) {
     throw;  // says itself how to resume
+  } catch (const RunFolderInUse&) {
+    throw;  // a usage error: nothing was written
   } catch (const std::exception& e) {  // CUDA out of memory or another LibTorch failure mid-run
     throw std::runtime_error(failure_reason(e.what()) + " (the last checkpoint in " + o.out +
                              " is intact: continue with `eddpm train --resume " + o.out +
@@ -258,8 +262,10 @@ void add_train_command(CLI::App& app, Action& action) {
   cmd->add_option("--device", c.device, "auto | cpu | cuda | cuda:N")->capture_default_str();
   cmd->add_option("--log-every", c.log_every, "iterations between logged rows")->check(CLI::PositiveNumber)->capture_default_str();
   auto* out = cmd->add_option("--out", o->out, "run folder to write");
-  cmd->add_option("--resume", o->resume, "continue the run in this folder from its checkpoint")
-      ->check(CLI::ExistingDirectory)->excludes(out);
+  auto* resume = cmd->add_option("--resume", o->resume, "continue the run in this folder from its checkpoint")
+                     ->check(CLI::ExistingDirectory)->excludes(out);
+  cmd->add_flag("--overwrite", o->overwrite, "replace the run that --out already holds (its checkpoint and logs)")
+      ->excludes(resume);
   cmd->add_option("--autosave-minutes", o->autosave_minutes, "rewrite checkpoint.pt this often (0: only at the end)")
       ->check(CLI::NonNegativeNumber)->capture_default_str();
   cmd->add_option("--from", o->from,
