@@ -27,8 +27,12 @@ torch::Tensor sample_chain(EpsModel& model, const std::vector<int>& timesteps,
   if (timesteps.empty() || timesteps.size() != levels.size())
     throw std::invalid_argument("sampler needs one level per timestep");
   torch::NoGradGuard no_grad;
-  const bool was_training = model.is_training();
-  model.eval();
+  struct EvalMode {  // the model's mode comes back however the chain ends (Cancelled included)
+    EpsModel& model;
+    const bool was_training = model.is_training();
+    explicit EvalMode(EpsModel& m) : model(m) { model.eval(); }
+    ~EvalMode() { model.train(was_training); }
+  } eval_mode(model);
   torch::Tensor x = x_T;
   const int64_t n = x.size(0);
   const auto index_options = torch::TensorOptions().dtype(torch::kLong).device(x.device());
@@ -36,13 +40,13 @@ torch::Tensor sample_chain(EpsModel& model, const std::vector<int>& timesteps,
     const bool last = j + 1 == timesteps.size();
     const double a = levels[j];
     const double a_prev = last ? 1.0 : levels[j + 1];
+    check_cancel(options.cancel);
     const torch::Tensor t = torch::full({n}, timesteps[j], index_options);
     const torch::Tensor eps_hat = model.forward(x, t);
     torch::Tensor z;
     if (options.eta > 0.0 && !last) z = torch::randn(x.sizes(), gen, x.options());
     x = sampler_update(x, eps_hat, a, a_prev, options.eta, z, options.clip);
   }
-  model.train(was_training);
   return x;
 }
 

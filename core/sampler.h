@@ -1,7 +1,9 @@
 #pragma once
 // One sampler for any schedule (spec section 7): eta = 1 is DDPM ancestral sampling on the
 // sub-chain, eta = 0 is DDIM.
+#include <atomic>
 #include <optional>
+#include <stdexcept>
 #include <vector>
 
 #include <ATen/core/Generator.h>
@@ -14,7 +16,19 @@ namespace eddpm {
 struct SamplerOptions {
   double eta = 0.0;
   std::optional<double> clip;  // clip x0_hat into [-clip, clip] (the data range), then refresh eps_hat
+  // Set from any thread: the chain stops before its next network call by throwing Cancelled.
+  const std::atomic<bool>* cancel = nullptr;
 };
+
+// Thrown by work that was asked to stop (SamplerOptions::cancel and the loops built on it).
+struct Cancelled : std::runtime_error {
+  Cancelled() : std::runtime_error("cancelled") {}
+};
+
+// Throws Cancelled when `cancel` is set.
+inline void check_cancel(const std::atomic<bool>* cancel) {
+  if (cancel && cancel->load(std::memory_order_relaxed)) throw Cancelled();
+}
 
 // Runs the chain from x_T through the kept steps. `timesteps` in descending order with their
 // levels a_j (from the model's semantics); `gen` draws the ancestral noise on x_T's device.

@@ -18,7 +18,7 @@ constexpr int64_t kImageChunk = 1000;
 }
 
 torch::Tensor sample_schedule(EddpmTrainer& run, const std::vector<int>& timesteps, int64_t n,
-                              uint64_t seed, double eta) {
+                              uint64_t seed, double eta, const std::atomic<bool>* cancel) {
   at::Generator noise_gen = make_cpu_generator(seed);
   std::vector<int64_t> shape = run.model().sample_shape();
   shape.insert(shape.begin(), n);
@@ -27,6 +27,7 @@ torch::Tensor sample_schedule(EddpmTrainer& run, const std::vector<int>& timeste
   const std::vector<double> levels = kept_levels(run.noise(), run.config().semantics, timesteps);
   SamplerOptions options;
   options.eta = eta;
+  options.cancel = cancel;
   const bool images = run.data().is_image();
   if (images) options.clip = 1.0;
   torch::NoGradGuard no_grad;
@@ -49,7 +50,7 @@ ScheduleMeter::ScheduleMeter(EddpmTrainer& run, int64_t n, uint64_t seed, double
 }
 
 const torch::Tensor& ScheduleMeter::full_chain() {
-  if (!full_.defined()) full_ = sample_schedule(run_, full_schedule(run_.noise().T()), n_, seed_, eta_);
+  if (!full_.defined()) full_ = sample_schedule(run_, full_schedule(run_.noise().T()), n_, seed_, eta_, cancel_);
   return full_;
 }
 
@@ -63,7 +64,7 @@ void ScheduleMeter::measure_against_real(ScheduleMeasure& m) const {
 ScheduleMeasure ScheduleMeter::measure(const std::vector<int>& timesteps, bool with_fidelity) {
   ScheduleMeasure m;
   const auto start = std::chrono::steady_clock::now();
-  m.samples = sample_schedule(run_, timesteps, n_, seed_, eta_);
+  m.samples = sample_schedule(run_, timesteps, n_, seed_, eta_, cancel_);
   m.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   measure_against_real(m);
   const bool is_full_chain = int(timesteps.size()) == run_.noise().T();
@@ -80,7 +81,7 @@ ScheduleMeasure ScheduleMeter::measure(const std::vector<int>& timesteps, bool w
 }
 
 double ScheduleMeter::swd(const std::vector<int>& timesteps) {
-  return sliced_wasserstein(sample_schedule(run_, timesteps, n_, seed_, eta_), real_);
+  return sliced_wasserstein(sample_schedule(run_, timesteps, n_, seed_, eta_, cancel_), real_);
 }
 
 ScheduleMeasure ScheduleMeter::real_floor() {

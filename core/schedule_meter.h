@@ -3,6 +3,7 @@
 // compared with one fixed set of held-out data and, for fidelity, with the full chain from that
 // noise. Used by `eddpm compare`, the explorer's sample page and its live quality plot.
 // MNIST models are also measured by FD-LeNet (spec section 9).
+#include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
@@ -17,8 +18,9 @@ namespace eddpm {
 
 // Samples `timesteps` with the run's semantics from noise drawn with `seed` (CPU result). Image
 // models clip their x0 estimate to the data range [-1, 1] and sample in chunks that fit memory.
+// `cancel` (set from any thread) stops it with Cancelled.
 torch::Tensor sample_schedule(EddpmTrainer& run, const std::vector<int>& timesteps, int64_t n,
-                              uint64_t seed, double eta);
+                              uint64_t seed, double eta, const std::atomic<bool>* cancel = nullptr);
 
 struct ScheduleMeasure {
   torch::Tensor samples;  // (n, ...) on the CPU
@@ -45,6 +47,8 @@ class ScheduleMeter {
   const torch::Tensor& full_chain();
   const torch::Tensor& real() const { return real_; }
   bool has_fd() const { return lenet_ != nullptr; }
+  // Every later measurement stops with Cancelled once `cancel` is set (from any thread).
+  void set_cancel(const std::atomic<bool>* cancel) { cancel_ = cancel; }
 
  private:
   void measure_against_real(ScheduleMeasure& m) const;
@@ -53,6 +57,7 @@ class ScheduleMeter {
   int64_t n_;
   uint64_t seed_;
   double eta_;
+  const std::atomic<bool>* cancel_ = nullptr;
   at::Generator data_gen_;
   torch::Tensor real_, full_;
   std::shared_ptr<FdLenet> lenet_;

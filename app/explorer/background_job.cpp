@@ -5,12 +5,15 @@
 namespace eddpm::explorer {
 
 BackgroundJob::~BackgroundJob() {
+  cancel_ = true;
   if (thread_.joinable()) thread_.join();
 }
 
 void BackgroundJob::start(std::function<void()> job) {
   if (thread_.joinable()) thread_.join();
   running_ = true;
+  cancel_ = false;
+  cancelled_ = false;
   error_.clear();
   threadError_.clear();
   thread_ = std::thread([this, job = std::move(job)] {
@@ -28,7 +31,8 @@ void BackgroundJob::start(std::function<void()> job) {
 
 void BackgroundJob::joinEndedThread() {
   thread_.join();
-  error_ = threadError_;
+  cancelled_ = cancel_.load();
+  error_ = cancelled_ ? std::string() : threadError_;
   running_ = false;
   emit finished();
 }

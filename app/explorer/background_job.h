@@ -3,6 +3,7 @@
 // The job's thread is joined before `finished` is emitted, so everything the job wrote happens
 // before the GUI reads it: a hand-off ThreadSanitizer can check, unlike Qt's thread pool, whose
 // queue is locked inside the uninstrumented Qt.
+#include <atomic>
 #include <functional>
 #include <string>
 #include <thread>
@@ -15,12 +16,19 @@ class BackgroundJob : public QObject {
   Q_OBJECT
  public:
   using QObject::QObject;
+  // Cancels a running job and waits for it: jobs that watch cancelFlag() end at their next check.
   ~BackgroundJob() override;
 
   // GUI thread only. Precondition: !running().
   void start(std::function<void()> job);
   bool running() const { return running_; }
-  // Why the last job threw, or empty.
+  // Asks the running job to stop (any thread); `finished` still comes, with cancelled() true.
+  void cancel() { cancel_ = true; }
+  // The flag a job polls (or hands to the engine) to stop early; cleared by start().
+  const std::atomic<bool>* cancelFlag() const { return &cancel_; }
+  // Whether the last job was asked to stop before it ended.
+  bool cancelled() const { return cancelled_; }
+  // Why the last job threw (not counting a cancellation), or empty.
   const std::string& error() const { return error_; }
 
  signals:
@@ -32,6 +40,8 @@ class BackgroundJob : public QObject {
  private:
   std::thread thread_;
   bool running_ = false;
+  bool cancelled_ = false;
+  std::atomic<bool> cancel_{false};
   std::string error_;
   std::string threadError_;
 };

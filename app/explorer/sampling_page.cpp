@@ -133,6 +133,11 @@ SamplingPage::SamplingPage(QWidget* parent) : QWidget(parent) {
   controls->addWidget(manual_);
   controls->addWidget(sample_);
   controls->addWidget(sweep_);
+  cancel_ = new QPushButton(tr("Cancel"));
+  cancel_->setShortcut(Qt::Key_Escape);
+  cancel_->setToolTip(tr("Stop the running job (Esc)"));
+  cancel_->setEnabled(false);
+  controls->addWidget(cancel_);
   controls->addWidget(save);
   auto* controlsWidget = new QWidget;
   controlsWidget->setLayout(controls);
@@ -187,8 +192,10 @@ SamplingPage::SamplingPage(QWidget* parent) : QWidget(parent) {
     done_ = nullptr;
     sample_->setEnabled(true);
     sweep_->setEnabled(true);
+    cancel_->setEnabled(false);
     busyBar_->hide();
-    if (!job_.error().empty()) emit failed(tr("The job failed: %1").arg(QString::fromStdString(job_.error())));
+    if (job_.cancelled()) status_->setText(tr("Cancelled"));
+    else if (!job_.error().empty()) emit failed(tr("The job failed: %1").arg(QString::fromStdString(job_.error())));
     else if (done) done();
     if (previewPending_) refreshPreview();
     else if (samplePending_) requestSample();
@@ -213,14 +220,27 @@ SamplingPage::SamplingPage(QWidget* parent) : QWidget(parent) {
   });
   connect(sample_, &QPushButton::clicked, this, &SamplingPage::requestSample);
   connect(sweep_, &QPushButton::clicked, this, &SamplingPage::requestSweep);
+  connect(cancel_, &QPushButton::clicked, this, &SamplingPage::cancelJob);
+  service_.setCancelFlag(job_.cancelFlag());
   connect(this, &SamplingPage::failed, status_, &QLabel::setText);
 }
 
+// The job is cancelled and joined (BackgroundJob's destructor, before the service it uses goes):
+// closing the window during a sweep returns at the sweep's next step.
 SamplingPage::~SamplingPage() = default;
+
+void SamplingPage::cancelJob() {
+  if (!busy()) return;
+  // A cancelled load leaves the previous model; pending previews and samples are dropped too.
+  previewPending_ = samplePending_ = false;
+  job_.cancel();
+  status_->setText(tr("Cancelling…"));
+}
 
 void SamplingPage::runJob(std::function<void()> job, std::function<void()> done) {
   sample_->setEnabled(false);
   sweep_->setEnabled(false);
+  cancel_->setEnabled(true);
   busyBar_->show();
   done_ = std::move(done);
   job_.start(std::move(job));
@@ -278,12 +298,14 @@ QVector<ScheduleRequest> SamplingPage::requests() const {
   return list;
 }
 
+// busy() before service_.loaded(): while a job runs (a load among them) only its thread touches
+// the service.
 void SamplingPage::refreshPreview() {
-  if (!service_.loaded()) return;
   if (busy()) {
     previewPending_ = true;
     return;
   }
+  if (!service_.loaded()) return;
   previewPending_ = false;
   const QVector<ScheduleRequest> list = requests();
   auto views = std::make_shared<QVector<widgets::ScheduleView>>();
@@ -308,11 +330,11 @@ void SamplingPage::refreshPreview() {
 }
 
 void SamplingPage::requestSample() {
-  if (!service_.loaded()) return emit failed(tr("Load a checkpoint first"));
   if (busy()) {
     samplePending_ = true;  // runs when the current job ends
     return;
   }
+  if (!service_.loaded()) return emit failed(tr("Load a checkpoint first"));
   samplePending_ = false;
   const QVector<ScheduleRequest> list = requests();
   if (list.isEmpty()) return emit failed(tr("Tick at least one schedule"));
@@ -362,7 +384,7 @@ void SamplingPage::showOutcomes() {
 }
 
 void SamplingPage::requestSweep() {
-  if (!service_.loaded() || busy()) return;
+  if (busy() || !service_.loaded()) return;
   QStringList kinds;
   for (const QString& kind : checkedKinds())
     if (kind != "manual" && !kind.startsWith("file:")) kinds << kind;
@@ -395,17 +417,28 @@ void SamplingPage::requestSweep() {
          });
 }
 
+namespace {
+// Exports read the service: never while a job's thread uses it.
+bool refuseWhileBusy(bool busy, QString* error) {
+  if (busy && error) *error = QObject::tr("Wait for the running job to end (or cancel it with Esc)");
+  return busy;
+}
+}  // namespace
+
 bool SamplingPage::saveSchedule(int index, const QString& path, QString* error) {
+  if (refuseWhileBusy(busy(), error)) return false;
   if (index < 0 || index >= preview_.size()) return false;
   return service_.saveSchedule(preview_[index], path, error);
 }
 
 bool SamplingPage::saveSamples(int index, const QString& path, QString* error) {
+  if (refuseWhileBusy(busy(), error)) return false;
   if (index < 0 || index >= outcomes_.size()) return false;
   return service_.savePoints(outcomes_[index], eta_->value(), quint64(seed_->value()), path, error);
 }
 
 bool SamplingPage::saveComparison(const QString& path, QString* error) {
+  if (refuseWhileBusy(busy(), error)) return false;
   QJsonArray rows;
   for (const SampleOutcome& o : outcomes_) {
     QJsonArray steps;

@@ -47,6 +47,9 @@ class SamplingPage : public QWidget {
   QTableWidget* table() const { return table_; }
   const QVector<SampleOutcome>& outcomes() const { return outcomes_; }
   bool busy() const { return job_.running(); }
+  // Stops the running load, sampling or sweep at its next step (Esc); a load finishes, unused.
+  void cancelJob();
+  QPushButton* cancelButton() const { return cancel_; }
 
   bool saveSchedule(int index, const QString& path, QString* error);
   bool saveSamples(int index, const QString& path, QString* error);
@@ -76,7 +79,7 @@ class SamplingPage : public QWidget {
   QSpinBox *K_, *seed_, *n_;
   QDoubleSpinBox* eta_;
   QLineEdit* manual_;
-  QPushButton *sample_, *sweep_;
+  QPushButton *sample_, *sweep_, *cancel_;
   widgets::ScheduleStrip* strip_;
   widgets::LogSnrPlot* logSnr_;
   QHBoxLayout* results_;

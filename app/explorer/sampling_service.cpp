@@ -7,6 +7,7 @@
 #include "mask_semantics.h"
 #include "sample_export.h"
 #include "rng.h"
+#include "sampler.h"
 #include "schedule_meter.h"
 #include "schedule_factory.h"
 #include "schedule_file.h"
@@ -110,7 +111,9 @@ QVector<SampleOutcome> SamplingService::sample(const QVector<ScheduleRequest>& r
   QVector<SampleOutcome> outcomes;
   if (!impl_->run) return outcomes;
   ScheduleMeter meter(*impl_->run, n, seed, eta);
+  meter.set_cancel(cancel_);
   for (const ScheduleRequest& request : requests) {
+    check_cancel(cancel_);
     SampleOutcome outcome;
     QString error;
     outcome.schedule = schedule(request, &error);
@@ -127,6 +130,8 @@ QVector<SampleOutcome> SamplingService::sample(const QVector<ScheduleRequest>& r
       outcome.fidelity = m.fidelity;
       outcome.fidelitySwd = m.fidelity_swd;
       outcome.seconds = m.seconds;
+    } catch (const Cancelled&) {
+      throw;
     } catch (const std::exception& e) {
       outcome.error = first_line(e);
     }
@@ -145,8 +150,10 @@ QVector<SweepPoint> SamplingService::sweep(const QStringList& kinds, const QVect
   QVector<SweepPoint> points;
   if (!impl_->run) return points;
   ScheduleMeter meter(*impl_->run, n, seed);
+  meter.set_cancel(cancel_);
   for (const QString& kind : kinds) {
     for (int K : Ks) {
+      check_cancel(cancel_);
       if (K > T()) continue;
       QString error;
       const widgets::ScheduleView view = schedule({kind, K, {}, {}}, &error);

@@ -1,7 +1,9 @@
 #pragma once
 // The engine side of the Sample & compare page, behind a header without LibTorch. Threading
-// contract: one instance is used by one thread at a time (the page runs each job on a pool thread
-// and starts no second job while one runs); results are plain values.
+// contract: one instance is used by one thread at a time (the page runs each job on a thread of
+// its own and starts no second job while one runs); results are plain values. Only the cancel
+// flag is shared: set from any thread, it stops sample() and sweep() with eddpm::Cancelled.
+#include <atomic>
 #include <memory>
 
 #include <QString>
@@ -38,6 +40,8 @@ class SamplingService {
 
   // Loads a checkpoint; on failure keeps the previous model and returns false with `error`.
   bool load(const QString& checkpoint, QString* error);
+  // The flag sample() and sweep() watch (the page's BackgroundJob's); it outlives this service.
+  void setCancelFlag(const std::atomic<bool>* cancel) { cancel_ = cancel; }
   bool loaded() const;
   QString checkpoint() const;
   int T() const;
@@ -60,6 +64,7 @@ class SamplingService {
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
+  const std::atomic<bool>* cancel_ = nullptr;
 };
 
 }  // namespace eddpm::explorer
