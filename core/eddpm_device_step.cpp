@@ -33,8 +33,8 @@ void EddpmTrainer::step_on_device() {
   host[kMaskRate] = config_.lr_s;
   host[kFreeBudget] = std::max(0.0, budget - 1.0);  // the pinned last step spends 1
   host[kMaskLearns] = iteration_ >= ramp_.warmup ? 1.0 : 0.0;
-  x0_.copy_(batch);
-  scalars_.copy_(torch::from_blob(host.data(), {kScalars}, torch::kFloat64));
+  batch_copy_.copy(batch, x0_);
+  scalars_copy_.copy(torch::from_blob(host.data(), {kScalars}, torch::kFloat64), scalars_);
   graphed_->run([this] { device_iteration(); });
   ++accumulated_;
   ++iteration_;

@@ -31,12 +31,14 @@ EddpmTrainer::EddpmTrainer(const TrainConfig& config, const c10::Device& device,
       device_(device),
       data_(data ? std::move(data) : make_dataset(config)),
       data_gen_(make_cpu_generator(config.seed)),
-      device_gen_(make_generator(device, config.seed + 1)) {
+      device_gen_(make_training_generator(device, config.seed + 1)) {
   validate(config_);
   const double gamma_initial = double(config_.initial_budget_steps()) / noise_.T();
   ramp_ = {config_.warmup_iters(), config_.ramp_end_iters(), std::min(config_.keep, gamma_initial), gamma_initial};
-  torch::manual_seed(config_.seed);  // parameter initialization
-  model_ = make_model(config_, data_->sample_shape(), device_);
+  {
+    const DefaultGeneratorScope initialization(torch::kCPU, config_.seed);  // LibTorch initializes from it
+    model_ = make_model(config_, data_->sample_shape(), device_);
+  }
   optimizer_ = std::make_unique<torch::optim::Adam>(model_->parameters(),
                                                     torch::optim::AdamOptions(config_.lr));
   betas_ = to_tensor(noise_.betas(), device_);
@@ -249,6 +251,10 @@ void EddpmTrainer::save_state(torch::serialize::OutputArchive& archive) const {
   archive.write("s", s_.cpu());
   archive.write("ema", ema_.cpu());
   archive.write("iteration", torch::tensor(iteration_, torch::kLong));
+  // The log window in progress: a run stopped between two log points resumes to the same next row.
+  archive.write("window_loss_sum", loss_sum_.cpu());
+  archive.write("window_reward_sum", reward_sum_.cpu());
+  archive.write("window_iterations", torch::tensor(accumulated_, torch::kLong));
   archive.write("rng_data", generator_state(data_gen_));
   archive.write("rng_device", generator_state(device_gen_).cpu());
   if (rollout_ && rollout_->ready()) {
@@ -280,6 +286,17 @@ void EddpmTrainer::load_state(torch::serialize::InputArchive& archive) {
   s_ = s64.to(device_);
   ema_ = ema.to(device_, torch::kFloat64);
   iteration_ = iteration.item<int64_t>();
+  torch::Tensor window_loss, window_reward, window_iterations;
+  if (archive.try_read("window_iterations", window_iterations)) {  // checkpoints before it had none
+    archive.read("window_loss_sum", window_loss);
+    archive.read("window_reward_sum", window_reward);
+    if (window_iterations.numel() != 1 || window_loss.numel() != 1 || window_reward.numel() != 1 ||
+        window_iterations.item<int64_t>() < 0 || window_iterations.item<int64_t>() > iteration_)
+      throw std::invalid_argument("the log window's sums are not a count and two numbers");
+    loss_sum_ = window_loss.reshape({}).to(loss_sum_.options());
+    reward_sum_ = window_reward.reshape({}).to(reward_sum_.options());
+    accumulated_ = window_iterations.item<int64_t>();
+  }
   archive.read("rng_data", rng_data);
   set_generator_state(data_gen_, rng_data);
   archive.read("rng_device", rng_device);

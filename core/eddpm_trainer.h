@@ -13,6 +13,7 @@
 #include "eps_model.h"
 #include "fused_mask_draw.h"
 #include "graphed_step.h"
+#include "staged_copy.h"
 #include "learned_schedule.h"
 #include "noise_schedule.h"
 #include "rollout_reward.h"
@@ -110,6 +111,7 @@ class EddpmTrainer {
   std::unique_ptr<DeviceAdam> device_adam_;   // bound lazily: loading a checkpoint replaces the state
   std::unique_ptr<GraphedStep> graphed_;      // likewise: a graph holds the tensors it captured
   torch::Tensor x0_;       // the device step's batch, copied in each iteration
+  StagedCopy batch_copy_, scalars_copy_;  // into x0_ and scalars_ without a host sync
   torch::Tensor scalars_;  // (5) float64: Adam's two factors, lr_s, the free budget, mask update on
   at::Generator data_gen_;    // CPU: data batches
   at::Generator device_gen_;  // device: masks, timesteps, noise

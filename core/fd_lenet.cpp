@@ -78,8 +78,11 @@ std::filesystem::path fd_lenet_cache_file(const std::filesystem::path& mnist_dir
 }
 
 FdLenet::FdLenet(const std::filesystem::path& mnist_dir, int64_t size, const c10::Device& device, const Log& log)
-    : size_(size), device_(device), net_(std::make_shared<LeNetImpl>(size)),
-      cache_file_(fd_lenet_cache_file(mnist_dir, size)) {
+    : size_(size), device_(device), net_(nullptr), cache_file_(fd_lenet_cache_file(mnist_dir, size)) {
+  {
+    const DefaultGeneratorScope initialization(torch::kCPU, 0);  // replaced by the cache or by train()
+    net_ = std::make_shared<LeNetImpl>(size);
+  }
   if (size < 8) throw std::invalid_argument("FD-LeNet needs images of at least 8x8");
   bool loaded = false;
   if (std::filesystem::exists(cache_file_)) {
@@ -110,7 +113,8 @@ void FdLenet::train(const std::filesystem::path& mnist_dir, const Log& log) {
   const torch::Tensor labels = train_split.labels.to(device_);
   if (log) log("Training the FD-LeNet classifier on " + std::to_string(images.size(0)) + " MNIST digits at " +
                std::to_string(size_) + "x" + std::to_string(size_) + " (once; cached in " + cache_file_.string() + ")");
-  torch::manual_seed(0);
+  // Initialization and dropout draw from the default generators: seeded here, put back after.
+  const DefaultGeneratorScope defaults(device_, 0);
   net_ = std::make_shared<LeNetImpl>(size_);
   net_->to(device_);
   net_->train();

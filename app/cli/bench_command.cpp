@@ -22,6 +22,7 @@
 #include "model_factory.h"
 #include "rng.h"
 #include "sampler.h"
+#include "staged_copy.h"
 
 namespace eddpm::cli {
 
@@ -86,12 +87,14 @@ class PlainDdpmLoop {
         device_(device),
         noise_(c.beta),
         data_gen_(make_cpu_generator(c.seed)),
-        device_gen_(make_generator(device, c.seed + 1)),
+        device_gen_(make_training_generator(device, c.seed + 1)),
         device_step_(c.uses_device_step(device.is_cuda())),
         graphed_(device) {
-    torch::manual_seed(c.seed);
     data_ = make_dataset(c);
-    model_ = make_model(c, data_->sample_shape(), device);
+    {
+      const DefaultGeneratorScope initialization(torch::kCPU, c.seed);
+      model_ = make_model(c, data_->sample_shape(), device);
+    }
     optimizer_ = std::make_unique<torch::optim::Adam>(model_->parameters(), torch::optim::AdamOptions(c.lr));
     alpha_bars_ = torch::tensor(noise_.alpha_bars(), torch::kFloat64).to(device);
     factors_ = torch::zeros({2}, torch::TensorOptions().dtype(torch::kFloat64).device(device));
@@ -103,10 +106,10 @@ class PlainDdpmLoop {
   void step() {
     const torch::Tensor batch = data_->sample(c_.batch, data_gen_);
     if (!x0_.defined()) x0_ = torch::empty(batch.sizes(), batch.options().device(device_));
-    x0_.copy_(batch);
+    batch_copy_.copy(batch, x0_);  // as the EDDPM device step copies: no host sync
     if (device_step_) {
       const auto host = device_adam_->count_next_step();
-      factors_.copy_(torch::tensor({host[0], host[1]}, torch::kFloat64));
+      factors_copy_.copy(torch::tensor({host[0], host[1]}, torch::kFloat64), factors_);
       graphed_.run([this] { iteration(); });
     } else {
       iteration();
@@ -144,6 +147,7 @@ class PlainDdpmLoop {
   std::unique_ptr<torch::optim::Adam> optimizer_;
   std::unique_ptr<DeviceAdam> device_adam_;
   torch::Tensor alpha_bars_, factors_, x0_;
+  StagedCopy batch_copy_, factors_copy_;
 };
 
 // Item 4 in one process: blocks of EDDPM and plain DDPM iterations take turns, so both see the
