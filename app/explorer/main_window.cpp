@@ -17,6 +17,7 @@
 #include <QTabWidget>
 
 #include "live_plot.h"
+#include "run_folder.h"
 #include "run_replay.h"
 #include "save_file.h"
 #include "sampling_page.h"
@@ -87,15 +88,19 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   });
   connect(worker_, &TrainingWorker::maskFrame, view_, &widgets::TrainingView::addFrame);
   connect(worker_, &TrainingWorker::quality, view_, &widgets::TrainingView::addQuality);
-  connect(worker_, &TrainingWorker::finished, this, [this](const QString& runDir, bool completed) {
+  connect(worker_, &TrainingWorker::paused, this, [this](qint64 iteration) {
+    statusBar()->showMessage(tr("Paused at iteration %1").arg(iteration));
+    emit trainingPaused(iteration);
+  });
+  connect(worker_, &TrainingWorker::finished, this, [this](const QString& runDir, bool completed, qint64 iteration) {
     training_ = false;
     view_->flush();
     panel_->setState(TrainingSetupPanel::State::Idle);
-    statusBar()->showMessage(completed ? tr("Run finished; saved in %1").arg(runDir)
-                                       : tr("Run stopped; saved in %1").arg(runDir));
+    statusBar()->showMessage(completed ? tr("Run finished at iteration %1; saved in %2").arg(iteration).arg(runDir)
+                                       : tr("Run stopped at iteration %1; saved in %2").arg(iteration).arg(runDir));
     sampling_->setCheckpoint(QDir(runDir).filePath("checkpoint.pt"));
     moveToFreshRunFolder(runDir);
-    emit trainingEnded(runDir, completed);
+    emit trainingEnded(runDir, completed, iteration);
   });
   connect(worker_, &TrainingWorker::failed, this, [this](const QString& message) {
     training_ = false;
@@ -108,7 +113,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
                                             : message);
     }
     moveToFreshRunFolder(runDir_);
-    emit trainingEnded(runDir_, false);
+    emit trainingEnded(runDir_, false, -1);
   });
 
   createMenus();
@@ -127,10 +132,7 @@ MainWindow::~MainWindow() {
   delete worker_;
 }
 
-bool MainWindow::holdsRun(const QString& runDir) {
-  const QDir dir(runDir);
-  return dir.exists("checkpoint.pt") || dir.exists("metrics.jsonl");
-}
+bool MainWindow::holdsRun(const QString& runDir) { return holds_run(QFile::encodeName(runDir).toStdString()); }
 
 void MainWindow::moveToFreshRunFolder(const QString& endedRunDir) {
   widgets::TrainingSettings s = panel_->settings();

@@ -41,7 +41,10 @@ class MainWindow : public QMainWindow {
   QTabWidget* tabs() const { return tabs_; }
 
  signals:
-  void trainingEnded(const QString& runDir, bool completed);
+  // Training holds at `iteration` after Pause.
+  void trainingPaused(qint64 iteration);
+  // `iteration`: where the run ended (its checkpoint's); -1 when it failed.
+  void trainingEnded(const QString& runDir, bool completed, qint64 iteration);
 
  protected:
   void closeEvent(QCloseEvent* event) override;

@@ -59,7 +59,7 @@ void TrainingWorker::setLiveSettings(double lrS, int stepsKept) {
 }
 
 void TrainingWorker::run(const widgets::TrainingSettings& settings) {
-  drive(QDir(settings.runDir).absolutePath(), [&settings] {
+  drive(QDir(settings.runDir).absolutePath(), RunFolderMode::new_run, [&settings] {
     const TrainConfig config = to_train_config(settings);
     auto trainer = std::make_unique<EddpmTrainer>(config, resolve_device(config.device));
     if (!settings.fromCheckpoint.isEmpty()) copy_model_weights(settings.fromCheckpoint.toStdString(), *trainer);
@@ -68,7 +68,7 @@ void TrainingWorker::run(const widgets::TrainingSettings& settings) {
 }
 
 void TrainingWorker::resume(const QString& runDir, qint64 totalIters, double lr, double lrS, const QString& device) {
-  drive(QDir(runDir).absolutePath(), [&runDir, totalIters, lr, lrS, &device] {
+  drive(QDir(runDir).absolutePath(), RunFolderMode::resume, [&runDir, totalIters, lr, lrS, &device] {
     auto trainer = load_checkpoint(QDir(runDir).filePath("checkpoint.pt").toStdString(), device.toStdString());
     if (trainer->data().is_image())
       throw std::invalid_argument("this is an image run: resume it with `eddpm train --resume` (the explorer trains "
@@ -92,7 +92,7 @@ void TrainingWorker::reportSnapshot(const widgets::TrainingPoint& point, const w
 }
 
 template <typename MakeTrainer>
-void TrainingWorker::drive(const QString& runDir, MakeTrainer makeTrainer) {
+void TrainingWorker::drive(const QString& runDir, RunFolderMode mode, MakeTrainer makeTrainer) {
   stop_ = false;
   pause_ = false;
   try {
@@ -123,6 +123,7 @@ void TrainingWorker::drive(const QString& runDir, MakeTrainer makeTrainer) {
     RunCallbacks callbacks;
     callbacks.stop = &stop_;
     callbacks.pause = &pause_;
+    callbacks.on_pause = [this](int64_t iteration) { toGui([this, iteration] { emit paused(iteration); }); };
     callbacks.before_iteration = [&] {
       std::lock_guard<std::mutex> lock(liveMutex_);
       if (!liveChanged_) return;
@@ -159,9 +160,11 @@ void TrainingWorker::drive(const QString& runDir, MakeTrainer makeTrainer) {
       reportSnapshot(lastPoint, lastFrame);
       lastEmitted = true;
     };
-    run_training(trainer, runDir.toStdString(), callbacks);
+    run_training(trainer, runDir.toStdString(), callbacks, mode);
     if (!lastEmitted) reportSnapshot(lastPoint, lastFrame);
-    toGui([this, runDir, completed = !stop_.load()] { emit finished(runDir, completed); });
+    toGui([this, runDir, completed = !stop_.load(), iteration = qint64(trainer.iteration())] {
+      emit finished(runDir, completed, iteration);
+    });
   } catch (const std::exception& e) {
     QString message = QString::fromStdString(e.what());
     message = message.left(message.indexOf('\n') < 0 ? message.size() : message.indexOf('\n'));

@@ -14,6 +14,7 @@
 #include <QObject>
 #include <QString>
 
+#include "run_folder.h"
 #include "thread_handoff.h"
 #include "plot_data.h"
 #include "training_settings.h"
@@ -50,12 +51,15 @@ class TrainingWorker : public QObject {
   void maskFrame(const eddpm::widgets::MaskFrame& frame);
   void quality(const eddpm::widgets::QualityPoint& point);
   // The run ended and its files are written; `completed` is false after Stop.
-  void finished(const QString& runDir, bool completed);
+  // The run holds at `iteration` until resumed or stopped (after pause(true)).
+  void paused(qint64 iteration);
+  // The run ended at `iteration` (the checkpoint's): completed, or stopped.
+  void finished(const QString& runDir, bool completed, qint64 iteration);
   void failed(const QString& message);
 
  private:
   template <typename MakeTrainer>
-  void drive(const QString& runDir, MakeTrainer makeTrainer);
+  void drive(const QString& runDir, RunFolderMode mode, MakeTrainer makeTrainer);
   void toGui(std::function<void()> task) { toGui_.post(std::move(task)); }
   void reportSnapshot(const widgets::TrainingPoint& point, const widgets::MaskFrame& frame);
 
