@@ -6,6 +6,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 
 class TestCli : public QObject {
@@ -70,6 +71,54 @@ class TestCli : public QObject {
     QCOMPARE(r.code, 2);
     QCOMPARE(r.err.trimmed().count('\n'), 0);
     QVERIFY(r.err.startsWith("eddpm: error: "));
+  }
+
+  // Every numeric option of every command, read from the command's own --help, refuses a
+  // non-number, NaN and infinities (floating-point options) and values outside its declared range,
+  // with one line naming it. An integer or floating-point option that declares no range fails here.
+  void numericOptionsRefuseBadValues() {
+    const QRegularExpression row(R"(^\s+(?:-\w,)?(--[\w-]+) (INT|UINT|FLOAT)(\S*))");
+    const QRegularExpression range(R"(in \[(\S+) - (\S+)\])");
+    int checked = 0;
+    for (const QString& command : {"train", "schedule", "sample", "compare", "bench"}) {
+      const Result help = eddpm({command, "--help"});
+      QCOMPARE(help.code, 0);
+      for (const QString& line : help.out.split('\n')) {
+        const QRegularExpressionMatch m = row.match(line);
+        if (!m.hasMatch()) continue;
+        const QString option = m.captured(1), type = m.captured(2), checks = m.captured(3) + line;
+        const bool integer = type != "FLOAT";
+        QStringList bad = {"abc"};
+        if (!integer) bad << "nan" << "-inf";
+        const QRegularExpressionMatch r = range.match(checks);
+        if (r.hasMatch()) {
+          const double low = r.captured(1).toDouble(), high = r.captured(2).toDouble();
+          bad << (integer ? QString::number(qint64(high) + 1) : QString::number(high * 2 + 1, 'g', 17));
+          if (low > 0) bad << (integer ? QString::number(qint64(low) - 1) : QString::number(low / 2, 'g', 17));
+        } else if (const auto set = QRegularExpression(R"(\{([\d,]+)\})").match(checks); set.hasMatch()) {
+          int largest = 0;
+          for (const QString& member : set.captured(1).split(',')) largest = std::max(largest, member.toInt());
+          bad << QString::number(largest + 1);
+        } else if (checks.contains("NONNEGATIVE")) {
+          bad << "-1";
+        } else if (checks.contains("POSITIVE")) {
+          bad << "0" << "-1";
+        } else if (type == "UINT") {
+          bad << "-1" << "99999999999999999999999";  // CLI11 alone takes both
+        } else {
+          QFAIL(qPrintable(QString("eddpm %1 %2 declares no range").arg(command, option)));
+        }
+        for (const QString& value : bad) {
+          const Result r = eddpm({command, option, value});
+          const QString what = QString("eddpm %1 %2 %3: %4").arg(command, option, value, r.err);
+          QVERIFY2(r.code == 2, qPrintable(what));
+          QVERIFY2(r.err.contains(option), qPrintable(what));
+          QVERIFY2(r.err.trimmed().count('\n') == 0, qPrintable(what));
+          ++checked;
+        }
+      }
+    }
+    QVERIFY2(checked > 100, qPrintable(QString::number(checked)));
   }
 
   // bench/run's item 4 in one process: both rates and the extra time they imply, as one JSON line.
@@ -221,6 +270,45 @@ class TestCli : public QObject {
     QCOMPARE(r.code, 2);
     r = eddpm({"train", "--resume", run, "--out", run});
     QCOMPARE(r.code, 2);
+  }
+
+  // A new run into a folder that holds one is refused before anything is written; --overwrite
+  // replaces it; --resume continues it.
+  void newRunIntoARunFolderIsRefused() {
+    const QString run = path("taken");
+    const QStringList train = {"train", "--T", "20", "--steps-kept", "4", "--iters", "10", "--batch", "8",
+                               "--device", "cpu", "--log-every", "5", "--quiet", "--out", run};
+    Result r = eddpm(train);
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    auto contents = [&run] {
+      QByteArray all;
+      for (const QString& name : {"checkpoint.pt", "metrics.jsonl", "mask_history.csv", "schedule_learned.json"}) {
+        QFile f(run + "/" + name);
+        if (!f.open(QIODevice::ReadOnly)) return QByteArray();
+        all += f.readAll();
+      }
+      return all;
+    };
+    const QByteArray before = contents();
+    QVERIFY(!before.isEmpty());
+
+    r = eddpm(train);
+    QCOMPARE(r.code, 2);
+    QCOMPARE(r.err.trimmed().count('\n'), 0);
+    QVERIFY2(r.err.contains("--resume " + run) && r.err.contains("--overwrite"), qPrintable(r.err));
+    QCOMPARE(contents(), before);
+    // Only a log left (a run killed before its first checkpoint) is a run too.
+    QVERIFY(QFile::remove(run + "/checkpoint.pt"));
+    QCOMPARE(eddpm(train).code, 2);
+
+    r = eddpm(train + QStringList{"--overwrite", "--seed", "3"});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    QVERIFY(QFile::exists(run + "/checkpoint.pt"));
+    QFile metrics(run + "/metrics.jsonl");
+    QVERIFY(metrics.open(QIODevice::ReadOnly));
+    QCOMPARE(QString(metrics.readAll()).trimmed().split('\n').size(), 2);  // one run's rows, not two
+
+    QCOMPARE(eddpm({"train", "--resume", run, "--overwrite"}).code, 2);
   }
 
   // A diverging run stops with the reason, keeps a checkpoint, and resumes with a lower rate.

@@ -1,7 +1,10 @@
 // The explorer as a user drives it: train, watch, pause, stop, reopen, sample, compare, export.
 #include <torch/torch.h>
 
+#include <atomic>
+#include <chrono>
 #include <thread>
+#include <tuple>
 
 #include "png_file.h"
 #include "schedule_file.h"
@@ -11,6 +14,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QMessageBox>
+#include <QProcess>
 #include <QPushButton>
 #include <QDateTime>
 #include <QFileInfo>
@@ -19,7 +23,13 @@
 #include <QTemporaryDir>
 
 #include "background_job.h"
+#include "sampler.h"
+#include "sampling_service.h"
+#include "checkpoint.h"
+#include "settings_conversion.h"
+#include "training_run.h"
 #include "event_loop_probe.h"
+#include "explorer_options.h"
 #include "quality_budget.h"
 #include "explorer_types.h"
 #include "main_window.h"
@@ -50,13 +60,27 @@ widgets::TrainingSettings quick_run(const QString& dir, qint64 iters) {
   s.runDir = dir;
   return s;
 }
+
+// A run folder made by the engine alone (no window): the quick run's settings, stopped by the
+// stop flag at `stopAt` when that is before its end. Tests that open or resume a run make their own.
+void train_run(const QString& dir, qint64 iters, int64_t stopAt = -1) {
+  EddpmTrainer trainer(explorer::to_train_config(quick_run(dir, iters)), torch::kCPU);
+  std::atomic<bool> stop{false};
+  RunCallbacks callbacks;
+  callbacks.stop = &stop;
+  callbacks.before_iteration = [&] { stop = trainer.iteration() + 1 == stopAt; };  // after this iteration
+  run_training(trainer, dir.toStdString(), callbacks);
+}
+
+int64_t checkpoint_iteration(const QString& runDir) {
+  return load_checkpoint(QDir(runDir).filePath("checkpoint.pt").toStdString(), "cpu")->iteration();
+}
 }  // namespace
 
-class TestExplorer : public QObject {
+// The pieces under the explorer's windows: the thread hand-off, background jobs, the quality
+// budget and the event-loop probe.
+class TestExplorerPlumbing : public QObject {
   Q_OBJECT
-  QTemporaryDir dir_;
-  QString trainedRun_;
-
  private slots:
   // Tasks posted from another thread run on the handoff's thread, in the order they were posted.
   void handoffRunsTasksInOrderOnItsThread() {
@@ -94,6 +118,95 @@ class TestExplorer : public QObject {
     QCOMPARE(QString::fromStdString(job.error()), QString("model file vanished"));
   }
 
+  // cancel() ends a job that watches the flag, as cancelled and without an error; a job still
+  // running when its owner goes is cancelled and joined (without that this test never ends).
+  void backgroundJobIsCancellable() {
+    explorer::BackgroundJob job;
+    QSignalSpy finished(&job, &explorer::BackgroundJob::finished);
+    const std::atomic<bool>* flag = job.cancelFlag();
+    auto untilCancelled = [flag] {
+      while (!flag->load()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      throw Cancelled();
+    };
+    job.start(untilCancelled);
+    job.cancel();
+    QVERIFY(finished.wait(10000));
+    QVERIFY(job.cancelled());
+    QVERIFY(job.error().empty());
+    job.start([] {});
+    QVERIFY(finished.wait(10000));
+    QVERIFY(!job.cancelled());
+    auto owned = std::make_unique<explorer::BackgroundJob>();
+    const std::atomic<bool>* ownedFlag = owned->cancelFlag();
+    owned->start([ownedFlag] {
+      while (!ownedFlag->load()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    });
+    owned.reset();
+  }
+
+  // Every numeric option of the explorer refuses non-numbers, NaN and values out of its range with
+  // one line naming it; --data takes only what the explorer trains.
+  void commandLineRefusesBadValues_data() {
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("named");
+    for (const QString& value : {"abc", "nan", "1e3", "0", "-5", "1000000001", "99999999999999999999", ""})
+      QTest::newRow(qPrintable("--iters " + value)) << QStringList{"--iters", value} << "--iters";
+    for (const QString& value : {"abc", "nan", "-1", "60001", "2.5"})
+      QTest::newRow(qPrintable("--probe-ms " + value)) << QStringList{"--probe-ms", value} << "--probe-ms";
+    QTest::newRow("--device gpu") << QStringList{"--device", "gpu"} << "--device";
+    QTest::newRow("--data spirals") << QStringList{"--data", "spirals"} << "--data";
+    QTest::newRow("--data mnist") << QStringList{"--data", "mnist"} << "--data";
+    QTest::newRow("--compare without a run") << QStringList{"--compare", "uniform"} << "--compare";
+    QTest::newRow("unknown option") << QStringList{"--speed", "3"} << "speed";
+  }
+
+  void commandLineRefusesBadValues() {
+    QFETCH(QStringList, args);
+    QFETCH(QString, named);
+    const explorer::ParsedCommandLine parsed = explorer::parseExplorerCommandLine(QStringList{"eddpm-explorer"} + args);
+    QCOMPARE(int(parsed.next), int(explorer::ParsedCommandLine::Next::exit));
+    QCOMPARE(parsed.exitCode, 2);
+    QVERIFY2(parsed.text.contains(named), qPrintable(parsed.text));
+    QCOMPARE(parsed.text.trimmed().count('\n'), 0);
+  }
+
+  // The program itself, with no display at all: --help prints, a bad value is one line and exit 2.
+  void explorerProgramNeedsNoDisplayToAnswer() {
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    for (const char* name : {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"}) env.remove(name);
+    auto run = [&env](const QStringList& args) {
+      QProcess p;
+      p.setProcessEnvironment(env);
+      p.start(EDDPM_EXPLORER_PATH, args);
+      const bool finished = p.waitForFinished(60000);  // before the reads: argument order is unspecified
+      const QString out = p.readAllStandardOutput(), err = p.readAllStandardError();
+      return std::make_tuple(finished, p.exitCode(), out, err);
+    };
+    auto [done, code, out, err] = run({"--help"});
+    QVERIFY(done);
+    QCOMPARE(code, 0);
+    QVERIFY2(out.contains("--iters"), qPrintable(out + err));
+    std::tie(done, code, out, err) = run({"--iters", "abc"});
+    QVERIFY(done);
+    QCOMPARE(code, 2);
+    QVERIFY2(err.startsWith("eddpm-explorer: error: --iters"), qPrintable(err));
+  }
+
+  void commandLineTakesGoodValues() {
+    const explorer::ParsedCommandLine parsed = explorer::parseExplorerCommandLine(
+        {"eddpm-explorer", "--data", "rings", "--iters", "4000", "--device", "cuda:1", "--probe-ms", "0", "--autostart"});
+    QCOMPARE(int(parsed.next), int(explorer::ParsedCommandLine::Next::run));
+    QCOMPARE(parsed.options.data, QString("rings"));
+    QCOMPARE(parsed.options.iters, qint64(4000));
+    QCOMPARE(parsed.options.device, QString("cuda:1"));
+    QCOMPARE(parsed.options.probeMs, 0);
+    QVERIFY(parsed.options.autostart);
+    const explorer::ParsedCommandLine help = explorer::parseExplorerCommandLine({"eddpm-explorer", "--help"});
+    QCOMPARE(int(help.next), int(explorer::ParsedCommandLine::Next::exit));
+    QCOMPARE(help.exitCode, 0);
+    QVERIFY(help.text.contains("--iters"));
+  }
+
   // Measuring may cost at most its share of the run's time, predicted from the time per sampling step.
   void qualityBudgetPredictsFromTheCostPerStep() {
     explorer::QualityBudget budget(0.03);
@@ -110,13 +223,16 @@ class TestExplorer : public QObject {
   void eventLoopProbeSeesAStall() {
     explorer::EventLoopProbe probe(5);
     probe.start();
-    QTimer::singleShot(100, [] {
+    bool stalled = false;
+    QTimer::singleShot(100, [&stalled] {
       QElapsedTimer busy;
       busy.start();
       while (busy.elapsed() < 120) {
       }
+      stalled = true;
     });
-    QTest::qWait(400);
+    // Ticks before and after the stall, however slowly the machine runs.
+    QTRY_VERIFY_WITH_TIMEOUT(stalled && probe.latenciesMs().size() >= 40, 10000);
     probe.stop();
     const std::vector<double>& latencies = probe.latenciesMs();
     QVERIFY2(latencies.size() >= 20, qPrintable(QString::number(latencies.size())));
@@ -127,23 +243,42 @@ class TestExplorer : public QObject {
     QCOMPARE(explorer::percentile({}, 99), 0.0);
   }
 
+};
+
+// The training window as a user drives it: start, watch, pause, stop, resume, close, reopen.
+// Each test has its own folder and settings.
+class TestTrainingWindow : public QObject {
+  Q_OBJECT
+  std::unique_ptr<QTemporaryDir> dir_;
+  QString path(const QString& name) const { return dir_->filePath(name); }
+
+ private slots:
   void initTestCase() {
     QStandardPaths::setTestModeEnabled(true);
     QCoreApplication::setOrganizationName("eddpm-tests");
     QCoreApplication::setApplicationName("test_explorer");
+  }
+
+  void init() {
+    dir_ = std::make_unique<QTemporaryDir>();
     QSettings().clear();
-    explorer::registerExplorerTypes();
+  }
+
+  void cleanup() {
+    QSettings().clear();
+    dir_.reset();
   }
 
   void shortTrainingFeedsEveryPlot() {
     MainWindow window;
     window.setAskBeforeClosing(false);
     QSignalSpy ended(&window, &MainWindow::trainingEnded);
-    trainedRun_ = dir_.filePath("run");
-    window.startTraining(quick_run(trainedRun_, 600));
+    const QString run = path("run");
+    window.startTraining(quick_run(run, 600));
     QVERIFY(window.isTraining());
     QVERIFY(ended.wait(120000));
     QCOMPARE(ended.last().at(1).toBool(), true);
+    QCOMPARE(ended.last().at(2).toLongLong(), qint64(600));
     widgets::TrainingView* view = window.trainingView();
     QCOMPARE(view->maskPlot()->frame().s.size(), 50);
     QCOMPARE(view->maskPlot()->frame().iteration, qint64(600));
@@ -156,53 +291,62 @@ class TestExplorer : public QObject {
     QCOMPARE(view->qualityPlot()->graph(0)->scatterStyle().shape(), QCPScatterStyle::ssDisc);
     QCOMPARE(view->qualityPlot()->graph(2)->scatterStyle().shape(), QCPScatterStyle::ssCircle);
     for (const char* f : {"checkpoint.pt", "metrics.jsonl", "mask_history.csv", "schedule_learned.json"})
-      QVERIFY2(QFile::exists(trainedRun_ + "/" + f), f);
+      QVERIFY2(QFile::exists(run + "/" + f), f);
+    QCOMPARE(checkpoint_iteration(run), int64_t(600));
 
     // The next Start goes to a new folder, and a folder that holds a run is not written over.
-    QVERIFY(QDir(window.setupPanel()->settings().runDir).absolutePath() != QDir(trainedRun_).absolutePath());
-    const QDateTime written = QFileInfo(trainedRun_ + "/checkpoint.pt").lastModified();
-    window.startTraining(quick_run(trainedRun_, 600));
+    QVERIFY(QDir(window.setupPanel()->settings().runDir).absolutePath() != QDir(run).absolutePath());
+    const QDateTime written = QFileInfo(run + "/checkpoint.pt").lastModified();
+    window.startTraining(quick_run(run, 600));
     QVERIFY(!window.isTraining());
     QMessageBox* box = nullptr;
     QTRY_VERIFY((box = window.findChild<QMessageBox*>()) != nullptr);
     QVERIFY(box->text().contains("already holds a run"));
-    QCOMPARE(QFileInfo(trainedRun_ + "/checkpoint.pt").lastModified(), written);
+    QCOMPARE(QFileInfo(run + "/checkpoint.pt").lastModified(), written);
   }
 
+  // Pause holds the run at one iteration (Stop while paused ends exactly there), Resume goes on,
+  // and the checkpoint saved at Stop is the stopped iteration's, not the one saved at the start.
   void pauseResumeAndStop() {
     MainWindow window;
     window.setAskBeforeClosing(false);
     widgets::TrainingSetupPanel* panel = window.setupPanel();
     QSignalSpy ended(&window, &MainWindow::trainingEnded);
-    window.startTraining(quick_run(dir_.filePath("long"), 1000000));
+    QSignalSpy paused(&window, &MainWindow::trainingPaused);
+    const QString run = path("long");
+    window.startTraining(quick_run(run, 1000000));
     auto iteration = [&] { return window.trainingView()->maskPlot()->frame().iteration; };
     QTRY_VERIFY_WITH_TIMEOUT(iteration() > 0, 30000);
     QTest::mouseClick(panel->pauseButton(), Qt::LeftButton);
     QCOMPARE(panel->state(), widgets::TrainingSetupPanel::State::Paused);
-    QTest::qWait(300);  // let snapshots in flight arrive
-    const qint64 pausedAt = iteration();
-    QTest::qWait(500);
-    QCOMPARE(iteration(), pausedAt);
+    QVERIFY(paused.wait(30000));
+    const qint64 firstPause = paused.last().at(0).toLongLong();
     QTest::mouseClick(panel->pauseButton(), Qt::LeftButton);
-    QTRY_VERIFY_WITH_TIMEOUT(iteration() > pausedAt, 30000);
+    QTRY_VERIFY_WITH_TIMEOUT(iteration() > firstPause, 30000);
+    QTest::mouseClick(panel->pauseButton(), Qt::LeftButton);
+    QVERIFY(paused.wait(30000));
+    const qint64 heldAt = paused.last().at(0).toLongLong();
+    QVERIFY(heldAt > firstPause);
     QTest::mouseClick(panel->stopButton(), Qt::LeftButton);
     QVERIFY(ended.wait(30000));
     QCOMPARE(ended.last().at(1).toBool(), false);
+    QCOMPARE(ended.last().at(2).toLongLong(), heldAt);
     QCOMPARE(panel->state(), widgets::TrainingSetupPanel::State::Idle);
-    QVERIFY(QFile::exists(dir_.filePath("long/checkpoint.pt")));
+    QCOMPARE(checkpoint_iteration(run), int64_t(heldAt));
   }
 
-  // The run stopped above continues from its checkpoint, its history replayed first.
+  // A stopped run continues from its checkpoint, its history replayed first.
   void resumeContinuesAStoppedRun() {
+    const QString run = path("stopped");
+    train_run(run, 1000000, 130);
     MainWindow window;
     window.setAskBeforeClosing(false);
     QSignalSpy ended(&window, &MainWindow::trainingEnded);
-    const QString run = dir_.filePath("long");
     window.setupPanel()->setSettings(widgets::TrainingSettings{});  // T 1000, batch 256: not the run's
     QVERIFY(window.resumeRun(run));
     const qint64 replayed = window.trainingView()->maskPlot()->frame().iteration;
-    QVERIFY(replayed > 0);
-    QTRY_VERIFY_WITH_TIMEOUT(window.trainingView()->maskPlot()->frame().iteration > replayed, 30000);
+    QCOMPARE(replayed, qint64(100));  // the last logged row before the stop
+    QTRY_VERIFY_WITH_TIMEOUT(window.trainingView()->maskPlot()->frame().iteration > 130, 30000);
     // The panel shows the run being trained, not what it held before.
     const widgets::TrainingSettings shown = window.setupPanel()->settings();
     QCOMPARE(shown.T, 50);
@@ -212,20 +356,23 @@ class TestExplorer : public QObject {
     QCOMPARE(QDir(shown.runDir).absolutePath(), QDir(run).absolutePath());
     QTest::mouseClick(window.setupPanel()->stopButton(), Qt::LeftButton);
     QVERIFY(ended.wait(30000));
-    QVERIFY(!window.resumeRun(dir_.filePath("nowhere")));
+    QCOMPARE(checkpoint_iteration(run), int64_t(ended.last().at(2).toLongLong()));
+    QVERIFY(!window.resumeRun(path("nowhere")));
   }
 
   // A device error (here CUDA asked for where there is none; a GPU out of memory reads alike)
   // offers to resume on the CPU, and the button does.
   void deviceFailureOffersToResumeOnTheCpu() {
     if (torch::cuda::is_available()) QSKIP("this machine has CUDA: the failure cannot be provoked this way");
+    const QString run = path("stopped");
+    train_run(run, 1000000, 130);
     MainWindow window;
     window.setAskBeforeClosing(false);
     QSignalSpy ended(&window, &MainWindow::trainingEnded);
     widgets::TrainingSettings s = window.setupPanel()->settings();
     s.device = "cuda";
     window.setupPanel()->setSettings(s);
-    QVERIFY(window.resumeRun(dir_.filePath("long")));
+    QVERIFY(window.resumeRun(run));
     QVERIFY(ended.wait(30000));
     QVERIFY(!window.isTraining());
     QMessageBox* box = nullptr;
@@ -236,8 +383,7 @@ class TestExplorer : public QObject {
     onCpu->click();
     QCOMPARE(window.setupPanel()->settings().device, QString("cpu"));
     QVERIFY(window.isTraining());
-    const qint64 replayed = window.trainingView()->maskPlot()->frame().iteration;
-    QTRY_VERIFY_WITH_TIMEOUT(window.trainingView()->maskPlot()->frame().iteration > replayed, 30000);
+    QTRY_VERIFY_WITH_TIMEOUT(window.trainingView()->maskPlot()->frame().iteration > 130, 30000);
     QTest::mouseClick(window.setupPanel()->stopButton(), Qt::LeftButton);
     QVERIFY(ended.wait(30000));
   }
@@ -248,7 +394,7 @@ class TestExplorer : public QObject {
     MainWindow window;
     window.setAskBeforeClosing(false);
     QSignalSpy ended(&window, &MainWindow::trainingEnded);
-    auto settings = quick_run(dir_.filePath("live"), 1000000);
+    auto settings = quick_run(path("live"), 1000000);
     window.startTraining(settings);
     widgets::MaskProbabilityPlot* plot = window.trainingView()->maskPlot();
     QTRY_VERIFY_WITH_TIMEOUT(plot->frame().iteration > 0, 30000);
@@ -261,29 +407,35 @@ class TestExplorer : public QObject {
     QVERIFY(ended.wait(30000));
   }
 
+  // Closing the window while it trains stops the run and saves where it stopped: at or past the
+  // last iteration the window showed, never the checkpoint of iteration 0.
   void closingDuringTrainingStopsCleanly() {
     auto* window = new MainWindow;
     window->setAskBeforeClosing(false);
-    window->startTraining(quick_run(dir_.filePath("closed"), 1000000));
+    window->startTraining(quick_run(path("closed"), 1000000));
     QTRY_VERIFY_WITH_TIMEOUT(window->trainingView()->maskPlot()->frame().iteration > 0, 30000);
+    const qint64 shown = window->trainingView()->maskPlot()->frame().iteration;
     QVERIFY(window->close());
     delete window;
-    QVERIFY(QFile::exists(dir_.filePath("closed/checkpoint.pt")));
+    QVERIFY(checkpoint_iteration(path("closed")) >= shown);
   }
 
   void savedRunReplays() {
+    const QString run = path("finished");
+    train_run(run, 600);
     MainWindow window;
-    QVERIFY(window.openRun(trainedRun_));
+    QVERIFY(window.openRun(run));
     QVERIFY(window.trainingView()->sparsityPlot()->pointCount(0) > 3);
     QCOMPARE(window.trainingView()->maskPlot()->frame().s.size(), 50);
-    QVERIFY(!window.openRun(dir_.filePath("nowhere")));
+    QCOMPARE(window.trainingView()->maskPlot()->frame().iteration, qint64(600));
+    QVERIFY(!window.openRun(path("nowhere")));
   }
 
   void settingsPersist() {
     {
       MainWindow window;
       window.setAskBeforeClosing(false);
-      auto s = quick_run(dir_.filePath("persist"), 1234);
+      auto s = quick_run(path("persist"), 1234);
       s.data = "rings";
       window.setupPanel()->setSettings(s);
       window.close();
@@ -292,11 +444,30 @@ class TestExplorer : public QObject {
     QCOMPARE(again.setupPanel()->settings().data, QString("rings"));
     QCOMPARE(again.setupPanel()->settings().iters, qint64(1234));
   }
+};
+
+// The Sample & compare page on a trained run that this fixture makes once and no test changes;
+// each test writes its exports to its own folder.
+class TestSamplingPage : public QObject {
+  Q_OBJECT
+  QTemporaryDir runs_;
+  QString checkpoint_;
+  std::unique_ptr<QTemporaryDir> dir_;
+  QString path(const QString& name) const { return dir_->filePath(name); }
+
+ private slots:
+  void initTestCase() {
+    train_run(runs_.filePath("trained"), 600);
+    checkpoint_ = runs_.filePath("trained/checkpoint.pt");
+  }
+
+  void init() { dir_ = std::make_unique<QTemporaryDir>(); }
+  void cleanup() { dir_.reset(); }
 
   void everyScheduleKindPreviews() {
     explorer::SamplingPage page;
     QSignalSpy loaded(&page, &explorer::SamplingPage::checkpointLoaded);
-    page.setCheckpoint(trainedRun_ + "/checkpoint.pt");
+    page.setCheckpoint(checkpoint_);
     QVERIFY(loaded.wait(30000));
     QSignalSpy preview(&page, &explorer::SamplingPage::previewReady);
     page.setManualSteps({49, 25, 3});
@@ -317,7 +488,7 @@ class TestExplorer : public QObject {
     page.show();
     QVERIFY(QTest::qWaitForWindowExposed(&page));
     QSignalSpy loaded(&page, &explorer::SamplingPage::checkpointLoaded);
-    page.setCheckpoint(trainedRun_ + "/checkpoint.pt");
+    page.setCheckpoint(checkpoint_);
     QVERIFY(loaded.wait(30000));
     QSignalSpy preview(&page, &explorer::SamplingPage::previewReady);
     page.setChecked({"manual"});
@@ -330,7 +501,7 @@ class TestExplorer : public QObject {
   void compareThreeSchedulesAndExport() {
     explorer::SamplingPage page;
     QSignalSpy loaded(&page, &explorer::SamplingPage::checkpointLoaded);
-    page.setCheckpoint(trainedRun_ + "/checkpoint.pt");
+    page.setCheckpoint(checkpoint_);
     QVERIFY(loaded.wait(30000));
     QSignalSpy preview(&page, &explorer::SamplingPage::previewReady);
     page.setChecked({"learned", "uniform", "karras"});
@@ -350,45 +521,102 @@ class TestExplorer : public QObject {
     QCOMPARE(page.table()->item(0, 5)->text().toDouble(), std::round(page.outcomes()[0].fidelitySwd * 1e4) / 1e4);
 
     QString error;
-    const std::string json = dir_.filePath("learned.json").toStdString();
+    const std::string json = path("learned.json").toStdString();
     QVERIFY(page.saveSchedule(0, QString::fromStdString(json), &error));
     const ScheduleFile file = load_schedule_json(json);
     QCOMPARE(QVector<int>(file.timesteps.begin(), file.timesteps.end()), page.outcomes()[0].schedule.timesteps);
-    QVERIFY(page.saveSchedule(1, dir_.filePath("uniform.csv"), &error));
-    QFile csv(dir_.filePath("uniform.csv"));
+    QVERIFY(page.saveSchedule(1, path("uniform.csv"), &error));
+    QFile csv(path("uniform.csv"));
     QVERIFY(csv.open(QIODevice::ReadOnly));
     QCOMPARE(QString(csv.readAll()).trimmed().split('\n').size(), page.outcomes()[1].schedule.timesteps.size() + 1);
 
-    QVERIFY(page.saveSamples(2, dir_.filePath("karras.png"), &error));
-    const auto text = read_png_text(dir_.filePath("karras.png").toStdString());
+    QVERIFY(page.saveSamples(2, path("karras.png"), &error));
+    const auto text = read_png_text(path("karras.png").toStdString());
     QVERIFY(QString::fromStdString(text.at("parameters")).startsWith("schedule: karras ["));
-    QVERIFY(page.saveSamples(2, dir_.filePath("karras.csv"), &error));
+    QVERIFY(page.saveSamples(2, path("karras.csv"), &error));
 
-    QVERIFY(page.saveComparison(dir_.filePath("compare.json"), &error));
-    QFile report(dir_.filePath("compare.json"));
+    QVERIFY(page.saveComparison(path("compare.json"), &error));
+    QFile report(path("compare.json"));
     QVERIFY(report.open(QIODevice::ReadOnly));
     const QJsonArray rows = QJsonDocument::fromJson(report.readAll()).array();
     QCOMPARE(rows.size(), 3);
     QCOMPARE(rows[2].toObject()["schedule"].toString(), QString("karras"));
-    QVERIFY(QFileInfo(dir_.filePath("compare.png")).size() > 1000);
+    QVERIFY(QFileInfo(path("compare.png")).size() > 1000);
 
     QSignalSpy swept(&page, &explorer::SamplingPage::sweepReady);
     page.requestSweep();
     QVERIFY(swept.wait(60000));
   }
 
+  // The service's sampling and sweeps stop at once when the cancel flag is set.
+  void samplingAndSweepsStopWhenCancelled() {
+    explorer::SamplingService service;
+    std::atomic<bool> cancel{false};
+    service.setCancelFlag(&cancel);
+    QString error;
+    QVERIFY2(service.load(checkpoint_, &error), qPrintable(error));
+    QCOMPARE(service.sweep({"uniform"}, {2, 5}, 100, 1).size(), 2);
+    cancel = true;
+    QVERIFY_THROWS_EXCEPTION(Cancelled, service.sweep({"uniform", "karras"}, {2, 5, 10}, 100, 1));
+    QVERIFY_THROWS_EXCEPTION(Cancelled, service.sample({{"uniform", 5, {}, {}}}, 100, 0.0, 1));
+  }
+
+  // Closing the page while a sweep runs cancels it: the page goes at the sweep's next step.
+  void closingDuringASweepCancelsIt() {
+    auto page = std::make_unique<explorer::SamplingPage>();
+    QSignalSpy loaded(page.get(), &explorer::SamplingPage::checkpointLoaded);
+    page->setCheckpoint(checkpoint_);
+    QVERIFY(loaded.wait(30000));
+    QSignalSpy preview(page.get(), &explorer::SamplingPage::previewReady);
+    page->setChecked({"uniform", "karras", "trailing", "quadratic"});
+    QVERIFY(preview.wait(30000));
+    page->requestSweep();
+    QVERIFY(page->busy());
+    QVERIFY(page->cancelButton()->isEnabled());
+    page.reset();
+  }
+
   void badCheckpointIsReportedNotFatal() {
     explorer::SamplingPage page;
-    QFile junk(dir_.filePath("junk.pt"));
+    QFile junk(path("junk.pt"));
     QVERIFY(junk.open(QIODevice::WriteOnly));
     junk.write("junk");
     junk.close();
     QSignalSpy failed(&page, &explorer::SamplingPage::failed);
-    page.setCheckpoint(dir_.filePath("junk.pt"));
+    page.setCheckpoint(path("junk.pt"));
     QVERIFY(failed.wait(30000));
     QVERIFY(failed.last().first().toString().contains("not a readable checkpoint"));
   }
 };
 
-QTEST_MAIN(TestExplorer)
+// Every fixture runs (or those that have the test functions named on the command line, as
+// `test_explorer pauseResumeAndStop` asks); any failure reaches the exit code.
+namespace {
+bool hasAnyNamedFunction(const QObject& fixture, const QStringList& names) {
+  if (names.isEmpty()) return true;
+  const QMetaObject* meta = fixture.metaObject();
+  for (const QString& name : names)
+    for (int i = meta->methodOffset(); i < meta->methodCount(); ++i)
+      if (QString(meta->method(i).name()) == name.section(':', 0, 0)) return true;
+  return false;
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  QApplication app(argc, argv);
+  explorer::registerExplorerTypes();
+  // Qt Test's options that take a value: what follows them is not a test function's name.
+  const QStringList withValue = {"-o", "-maxwarnings", "-eventdelay", "-keydelay", "-mousedelay", "-seed", "-platform"};
+  QStringList named;
+  for (int i = 1; i < argc; ++i)
+    if (argv[i][0] != '-' && (i == 1 || !withValue.contains(argv[i - 1]))) named << argv[i];
+  TestExplorerPlumbing plumbing;
+  TestTrainingWindow window;
+  TestSamplingPage page;
+  int failed = 0;
+  for (QObject* fixture : std::initializer_list<QObject*>{&plumbing, &window, &page})
+    if (hasAnyNamedFunction(*fixture, named)) failed += QTest::qExec(fixture, argc, argv);
+  return failed == 0 ? 0 : 1;
+}
+
 #include "test_explorer.moc"

@@ -4,9 +4,14 @@
 
 #include <QProcess>
 #include <QTemporaryDir>
+#include <dlfcn.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <mutex>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -19,7 +24,31 @@
 using namespace eddpm;
 namespace fs = std::filesystem;
 
+// Every fsync(2) this process makes, by the file's inode, in order: this executable's definition
+// takes the calls of the statically linked writers, then forwards them to the C library.
+struct Synced {
+  ino_t inode;
+  bool folder;
+};
+std::mutex synced_mutex;
+std::vector<Synced> synced;
+
+extern "C" int fsync(int fd) {
+  struct stat st {};
+  if (::fstat(fd, &st) == 0) {
+    std::lock_guard<std::mutex> lock(synced_mutex);
+    synced.push_back({st.st_ino, S_ISDIR(st.st_mode)});
+  }
+  static auto real = reinterpret_cast<int (*)(int)>(::dlsym(RTLD_NEXT, "fsync"));
+  return real(fd);
+}
+
 namespace {
+ino_t inode_of(const std::filesystem::path& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0 ? st.st_ino : 0;
+}
+
 TrainConfig tiny_config() {
   TrainConfig c;
   c.beta = {BetaKind::Linear, 100, 1e-4, 0.02};
@@ -51,22 +80,28 @@ class TestFiles : public QObject {
   }
 
   void staleTemporariesOfDeadWritersAreRemoved() {
-    QProcess finished;  // a process that has exited: its PID names a dead writer
-    finished.start("true");
-    QVERIFY(finished.waitForFinished());
-    const qint64 dead = finished.processId() > 0 ? finished.processId() : 0;
+    // A writer that is gone: its PID is read while it lives (Qt reports 0 once it has exited).
+    QProcess writer;
+    writer.start("cat");
+    QVERIFY(writer.waitForStarted());
+    const qint64 dead = writer.processId();
+    QVERIFY(dead > 0);
+    writer.closeWriteChannel();
+    QVERIFY(writer.waitForFinished());
     const fs::path folder = at("stale");
     fs::create_directories(folder);
     write_file(folder / "checkpoint.pt", "kept");
     const std::string ours = ".checkpoint.pt.tmp-" + std::to_string(::getpid()) + "-0";
     write_file(folder / ours, "a save in progress");
+    write_file(folder / ".schedule.json.tmp-1-2", "a live process's save (PID 1 always lives)");
     write_file(folder / ".notes.tmp-abc-1", "not ours");
-    if (dead > 0) {
-      write_file(folder / (".checkpoint.pt.tmp-" + std::to_string(dead) + "-3"), "left by a killed save");
-      QCOMPARE(remove_stale_temporaries(folder), 1);
-    }
+    const fs::path stale = folder / (".checkpoint.pt.tmp-" + std::to_string(dead) + "-3");
+    write_file(stale, "left by a killed save");
+    QCOMPARE(remove_stale_temporaries(folder), 1);
+    QVERIFY(!fs::exists(stale));
     QVERIFY(fs::exists(folder / "checkpoint.pt"));
     QVERIFY(fs::exists(folder / ours));
+    QVERIFY(fs::exists(folder / ".schedule.json.tmp-1-2"));
     QVERIFY(fs::exists(folder / ".notes.tmp-abc-1"));
     QCOMPARE(remove_stale_temporaries(folder), 0);
   }
@@ -199,6 +234,30 @@ class TestFiles : public QObject {
     for (const auto& entry : fs::directory_iterator(dir_.path().toStdString()))
       leftovers += entry.path().filename().string().find(".tmp-") != std::string::npos;
     QCOMPARE(leftovers, 0);
+  }
+
+  // What SQLite and LevelDB do: the new file's data is synced before the rename, the folder after.
+  void savesSyncTheFileThenItsFolder() {
+    auto check = [this](const fs::path& path, const std::function<void()>& save) {
+      {
+        std::lock_guard<std::mutex> lock(synced_mutex);
+        synced.clear();
+      }
+      save();
+      std::lock_guard<std::mutex> lock(synced_mutex);
+      const ino_t file = inode_of(path), folder = inode_of(path.parent_path());
+      size_t file_at = synced.size(), folder_at = synced.size();
+      for (size_t i = 0; i < synced.size(); ++i) {
+        if (!synced[i].folder && synced[i].inode == file && file_at == synced.size()) file_at = i;
+        if (synced[i].folder && synced[i].inode == folder) folder_at = i;
+      }
+      QVERIFY2(file_at < synced.size(), path.c_str());
+      QVERIFY2(folder_at < synced.size(), path.c_str());
+      QVERIFY(file_at < folder_at);
+    };
+    check(at("synced.txt"), [this] { write_text_atomically(at("synced.txt"), "durable"); });
+    EddpmTrainer trainer(tiny_config(), torch::kCPU);
+    check(at("synced.pt"), [&] { save_checkpoint(trainer, at("synced.pt")); });
   }
 
   void pngCarriesItsParameters() {

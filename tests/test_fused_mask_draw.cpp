@@ -232,9 +232,10 @@ class TestFusedMaskDraw : public QObject {
   }
 
   // The fast path trains like the reference path on the same seed: other random numbers (the
-  // curves are not identical), the same reward and loss within noise over the last 1000 iterations.
-  // The ELBO is flat across many 10-step masks, so either path's learned mask moves with the seed;
-  // what must match is what the masks achieve: their reward (the ELBO) and the loss at their steps.
+  // curves are not identical), and what the masks achieve (their reward, the ELBO, and the loss at
+  // their steps, over the last 1000 iterations) as close to the reference as the reference on
+  // another seed is to itself: "within noise", with the noise measured in the same test.
+  // The ELBO is flat across many 10-step masks, so the learned mask itself moves with the seed.
   void fusedTrainingMatchesTheReferenceWithinNoise() {
     QTemporaryDir dir;
     const std::filesystem::path pretrained = dir.filePath("pretrained.pt").toStdString();
@@ -246,23 +247,35 @@ class TestFusedMaskDraw : public QObject {
       for (int i = 0; i < c.iters; ++i) trainer.step();
       save_checkpoint(trainer, pretrained);
     }
-    const uint64_t seed = 0;
-    const RunTrace fused = search(mask_search(true, seed), pretrained);
-    const RunTrace plain = search(mask_search(false, seed), pretrained);
+    const RunTrace fused = search(mask_search(true, 0), pretrained);
+    const RunTrace plain = search(mask_search(false, 0), pretrained);
+    const RunTrace other_seed = search(mask_search(false, 1), pretrained);
     QVERIFY(fused.losses != plain.losses);
     QCOMPARE(fused.losses.size(), plain.losses.size());
-    const double reward_ratio = mean_of_last(fused.rewards, 10) / mean_of_last(plain.rewards, 10);
-    const double loss_ratio = mean_of_last(fused.losses, 10) / mean_of_last(plain.losses, 10);
-    QVERIFY2(std::abs(reward_ratio - 1.0) < 0.08, qPrintable(QString("reward ratio %1").arg(reward_ratio)));
-    // The loss is taken at the masks' steps, which differ: over seeds 0-3 the ratio ranged 0.87-1.05
-    // while the reward's ranged 0.97-1.05.
-    QVERIFY2(std::abs(loss_ratio - 1.0) < 0.2, qPrintable(QString("loss ratio %1").arg(loss_ratio)));
-    for (const RunTrace* run : {&fused, &plain}) {
+    // |fused - reference| within three times |reference on seed 1 - reference| (one sample of the
+    // noise: here the gaps were 3.1% vs 5.5% for the reward, 9.8% vs 5.0% for the loss), or 2%
+    // where the two reference seeds happen to land closer than that.
+    auto check = [](const char* what, double fast, double reference, double other) {
+      const double gap = std::abs(fast / reference - 1.0), noise = std::abs(other / reference - 1.0);
+      qInfo("%s: fused/reference %.4f, seed 1/seed 0 of the reference %.4f", what, fast / reference, other / reference);
+      QVERIFY2(gap <= std::max(3.0 * noise, 0.02),
+               qPrintable(QString("%1: fused off by %2, the reference's seeds by %3").arg(what).arg(gap).arg(noise)));
+    };
+    check("reward", mean_of_last(fused.rewards, 10), mean_of_last(plain.rewards, 10), mean_of_last(other_seed.rewards, 10));
+    if (QTest::currentTestFailed()) return;
+    check("loss", mean_of_last(fused.losses, 10), mean_of_last(plain.losses, 10), mean_of_last(other_seed.losses, 10));
+    if (QTest::currentTestFailed()) return;
+    const int fewest = std::min(plain.last.stats.kept_over_half, other_seed.last.stats.kept_over_half);
+    for (const RunTrace* run : {&fused, &plain, &other_seed}) {
       QCOMPARE(int(run->last.learned.size()), 10);
       QCOMPARE(run->last.learned.front(), 99);
       QVERIFY(run->last.stats.sum <= 10.0 + 1e-9);
-      QVERIFY2(run->last.stats.kept_over_half >= 8, qPrintable(QString::number(run->last.stats.kept_over_half)));
+      qInfo("steps above one half: %d", run->last.stats.kept_over_half);
     }
+    // Settled as far as the reference settles (here it ended with 6 and 11 steps above one half,
+    // the fast path with 10).
+    QVERIFY2(fused.last.stats.kept_over_half >= fewest - 1,
+             qPrintable(QString("fused %1, reference %2").arg(fused.last.stats.kept_over_half).arg(fewest)));
   }
 };
 

@@ -18,10 +18,12 @@ class GaussianOracle : public EpsModel {
       : abar_(torch::tensor(noise.alpha_bars(), torch::kFloat64)), mu_(std::move(mu)), sd_(sd) {}
   torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& t) override {
     const torch::Tensor a = abar_.index_select(0, t).unsqueeze(1);
+    ++calls;
     return (torch::sqrt(1 - a) * (x.to(torch::kFloat64) - torch::sqrt(a) * mu_) / (a * sd_ * sd_ + 1 - a)).to(x.scalar_type());
   }
   std::string preset() const override { return "oracle"; }
   std::vector<int64_t> sample_shape() const override { return {2}; }
+  int calls = 0;
 
  private:
   torch::Tensor abar_, mu_;
@@ -109,6 +111,28 @@ class TestSampler : public QObject {
                qPrintable(QString("mean %1").arg(mean[d].item<double>())));
       QVERIFY2(std::abs(var[d].item<double>() / (sd * sd) - 1) < 0.05, qPrintable(QString("var %1").arg(var[d].item<double>())));
     }
+  }
+
+  // A cancel flag set from another thread stops the chain before its next network call, and the
+  // model's training mode is back as it was.
+  void cancelledChainStopsAtTheNextStep() {
+    const NoiseSchedule noise({BetaKind::Linear, 1000, 1e-4, 0.02});
+    GaussianOracle oracle(noise, torch::zeros({2}, torch::kFloat64), 1.0);
+    oracle.train(true);
+    const std::vector<int> steps = full_schedule(1000);
+    at::Generator gen = make_cpu_generator(5);
+    std::atomic<bool> cancel{false};
+    SamplerOptions options;
+    options.cancel = &cancel;
+    const torch::Tensor x_T = torch::randn({16, 2}, gen, torch::kFloat64);
+    const std::vector<double> levels = kept_levels(noise, Semantics::Jump, steps);
+    QCOMPARE(sample_chain(oracle, steps, levels, x_T, options, gen).sizes(), x_T.sizes());
+    QCOMPARE(oracle.calls, 1000);
+    cancel = true;
+    oracle.calls = 0;
+    QVERIFY_THROWS_EXCEPTION(Cancelled, sample_chain(oracle, steps, levels, x_T, options, gen));
+    QCOMPARE(oracle.calls, 0);
+    QVERIFY(oracle.is_training());
   }
 };
 
