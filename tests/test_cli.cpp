@@ -9,6 +9,8 @@
 #include <QRegularExpression>
 #include <QTemporaryDir>
 
+#include <tuple>
+
 class TestCli : public QObject {
   Q_OBJECT
   QTemporaryDir dir_;
@@ -131,6 +133,27 @@ class TestCli : public QObject {
     QVERIFY(eddpm_rate > 0.0 && ddpm_rate > 0.0);
     QVERIFY(std::abs(line["extra"].toDouble() - (ddpm_rate / eddpm_rate - 1.0)) < 1e-9);
     QVERIFY(line["peak_rss_mib"].toDouble() > 0.0);
+    // The program started itself with a short OpenMP spin (openmp_waiting.h), unless told otherwise.
+    if (!qEnvironmentVariableIsSet("GOMP_SPINCOUNT") && !qEnvironmentVariableIsSet("OMP_WAIT_POLICY"))
+      QCOMPARE(line["openmp_wait"].toString(), QString("spin 3000"));
+  }
+
+  // A spin count or wait policy in the environment is the user's: kept as it is.
+  void openMpWaitingFromTheEnvironmentStands() {
+    for (const auto& [name, value, shown] : {std::tuple<QString, QString, QString>{"GOMP_SPINCOUNT", "777", "spin 777"},
+                                             {"OMP_WAIT_POLICY", "PASSIVE", "policy PASSIVE"}}) {
+      QProcess p;
+      QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+      env.remove("GOMP_SPINCOUNT");
+      env.remove("OMP_WAIT_POLICY");
+      env.insert(name, value);
+      p.setProcessEnvironment(env);
+      p.start(EDDPM_CLI_PATH, {"bench", "mask-step", "--iters", "2", "--warmup-iters", "0", "--T", "40", "--batch", "8"});
+      QVERIFY(p.waitForFinished(120000));
+      QCOMPARE(p.exitCode(), 0);
+      const QJsonObject line = QJsonDocument::fromJson(p.readAllStandardOutput()).object();
+      QCOMPARE(line["openmp_wait"].toString(), shown);
+    }
   }
 
   // A folder of pictures (bright squares on a dark ground, plus a file that is no image) through
@@ -335,22 +358,32 @@ class TestCli : public QObject {
       p.start(EDDPM_CLI_PATH, attempt == 0 ? train : QStringList{"train", "--resume", run, "--quiet", "--autosave-minutes", "0.00001"});
       QVERIFY(p.waitForStarted());
       QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(run + "/checkpoint.pt"), 60000);  // slow machines start late
-      QTest::qWait(300 + 131 * attempt);
+      QTest::qWait(300 + 131 * attempt);  // not awaiting anything: the kill lands at a varied moment on purpose
       p.kill();  // SIGKILL: no handler runs
       p.waitForFinished();
       const Result r = eddpm({"sample", "--checkpoint", run + "/checkpoint.pt", "--schedule", "uniform:5", "--n", "10",
                               "--out", path("after-kill.csv")});
       QVERIFY2(r.code == 0, qPrintable(QString("attempt %1: %2").arg(attempt).arg(r.err)));
     }
-    // A last resume clears what the killed saves left behind.
+    // A last resume clears what the killed saves left behind (and one that is sure to be there:
+    // a temporary of a writer that has exited, its PID read while it lived).
+    QProcess gone;
+    gone.start("cat");
+    QVERIFY(gone.waitForStarted());
+    const qint64 gonePid = gone.processId();
+    gone.closeWriteChannel();
+    QVERIFY(gone.waitForFinished());
+    QFile stale(run + QString("/.checkpoint.pt.tmp-%1-9").arg(gonePid));
+    QVERIFY(stale.open(QIODevice::WriteOnly));
+    stale.close();
     QProcess last;
     last.start(EDDPM_CLI_PATH, {"train", "--resume", run, "--quiet"});
     QVERIFY(last.waitForStarted());
-    QTest::qWait(500);
+    auto temporaries = [&run] { return QDir(run).entryList({".checkpoint.pt.tmp-*"}, QDir::Hidden | QDir::Files); };
+    QTRY_VERIFY_WITH_TIMEOUT(temporaries().isEmpty(), 60000);  // removed as the run starts
     last.terminate();
     last.waitForFinished();
-    const QStringList leftovers = QDir(run).entryList({".checkpoint.pt.tmp-*"}, QDir::Hidden | QDir::Files);
-    QVERIFY2(leftovers.size() <= 1, qPrintable(leftovers.join(", ")));  // at most the save cut short just now
+    QVERIFY2(temporaries().size() <= 1, qPrintable(temporaries().join(", ")));  // at most a save cut short just now
   }
 
   void corruptCheckpointIsAOneLineError() {

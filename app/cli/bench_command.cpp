@@ -5,6 +5,8 @@
 #include <chrono>
 #include <iostream>
 
+#include <cstdlib>
+
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 #include <torch/nn/utils/clip_grad.h>
@@ -226,6 +228,10 @@ int bench(const BenchOptions& o) {
   validate(c);
   nlohmann::json result{{"item", o.item}, {"device", describe_device(device)}, {"T", o.T},
                         {"torch", TORCH_VERSION}};
+  // How OpenMP's threads waited (openmp_waiting.h): what this process started with.
+  const char* spin = std::getenv("GOMP_SPINCOUNT");
+  const char* policy = std::getenv("OMP_WAIT_POLICY");
+  result["openmp_wait"] = policy ? std::string("policy ") + policy : std::string("spin ") + (spin ? spin : "libgomp's default");
   if (o.item == "train" || o.item == "ddpm") {
     double seconds = 0.0;
     if (o.item == "ddpm") {

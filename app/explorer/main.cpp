@@ -14,6 +14,7 @@
 #include "event_loop_probe.h"
 
 #include "explorer_options.h"
+#include "openmp_waiting.h"
 #include "explorer_types.h"
 #include "main_window.h"
 #include "training_setup_panel.h"
@@ -54,6 +55,7 @@ void setApplicationNames() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  eddpm::restart_with_short_openmp_spins(argv);  // before Qt or LibTorch start any thread
   using eddpm::explorer::ParsedCommandLine;
   ParsedCommandLine parsed;
   {
