@@ -14,6 +14,7 @@ constexpr const char* kOpenMpSpinCount = "3000";
 // Where neither GOMP_SPINCOUNT nor OMP_WAIT_POLICY is set: sets GOMP_SPINCOUNT and starts this
 // program again in place (same PID, same arguments), since libgomp has read its environment before
 // main. Returns only where nothing was to do or the restart failed (then training spins as before).
+// Under a debugger or valgrind, set GOMP_SPINCOUNT yourself: the restart would leave them behind.
 void restart_with_short_openmp_spins(char** argv);
 
 }  // namespace eddpm
