@@ -1,5 +1,7 @@
 #include "checkpoint.h"
 
+#include <algorithm>
+#include <cctype>
 #include <regex>
 #include <stdexcept>
 
@@ -51,7 +53,10 @@ bool is_checkpoint_code_line(const std::string& line, int64_t own_number) {
 void refuse_code(const std::string& where) {
   caffe2::serialize::PyTorchStreamReader reader(where);
   for (const std::string& name : reader.getAllRecords()) {
-    if (name.find("code/") == std::string::npos || name.size() < 3 || name.compare(name.size() - 3, 3, ".py") != 0)
+    // LibTorch finds records by name ignoring case (miniz's default): "Code/x.PY" is code too.
+    std::string lower = name;
+    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+    if (lower.find("code/") == std::string::npos || lower.size() < 3 || lower.compare(lower.size() - 3, 3, ".py") != 0)
       continue;
     const auto record = reader.getRecord(name);
     const std::string text(static_cast<const char*>(std::get<0>(record).get()), std::get<1>(record));
