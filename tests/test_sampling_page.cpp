@@ -136,6 +136,9 @@ class TestSamplingPage : public QObject {
     QVERIFY2(service.load(checkpoint_, &error), qPrintable(error));
     QCOMPARE(service.sweep({"uniform"}, {2, 5}, 100, 1).size(), 2);
     cancel = true;
+    // A load that finishes after its cancellation keeps the model there was.
+    QVERIFY(!service.load(checkpoint_, &error));
+    QVERIFY(service.loaded());
     QVERIFY_THROWS_EXCEPTION(Cancelled, service.sweep({"uniform", "karras"}, {2, 5, 10}, 100, 1));
     QVERIFY_THROWS_EXCEPTION(Cancelled, service.sample({{"uniform", 5, {}, {}}}, 100, 0.0, 1));
   }

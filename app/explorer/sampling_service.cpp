@@ -50,6 +50,12 @@ bool SamplingService::load(const QString& checkpoint, QString* error) {
       if (error) *error = kImageRunsInCli;
       return false;
     }
+    // A load cannot be cut inside LibTorch; a cancelled one keeps the previous model, as the page
+    // (which then shows the previous model) expects.
+    if (cancel_ && cancel_->load()) {
+      if (error) *error = QObject::tr("cancelled");
+      return false;
+    }
     impl_->run = std::move(run);
     impl_->checkpoint = checkpoint;
     return true;
