@@ -140,7 +140,8 @@ class TestTorchScriptModel : public QObject {
   }
 
   // A checkpoint whose class declarations were altered (what the fuzzer made of one, which crashed
-  // LibTorch's TorchScript parser) is refused before LibTorch parses it; the untouched copy loads.
+  // LibTorch's TorchScript parser) is refused before LibTorch parses it, also where the altered
+  // record is named "Code/..." (LibTorch finds records ignoring case); the untouched copy loads.
   void aCheckpointWithAlteredDeclarationsIsNotParsed() {
     TrainConfig c = torchscript_config("");
     c.model = "mlp";
@@ -149,15 +150,18 @@ class TestTorchScriptModel : public QObject {
     EddpmTrainer trainer(c, torch::kCPU);
     save_checkpoint(trainer, at("intact.pt"));
     caffe2::serialize::PyTorchStreamReader reader(at("intact.pt"));
-    auto copy = [&](const std::string& path, bool alter) {
+    enum class Copy { intact, altered, altered_named_in_capitals };
+    auto copy = [&](const std::string& path, Copy how) {
       caffe2::serialize::PyTorchStreamWriter writer(path);
       bool altered = false;
-      for (const std::string& name : reader.getAllRecords()) {
+      for (std::string name : reader.getAllRecords()) {
         const auto record = reader.getRecord(name);
         std::string bytes(static_cast<const char*>(std::get<0>(record).get()), std::get<1>(record));
         const size_t at_parameters = bytes.find("__parameters__");
-        if (alter && !altered && name.find("code/") != std::string::npos && at_parameters != std::string::npos) {
+        const size_t at_code = name.find("code/");
+        if (how != Copy::intact && !altered && at_code != std::string::npos && at_parameters != std::string::npos) {
           bytes.replace(at_parameters, 14, "amsgradeters__");
+          if (how == Copy::altered_named_in_capitals) name.replace(at_code, 5, "Code/");
           altered = true;
         }
         writer.writeRecord(name, bytes.data(), bytes.size());
@@ -165,14 +169,17 @@ class TestTorchScriptModel : public QObject {
       writer.writeEndOfFile();
       return altered;
     };
-    QVERIFY(!copy(at("copy.pt"), false));
+    QVERIFY(!copy(at("copy.pt"), Copy::intact));
     QCOMPARE(load_checkpoint(at("copy.pt"), "cpu")->mask_probabilities(), trainer.mask_probabilities());
-    QVERIFY(copy(at("altered.pt"), true));
-    try {
-      load_checkpoint(at("altered.pt"), "cpu");
-      QFAIL("an altered archive was parsed");
-    } catch (const std::runtime_error& e) {
-      QVERIFY2(std::string(e.what()).find("holds TorchScript code") != std::string::npos, e.what());
+    for (const Copy how : {Copy::altered, Copy::altered_named_in_capitals}) {
+      const std::string file = at(how == Copy::altered ? "altered.pt" : "altered_capitals.pt");
+      QVERIFY(copy(file, how));
+      try {
+        load_checkpoint(file, "cpu");
+        QFAIL(qPrintable(QString::fromStdString(file) + ": an altered archive was parsed"));
+      } catch (const std::runtime_error& e) {
+        QVERIFY2(std::string(e.what()).find("holds TorchScript code") != std::string::npos, e.what());
+      }
     }
   }
 
