@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "adaptive_cpu_threads.h"
 #include "atomic_file.h"
 #include "checkpoint.h"
 #include "schedule_file.h"
@@ -63,12 +64,13 @@ class RunLogs {
   }
 
   void write(const TrainSnapshot& snap, const TrainingProgress& progress) {
-    const nlohmann::json line = {
+    nlohmann::json line = {
         {"iter", snap.iteration}, {"loss", snap.loss}, {"reward", snap.reward}, {"baseline", snap.baseline},
         {"gamma", snap.gamma}, {"budget", snap.budget}, {"sum_s", snap.stats.sum},
         {"kept_over_half", snap.stats.kept_over_half}, {"uncertainty", snap.stats.uncertainty},
         {"concentration", snap.stats.concentration}, {"deterministic", snap.stats.deterministic},
         {"terminal_level", snap.terminal_level}, {"its_per_s", progress.its_per_s}};
+    if (progress.threads > 0) line["threads"] = progress.threads;
     metrics_ << line.dump() << '\n';
     metrics_.flush();
     history_ << snap.iteration;
@@ -126,6 +128,7 @@ TrainSnapshot run_training(EddpmTrainer& trainer, const fs::path& run_dir, const
   int64_t window_first = first;
   TrainSnapshot last;
   auto stopped = [&] { return callbacks.stop && callbacks.stop->load(); };
+  AdaptiveCpuThreads threads(callbacks.adapt_cpu_threads, trainer.device());
   while (trainer.iteration() < total) {
     if (callbacks.pause && callbacks.pause->load()) {
       const auto paused_at = clock::now();
@@ -137,13 +140,13 @@ TrainSnapshot run_training(EddpmTrainer& trainer, const fs::path& run_dir, const
     }
     if (stopped()) break;
     if (callbacks.before_iteration) callbacks.before_iteration();
-    trainer.step();
+    threads.run([&] { trainer.step(); });
     const int64_t i = trainer.iteration();
     if (i % log_every != 0 && i != total) continue;
     const auto now = clock::now();
     const double window = std::chrono::duration<double>(now - window_start).count();
     const double elapsed = std::chrono::duration<double>(now - started_at).count();
-    TrainingProgress progress{i, total, window > 0 ? (i - window_first) / window : 0.0, 0.0};
+    TrainingProgress progress{i, total, window > 0 ? (i - window_first) / window : 0.0, 0.0, threads.threads()};
     const double overall = elapsed > 0 ? (i - first) / elapsed : 0.0;
     progress.eta_seconds = overall > 0 ? (total - i) / overall : 0.0;
     window_start = now;

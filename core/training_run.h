@@ -22,6 +22,7 @@ struct TrainingProgress {
   int64_t total = 0;
   double its_per_s = 0.0;
   double eta_seconds = 0.0;
+  int threads = 0;  // CPU threads the steps run on now, where they adapt (adaptive_cpu_threads.h); else 0
 };
 
 struct RunCallbacks {
@@ -33,11 +34,16 @@ struct RunCallbacks {
   // Called once each time the run begins to wait on `pause`, with the iteration it holds at.
   std::function<void(int64_t iteration)> on_pause;
   double autosave_seconds = 300.0;           // checkpoint.pt is rewritten this often (0: only at the end)
+  // On the CPU, run each step on all threads or on one, whichever runs faster now (another program
+  // on the cores makes one thread faster). Off by default: the count can change the last bits of
+  // sums, and a run meant to repeat another bit for bit must not depend on the machine's load.
+  bool adapt_cpu_threads = false;
 };
 
 // Runs until the config's iteration count (or stop), logging every config.log_every iterations and
 // saving checkpoint.pt every autosave_seconds and at the end. A trainer past iteration 0 (loaded
-// from the folder's checkpoint) resumes: the logs continue from its iteration, bit for bit on CPU.
+// from the folder's checkpoint) resumes: the logs continue from its iteration, bit for bit on CPU
+// (with adapt_cpu_threads off).
 // A trainer at iteration 0 is a new run unless `mode` says resume (a run stopped before its first
 // autosave); a new run into a folder that holds a run throws RunFolderInUse unless `mode` says
 // overwrite.

@@ -11,6 +11,7 @@
 #include <ATen/Context.h>
 
 #include "checkpoint.h"
+#include "compute_device.h"
 #include "eddpm_trainer.h"
 #include "handcrafted_schedules.h"
 #include "schedule_meter.h"
@@ -144,6 +145,40 @@ class TestTrainer : public QObject {
     std::ifstream history(run / "mask_history.csv");
     std::getline(history, line);
     QVERIFY(line.rfind("iteration,s0,s1,", 0) == 0);
+  }
+
+  // With adapt_cpu_threads (what the programs set), each logged row says how many threads the
+  // steps ran on and the count found is given back at the end; without it, rows say nothing of it.
+  void adaptedThreadsAreLoggedAndGivenBack() {
+    use_all_cpu_cores();
+    const int found = at::get_num_threads();
+    if (found < 2) QSKIP("one core, or EDDPM_THREADS=1: nothing to adapt");
+    for (const bool adapt : {true, false}) {
+      TrainConfig c = small_run();
+      c.iters = 100;
+      c.log_every = 50;
+      EddpmTrainer trainer(c, torch::kCPU);
+      QTemporaryDir dir;
+      RunCallbacks callbacks;
+      callbacks.adapt_cpu_threads = adapt;
+      std::vector<int> reported;
+      callbacks.on_snapshot = [&](const TrainSnapshot&, const TrainingProgress& p) { reported.push_back(p.threads); };
+      run_training(trainer, dir.path().toStdString(), callbacks);
+      QCOMPARE(at::get_num_threads(), found);
+      QCOMPARE(reported.size(), size_t(2));
+      std::ifstream metrics(dir.filePath("metrics.jsonl").toStdString());
+      std::string line;
+      for (size_t row = 0; std::getline(metrics, line); ++row) {
+        const nlohmann::json j = nlohmann::json::parse(line);
+        if (!adapt) {
+          QVERIFY2(!j.contains("threads"), line.c_str());
+          QCOMPARE(reported[row], 0);
+          continue;
+        }
+        QVERIFY2(j.contains("threads") && (j["threads"] == 1 || j["threads"] == found), line.c_str());
+        QCOMPARE(reported[row], j["threads"].get<int>());
+      }
+    }
   }
 
   // The device step (no host reads; what a CUDA graph captures) against the plain step on one

@@ -22,6 +22,7 @@ struct TrainingPoint {
   double terminalLevel = 0.0;
   double itsPerSecond = 0.0;
   double etaSeconds = 0.0;
+  int threads = 0;  // CPU threads training runs on now where it adapts them (1: the cores are busy); 0 otherwise
 };
 
 // The mask probabilities s (0-based timestep order) and the learned top-K steps (descending).

@@ -12,6 +12,7 @@
 #include <torch/nn/utils/clip_grad.h>
 #include <torch/torch.h>
 
+#include "adaptive_cpu_threads.h"
 #include "budget_projection.h"
 #include "cli_app.h"
 #include "compute_device.h"
@@ -240,7 +241,12 @@ int bench(const BenchOptions& o) {
       result["step"] = ddpm.uses_device_step() ? "device" : "plain";
     } else {
       EddpmTrainer trainer(c, device);
-      seconds = seconds_per_call(device, o.warmup_iters, o.iters, [&] { trainer.step(); });
+      // As `eddpm train` runs its steps: on all CPU threads or one, whichever runs faster now.
+      AdaptiveCpuThreads threads(!cpu_threads_pinned(), device);
+      seconds = seconds_per_call(device, o.warmup_iters, o.iters, [&] { threads.run([&] { trainer.step(); }); });
+      if (threads.threads() > 0)
+        result["cpu_threads"] = {{"last", threads.threads()}, {"trials", threads.governor().trials()},
+                                 {"switches", threads.governor().switches()}};
       result.update({{"step", trainer.uses_device_step() ? "device" : "plain"}, {"graph", trainer.replaying_graph()}});
       if (!trainer.graph_error().empty()) result["graph_error"] = trainer.graph_error();
     }

@@ -9,6 +9,7 @@
 #include <CLI/CLI.hpp>
 #include <torch/torch.h>
 
+#include "adaptive_cpu_threads.h"
 #include "checkpoint.h"
 #include "cli_app.h"
 #include "cli_options.h"
@@ -54,9 +55,10 @@ void print_progress(const TrainSnapshot& snap, const TrainingProgress& p, bool t
   const int tenth = int(10 * p.iteration / std::max<int64_t>(1, p.total));
   if (!tty && tenth == last_tenth && p.iteration != p.total) return;
   last_tenth = tenth;
-  std::fprintf(stderr, "%siter %lld/%lld  %.0f it/s  ETA %s  loss %.4f  sum_s %.1f  >0.5: %d  u %.3f%s",
+  // One thread means the cores are shared with other work (adaptive_cpu_threads.h): say why it is slower.
+  std::fprintf(stderr, "%siter %lld/%lld  %.0f it/s%s  ETA %s  loss %.4f  sum_s %.1f  >0.5: %d  u %.3f%s",
                tty ? "\r\033[K" : "", (long long)p.iteration, (long long)p.total, p.its_per_s,
-               format_duration(p.eta_seconds).c_str(), snap.loss, snap.stats.sum, snap.stats.kept_over_half,
+               p.threads == 1 ? " on 1 thread (cores busy)" : "", format_duration(p.eta_seconds).c_str(), snap.loss, snap.stats.sum, snap.stats.kept_over_half,
                snap.stats.uncertainty, tty ? "" : "\n");
   std::fflush(stderr);
 }
@@ -159,6 +161,7 @@ int train_and_report(EddpmTrainer& trainer, const TrainOptions& o, RunFolderMode
   const bool tty = isatty(STDERR_FILENO) && !o.quiet;
   RunCallbacks callbacks;
   callbacks.autosave_seconds = o.autosave_minutes * 60.0;
+  callbacks.adapt_cpu_threads = !cpu_threads_pinned();
   callbacks.on_snapshot = [&trainer, tty, quiet = o.quiet, noted = false](const TrainSnapshot& s,
                                                                            const TrainingProgress& p) mutable {
     if (!noted && !trainer.graph_error().empty()) {

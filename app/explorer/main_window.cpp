@@ -80,10 +80,11 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     if (statusShown_.isValid() && statusShown_.elapsed() < kStatusTextMs && p.iteration < p.total) return;
     statusShown_.start();
     panel_->showProgress(p);
-    rateLabel_->setText(tr("iteration %1 of %2, %3 it/s, ETA %4 s")
+    rateLabel_->setText(tr("iteration %1 of %2, %3 it/s%4, ETA %5 s")
                             .arg(p.iteration)
                             .arg(p.total)
                             .arg(p.itsPerSecond, 0, 'f', 0)
+                            .arg(p.threads == 1 ? tr(" on 1 thread (cores busy)") : QString())
                             .arg(p.etaSeconds, 0, 'f', 0));
   });
   connect(worker_, &TrainingWorker::maskFrame, view_, &widgets::TrainingView::addFrame);

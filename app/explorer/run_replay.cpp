@@ -42,6 +42,7 @@ RunRecord read_run(const QString& runDir) {
     p.concentration = o["concentration"].toDouble();
     p.terminalLevel = o["terminal_level"].toDouble();
     p.itsPerSecond = o["its_per_s"].toDouble();
+    p.threads = o["threads"].toInt();
     record.points.append(p);
   }
   QFile schedule(dir.filePath("schedule_learned.json"));

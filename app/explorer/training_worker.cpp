@@ -1,4 +1,5 @@
 // Torch before Qt: Qt's `slots` macro must not be defined while LibTorch headers are read.
+#include "adaptive_cpu_threads.h"
 #include "checkpoint.h"
 #include "compute_device.h"
 #include "heap_tuning.h"
@@ -34,6 +35,7 @@ widgets::TrainingPoint to_point(const TrainSnapshot& s, const TrainingProgress& 
   point.terminalLevel = s.terminal_level;
   point.itsPerSecond = p.its_per_s;
   point.etaSeconds = p.eta_seconds;
+  point.threads = p.threads;
   return point;
 }
 
@@ -123,6 +125,7 @@ void TrainingWorker::drive(const QString& runDir, RunFolderMode mode, MakeTraine
     RunCallbacks callbacks;
     callbacks.stop = &stop_;
     callbacks.pause = &pause_;
+    callbacks.adapt_cpu_threads = !cpu_threads_pinned();
     callbacks.on_pause = [this](int64_t iteration) { toGui([this, iteration] { emit paused(iteration); }); };
     callbacks.before_iteration = [&] {
       std::lock_guard<std::mutex> lock(liveMutex_);
