@@ -5,7 +5,8 @@
 // needs: the EDDPM step fell to 26% of its idle speed, two trainings side by side to a third
 // each. 3,000 rounds kept the idle speed and gave 45% loaded, 60% side by side; 1,000 gave more
 // under load but cost a quarter of the idle speed (docs/BENCHMARKS.md, "Other programs on the same
-// cores"). No LibTorch here: it runs before anything else in main.
+// cores"). Training also drops to one thread while that runs faster (adaptive_cpu_threads.h).
+// No LibTorch here: it runs before anything else in main.
 namespace eddpm {
 
 // The spin count the programs start with where the environment names none.
