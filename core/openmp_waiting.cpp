@@ -1,18 +1,35 @@
 #include "openmp_waiting.h"
 
-#include <cstdlib>
+#include <cstddef>
+#include <cstring>
 
 #include <unistd.h>
 
 namespace eddpm {
 
-void restart_with_short_openmp_spins(char** argv) {
+namespace {
+bool names(const char* entry, const char* name) {
+  const size_t n = std::strlen(name);
+  return std::strncmp(entry, name, n) == 0 && entry[n] == '=';
+}
+}  // namespace
+
+void restart_with_short_openmp_spins(int /*argc*/, char** argv, char** envp) {
   // A user's or a launcher's own choice stands; after the restart GOMP_SPINCOUNT is set, so this
   // happens once.
-  if (std::getenv("GOMP_SPINCOUNT") || std::getenv("OMP_WAIT_POLICY")) return;
-  if (::setenv("GOMP_SPINCOUNT", kOpenMpSpinCount, 1) != 0) return;
-  ::execv("/proc/self/exe", argv);
-  ::unsetenv("GOMP_SPINCOUNT");  // the restart failed: carry on as started, saying nothing
+  size_t count = 0;
+  for (; envp && envp[count]; ++count)
+    if (names(envp[count], "GOMP_SPINCOUNT") || names(envp[count], "OMP_WAIT_POLICY")) return;
+  // Static, not allocated: the C library's allocator may not have started yet.
+  constexpr size_t kMostEntries = 8192;
+  static char* environment[kMostEntries + 2];
+  static char spin[] = "GOMP_SPINCOUNT=3000";
+  if (count > kMostEntries) return;
+  for (size_t i = 0; i < count; ++i) environment[i] = envp[i];
+  environment[count] = spin;
+  environment[count + 1] = nullptr;
+  ::execve("/proc/self/exe", argv, environment);
+  // The restart failed: carry on as started (libgomp's own spin count), saying nothing.
 }
 
 }  // namespace eddpm

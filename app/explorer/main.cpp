@@ -54,8 +54,9 @@ void setApplicationNames() {
 }
 }  // namespace
 
+EDDPM_RUN_BEFORE_LIBRARIES_START(eddpm::restart_with_short_openmp_spins);
+
 int main(int argc, char** argv) {
-  eddpm::restart_with_short_openmp_spins(argv);  // before Qt or LibTorch start any thread
   using eddpm::explorer::ParsedCommandLine;
   ParsedCommandLine parsed;
   {
