@@ -1,20 +1,21 @@
 #include "openmp_waiting.h"
 
 #include <cstddef>
-#include <cstring>
 
 #include <unistd.h>
 
 namespace eddpm {
 
 namespace {
-bool names(const char* entry, const char* name) {
-  const size_t n = std::strlen(name);
-  return std::strncmp(entry, name, n) == 0 && entry[n] == '=';
+// Plain loops, not strncmp: a sanitizer's runtime may not have started either.
+EDDPM_NOT_SANITIZED bool names(const char* entry, const char* name) {
+  for (; *name; ++name, ++entry)
+    if (*entry != *name) return false;
+  return *entry == '=';
 }
 }  // namespace
 
-void restart_with_short_openmp_spins(int /*argc*/, char** argv, char** envp) {
+EDDPM_NOT_SANITIZED void restart_with_short_openmp_spins(int /*argc*/, char** argv, char** envp) {
   // A user's or a launcher's own choice stands; after the restart GOMP_SPINCOUNT is set, so this
   // happens once.
   size_t count = 0;

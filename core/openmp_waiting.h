@@ -7,6 +7,9 @@
 // under load but cost a quarter of the idle speed (docs/BENCHMARKS.md, "Other programs on the same
 // cores"). Training also drops to one thread while that runs faster (adaptive_cpu_threads.h).
 // No LibTorch here, nor anything that needs the C library started.
+// Code that runs before the sanitizers' runtimes start must not be instrumented.
+#define EDDPM_NOT_SANITIZED __attribute__((no_sanitize("address", "undefined", "thread")))
+
 namespace eddpm {
 
 // Where neither GOMP_SPINCOUNT nor OMP_WAIT_POLICY is set: starts this program again in place (same
