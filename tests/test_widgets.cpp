@@ -4,7 +4,9 @@
 #include <QElapsedTimer>
 #include <QPushButton>
 #include <QTemporaryDir>
+#include <QWheelEvent>
 
+#include "image_grid_view.h"
 #include "live_plot.h"
 #include "mask_history_heatmap.h"
 #include "mask_probability_plot.h"
@@ -17,6 +19,46 @@ using namespace eddpm::widgets;
 class TestWidgets : public QObject {
   Q_OBJECT
  private slots:
+  // Images tile row by row with a separator; the view draws each pixel as a zoom x zoom block
+  // (no smoothing); Ctrl+wheel zooms within bounds; images of another size are refused.
+  void imageGridShowsEachPixelAsABlock() {
+    QVector<QImage> images;
+    for (int i = 0; i < 5; ++i) {
+      QImage image(4, 3, QImage::Format_RGB32);
+      image.fill(QColor(40 * i + 50, 40 * i + 50, 40 * i + 50));
+      image.setPixel(0, 0, qRgb(255, 0, 0));  // a corner that smoothing would blur
+      images.push_back(image);
+    }
+    ImageGridView view;
+    QVERIFY(view.setImages(images, "learned, K = 10", 3));
+    QCOMPARE(view.columns(), 3);
+    const QImage grid = view.grid();
+    QCOMPARE(grid.size(), QSize(3 * 5 - 1, 2 * 4 - 1));
+    QCOMPARE(QColor(grid.pixel(5 + 1, 1)), QColor(90, 90, 90));          // image 1
+    QCOMPARE(QColor(grid.pixel(5 + 1, 4 + 1)), QColor(210, 210, 210));   // image 4, second row
+    QCOMPARE(QColor(grid.pixel(4, 0)), QColor(40, 40, 40));              // the separator
+    view.setZoom(5);
+    view.resize(view.sizeHint());
+    const QImage shown = view.grab().toImage();
+    const int top = view.sizeHint().height() - grid.height() * 5;  // below the caption
+    for (int dy = 0; dy < 5; ++dy)
+      for (int dx = 0; dx < 5; ++dx) QCOMPARE(QColor(shown.pixel(5 * 5 + dx, top + dy)), QColor(255, 0, 0));
+    QCOMPARE(QColor(shown.pixel(5 * 5 + 5, top + 5)), QColor(90, 90, 90));
+    QCOMPARE(view.imageAt(QPoint(5 * 5 + 2, top + 2)), 1);
+    QCOMPARE(view.imageAt(QPoint(2, 1)), -1);  // the caption
+    QSignalSpy zoomed(&view, &ImageGridView::zoomChanged);
+    QWheelEvent wheel(QPointF(10, 10), view.mapToGlobal(QPointF(10, 10)), {}, QPoint(0, 240), Qt::NoButton,
+                      Qt::ControlModifier, Qt::NoScrollPhase, false);
+    QApplication::sendEvent(&view, &wheel);
+    QCOMPARE(view.zoom(), 7);
+    QCOMPARE(zoomed.size(), 1);
+    view.setZoom(1000);
+    QCOMPARE(view.zoom(), ImageGridView::kMaxZoom);
+    QImage other(5, 5, QImage::Format_RGB32);
+    QVERIFY(!view.setImages({images[0], other}, "mixed"));
+    QCOMPARE(view.imageCount(), 5);
+  }
+
   void maskPlotShowsProbabilitiesAndTopK() {
     MaskProbabilityPlot plot;
     MaskFrame frame{120, QVector<double>(50, 0.1), {49, 30, 7}};

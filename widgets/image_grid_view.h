@@ -1,0 +1,56 @@
+#pragma once
+// Sampled images tiled in a grid under a caption, each pixel drawn as a square block (no smoothing:
+// at 14x14 a blurred digit hides what a schedule did). Views shown side by side share one zoom:
+// connect each one's zoomChanged to the others' setZoom. Zoom with Ctrl+wheel or Ctrl+plus/minus.
+// Fed plain QImages on the GUI thread.
+#include <QImage>
+#include <QVector>
+#include <QWidget>
+
+namespace eddpm::widgets {
+
+class ImageGridView : public QWidget {
+  Q_OBJECT
+ public:
+  static constexpr int kMinZoom = 1;
+  static constexpr int kMaxZoom = 32;
+
+  explicit ImageGridView(QWidget* parent = nullptr);
+
+  // Images of one size, laid out row by row `columns` wide (0: the smallest square that holds
+  // them). Images of another size than the first are refused (false; the view keeps what it had).
+  bool setImages(const QVector<QImage>& images, const QString& caption, int columns = 0);
+
+  int imageCount() const { return images_.size(); }
+  int columns() const { return columns_; }
+  QString caption() const { return caption_; }
+  int zoom() const { return zoom_; }
+  // The grid at one screen pixel per image pixel, one dark pixel between tiles: what is exported.
+  QImage grid() const;
+  // The image under a point of the widget, or -1 (for tooltips and tests).
+  int imageAt(const QPoint& position) const;
+
+  QSize sizeHint() const override;
+
+ public slots:
+  void setZoom(int zoom);  // clamped to [kMinZoom, kMaxZoom]
+
+ signals:
+  void zoomChanged(int zoom);
+
+ protected:
+  void paintEvent(QPaintEvent* event) override;
+  void wheelEvent(QWheelEvent* event) override;
+  void keyPressEvent(QKeyEvent* event) override;
+
+ private:
+  int captionHeight() const;
+  QSize tile() const;  // one image and its separator, at zoom 1
+
+  QVector<QImage> images_;
+  QString caption_;
+  int columns_ = 0;
+  int zoom_ = 4;
+};
+
+}  // namespace eddpm::widgets
