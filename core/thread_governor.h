@@ -9,7 +9,8 @@
 // window: after the first window past warm-up, then now and then, and at once when a window runs
 // well below the best so far. It keeps whichever count ran faster by a margin. A trial that
 // changes nothing doubles the wait before the next, so an idle machine pays about half a percent
-// after the first minute.
+// after the first minute. The choice is only between all and one, measured on two cores; on a
+// machine with many cores, one busy core would call for one thread fewer, which this does not try.
 #include <cstdint>
 
 namespace eddpm {
