@@ -1,7 +1,5 @@
 #include "adaptive_cpu_threads.h"
 
-#include <cstdlib>
-
 #include <ATen/Parallel.h>
 
 namespace eddpm {
@@ -19,11 +17,6 @@ void AdaptiveCpuThreads::after_step(double seconds) {
   const int before = governor_.threads();
   const int next = governor_.record(seconds);
   if (next != before) at::set_num_threads(next);
-}
-
-bool cpu_threads_pinned() {
-  const char* threads = std::getenv("EDDPM_THREADS");
-  return threads && std::atoi(threads) > 0;
 }
 
 }  // namespace eddpm

@@ -33,7 +33,6 @@ class AdaptiveCpuThreads {
 
   // The threads the next step uses; 0 where this does not adapt (a GPU, or turned off).
   int threads() const { return active_ ? governor_.threads() : 0; }
-  int all_threads() const { return governor_.all_threads(); }
   const ThreadGovernor& governor() const { return governor_; }
 
  private:
@@ -43,8 +42,5 @@ class AdaptiveCpuThreads {
   bool active_;
   ThreadGovernor governor_;
 };
-
-// Whether EDDPM_THREADS fixes the thread count (then the programs do not adapt it).
-bool cpu_threads_pinned();
 
 }  // namespace eddpm

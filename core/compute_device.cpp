@@ -1,5 +1,6 @@
 #include "compute_device.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <stdexcept>
@@ -50,9 +51,16 @@ double peak_device_memory_mib(const c10::Device& device) {
   return 0.0;
 }
 
+int pinned_cpu_threads() {
+  const char* threads = std::getenv("EDDPM_THREADS");
+  return threads ? std::max(0, std::atoi(threads)) : 0;
+}
+
+bool cpu_threads_pinned() { return pinned_cpu_threads() > 0; }
+
 void use_all_cpu_cores() {
-  if (const char* threads = std::getenv("EDDPM_THREADS"); threads && std::atoi(threads) > 0) {
-    torch::set_num_threads(std::atoi(threads));
+  if (cpu_threads_pinned()) {
+    torch::set_num_threads(pinned_cpu_threads());
     return;
   }
   const unsigned cores = std::thread::hardware_concurrency();

@@ -20,4 +20,7 @@ double peak_device_memory_mib(const c10::Device& device);
 // threads where it is set (a benchmark that pins them, a run sharing the machine).
 void use_all_cpu_cores();
 
+// Whether EDDPM_THREADS fixes the thread count (then training does not adapt it either).
+bool cpu_threads_pinned();
+
 }  // namespace eddpm
