@@ -43,6 +43,12 @@ torch::Tensor sample_chain(EpsModel& model, const std::vector<int>& timesteps,
     check_cancel(options.cancel);
     const torch::Tensor t = torch::full({n}, timesteps[j], index_options);
     const torch::Tensor eps_hat = model.forward(x, t);
+    if (options.progress) options.progress->fetch_add(n, std::memory_order_relaxed);
+    if (options.on_prediction) {
+      torch::Tensor x0_hat = (x - std::sqrt(1.0 - a) * eps_hat) / std::sqrt(a);
+      if (options.clip) x0_hat = x0_hat.clamp(-*options.clip, *options.clip);
+      options.on_prediction(timesteps[j], x0_hat);
+    }
     torch::Tensor z;
     if (options.eta > 0.0 && !last) z = torch::randn(x.sizes(), gen, x.options());
     x = sampler_update(x, eps_hat, a, a_prev, options.eta, z, options.clip);

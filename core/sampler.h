@@ -2,6 +2,7 @@
 // One sampler for any schedule (spec section 7): eta = 1 is DDPM ancestral sampling on the
 // sub-chain, eta = 0 is DDIM.
 #include <atomic>
+#include <functional>
 #include <optional>
 #include <stdexcept>
 #include <vector>
@@ -18,6 +19,12 @@ struct SamplerOptions {
   std::optional<double> clip;  // clip x0_hat into [-clip, clip] (the data range), then refresh eps_hat
   // Set from any thread: the chain stops before its next network call by throwing Cancelled.
   const std::atomic<bool>* cancel = nullptr;
+  // Set from the caller's side, read from any thread: grows by the batch size at every network call
+  // (a progress bar's count of example-steps).
+  std::atomic<int64_t>* progress = nullptr;
+  // Called at every kept step with its timestep and the model's estimate of the clean data x0_hat
+  // (clipped like the update): the denoising path of each example.
+  std::function<void(int timestep, const torch::Tensor& x0_hat)> on_prediction;
 };
 
 // Thrown by work that was asked to stop (SamplerOptions::cancel and the loops built on it).

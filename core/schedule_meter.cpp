@@ -18,7 +18,8 @@ constexpr int64_t kImageChunk = 1000;
 }
 
 torch::Tensor sample_schedule(EddpmTrainer& run, const std::vector<int>& timesteps, int64_t n,
-                              uint64_t seed, double eta, const std::atomic<bool>* cancel) {
+                              uint64_t seed, double eta, const std::atomic<bool>* cancel,
+                              std::atomic<int64_t>* progress, const PredictionHook& on_prediction) {
   at::Generator noise_gen = make_cpu_generator(seed);
   std::vector<int64_t> shape = run.model().sample_shape();
   shape.insert(shape.begin(), n);
@@ -28,6 +29,7 @@ torch::Tensor sample_schedule(EddpmTrainer& run, const std::vector<int>& timeste
   SamplerOptions options;
   options.eta = eta;
   options.cancel = cancel;
+  options.progress = progress;
   const bool images = run.data().is_image();
   if (images) options.clip = 1.0;
   torch::NoGradGuard no_grad;
@@ -35,6 +37,8 @@ torch::Tensor sample_schedule(EddpmTrainer& run, const std::vector<int>& timeste
   std::vector<torch::Tensor> parts;
   for (int64_t start = 0; start < n; start += chunk) {
     const torch::Tensor x = x_T.slice(0, start, std::min(n, start + chunk)).to(run.device());
+    if (on_prediction)
+      options.on_prediction = [&on_prediction, start](int t, const torch::Tensor& x0) { on_prediction(start, t, x0); };
     parts.push_back(sample_chain(run.model(), timesteps, levels, x, options, step_gen).cpu());
   }
   return torch::cat(parts);
@@ -50,7 +54,7 @@ ScheduleMeter::ScheduleMeter(EddpmTrainer& run, int64_t n, uint64_t seed, double
 }
 
 const torch::Tensor& ScheduleMeter::full_chain() {
-  if (!full_.defined()) full_ = sample_schedule(run_, full_schedule(run_.noise().T()), n_, seed_, eta_, cancel_);
+  if (!full_.defined()) full_ = sample_schedule(run_, full_schedule(run_.noise().T()), n_, seed_, eta_, cancel_, progress_);
   return full_;
 }
 
@@ -64,7 +68,7 @@ void ScheduleMeter::measure_against_real(ScheduleMeasure& m) const {
 ScheduleMeasure ScheduleMeter::measure(const std::vector<int>& timesteps, bool with_fidelity) {
   ScheduleMeasure m;
   const auto start = std::chrono::steady_clock::now();
-  m.samples = sample_schedule(run_, timesteps, n_, seed_, eta_, cancel_);
+  m.samples = sample_schedule(run_, timesteps, n_, seed_, eta_, cancel_, progress_);
   m.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   measure_against_real(m);
   const bool is_full_chain = int(timesteps.size()) == run_.noise().T();
@@ -81,7 +85,15 @@ ScheduleMeasure ScheduleMeter::measure(const std::vector<int>& timesteps, bool w
 }
 
 double ScheduleMeter::swd(const std::vector<int>& timesteps) {
-  return sliced_wasserstein(sample_schedule(run_, timesteps, n_, seed_, eta_, cancel_), real_);
+  return sliced_wasserstein(sample_schedule(run_, timesteps, n_, seed_, eta_, cancel_, progress_), real_);
+}
+
+ScheduleMeter::Check ScheduleMeter::check(const std::vector<int>& timesteps) {
+  Check c;
+  c.samples = sample_schedule(run_, timesteps, n_, seed_, eta_, cancel_, progress_);
+  c.value = lenet_ ? frechet_distance(feature_moments(lenet_->features(c.samples)), real_moments_)
+                   : sliced_wasserstein(c.samples, real_);
+  return c;
 }
 
 ScheduleMeasure ScheduleMeter::real_floor() {

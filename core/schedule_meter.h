@@ -4,6 +4,7 @@
 // noise. Used by `eddpm compare`, the explorer's sample page and its live quality plot.
 // MNIST models are also measured by FD-LeNet (spec section 9).
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -19,8 +20,12 @@ namespace eddpm {
 // Samples `timesteps` with the run's semantics from noise drawn with `seed` (CPU result). Image
 // models clip their x0 estimate to the data range [-1, 1] and sample in chunks that fit memory.
 // `cancel` (set from any thread) stops it with Cancelled.
+// `progress` (optional) counts example-steps as they are done; `on_prediction` hears each chunk's
+// x0 estimates at each kept step, with the chunk's first row (the denoising path).
+using PredictionHook = std::function<void(int64_t first_row, int timestep, const torch::Tensor& x0_hat)>;
 torch::Tensor sample_schedule(EddpmTrainer& run, const std::vector<int>& timesteps, int64_t n,
-                              uint64_t seed, double eta, const std::atomic<bool>* cancel = nullptr);
+                              uint64_t seed, double eta, const std::atomic<bool>* cancel = nullptr,
+                              std::atomic<int64_t>* progress = nullptr, const PredictionHook& on_prediction = {});
 
 struct ScheduleMeasure {
   torch::Tensor samples;  // (n, ...) on the CPU
@@ -42,6 +47,16 @@ class ScheduleMeter {
   ScheduleMeasure measure(const std::vector<int>& timesteps, bool with_fidelity = true);
   // Only the distance to the held-out data: the cheap check for the live quality plot.
   double swd(const std::vector<int>& timesteps);
+  // The live quality plot's check on any data: FD-LeNet where there is a classifier (MNIST), else
+  // the SWD to the held-out data, with the samples it measured (the first ones make a preview
+  // from the same noise at every call).
+  struct Check {
+    double value = 0.0;
+    torch::Tensor samples;
+  };
+  Check check(const std::vector<int>& timesteps);
+  // What check() measures: "FD-LeNet" or "SWD".
+  std::string check_name() const { return lenet_ ? "FD-LeNet" : "SWD"; }
   // A fresh draw of training data against the held-out set: the floor of the measures at n.
   ScheduleMeasure real_floor();
   const torch::Tensor& full_chain();
@@ -49,6 +64,8 @@ class ScheduleMeter {
   bool has_fd() const { return lenet_ != nullptr; }
   // Every later measurement stops with Cancelled once `cancel` is set (from any thread).
   void set_cancel(const std::atomic<bool>* cancel) { cancel_ = cancel; }
+  // Every later sampling adds its example-steps to `progress` (read from any thread).
+  void set_progress(std::atomic<int64_t>* progress) { progress_ = progress; }
 
  private:
   void measure_against_real(ScheduleMeasure& m) const;
@@ -58,6 +75,7 @@ class ScheduleMeter {
   uint64_t seed_;
   double eta_;
   const std::atomic<bool>* cancel_ = nullptr;
+  std::atomic<int64_t>* progress_ = nullptr;
   at::Generator data_gen_;
   torch::Tensor real_, full_;
   std::shared_ptr<FdLenet> lenet_;

@@ -104,11 +104,22 @@ int64_t TrainConfig::warmup_iters() const { return warmup >= 0 ? warmup : iters 
 
 int64_t TrainConfig::ramp_end_iters() const { return ramp_end >= 0 ? ramp_end : iters * 4 / 5; }
 
+bool is_data_name(const std::string& data) {
+  auto names_path = [&data](const std::string& prefix) {
+    return data.size() > prefix.size() && data.compare(0, prefix.size(), prefix) == 0;
+  };
+  return is_toy_dataset(data) || data == "mnist" || names_path("mnist:") || names_path("folder:");
+}
+
+std::string data_names_help() {
+  std::string names;
+  for (const std::string& name : toy_dataset_names()) names += name + ", ";
+  return names + "mnist, mnist:DIR, folder:PATH";
+}
+
 void validate(const TrainConfig& c) {
   validate(c.beta);
-  if (!is_toy_dataset(c.data) && !c.image_data())
-    throw std::invalid_argument("unknown data set '" + c.data + "' (moons, swissroll, 8gaussians, checkerboard, "
-                                "rings, mnist, mnist:DIR, folder:PATH)");
+  if (!is_data_name(c.data)) throw std::invalid_argument("unknown data set '" + c.data + "' (" + data_names_help() + ")");
   if (c.size != 0 && (c.size < 8 || c.size > 256)) throw std::invalid_argument("image size must be in [8, 256]");
   if (c.channels != 0 && c.channels != 1 && c.channels != 3) throw std::invalid_argument("channels must be 1 or 3");
   if (c.model != "mlp" && c.model != "tiny" && c.model != "small" && c.model != "torchscript")

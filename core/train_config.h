@@ -90,6 +90,12 @@ struct TrainConfig {
   int64_t ramp_end_iters() const;  // resolved i2
 };
 
+// Whether `data` is a --data spelling: a 2-D set, "mnist", "mnist:DIR" or "folder:PATH" (a
+// non-empty DIR or PATH). Whether the files are there is make_dataset's question.
+bool is_data_name(const std::string& data);
+// Those spellings, for messages: "moons, swissroll, ..., mnist, mnist:DIR, folder:PATH".
+std::string data_names_help();
+
 // Throws std::invalid_argument with the first reason the settings cannot run.
 void validate(const TrainConfig& config);
 

@@ -6,6 +6,7 @@
 #include <atomic>
 
 #include <QDir>
+#include <QImage>
 #include <QString>
 
 #include "checkpoint.h"
@@ -38,6 +39,38 @@ inline void train_run(const QString& dir, qint64 iters, int64_t stopAt = -1) {
   callbacks.stop = &stop;
   callbacks.before_iteration = [&] { stop = trainer.iteration() + 1 == stopAt; };  // after this iteration
   run_training(trainer, dir.toStdString(), callbacks);
+}
+
+// A folder of `count` 8x8 PNG pictures (a bright square on a dark ground, in a place that varies),
+// for image runs that need no MNIST.
+inline QString image_folder(const QString& dir, int count) {
+  QDir().mkpath(dir);
+  for (int i = 0; i < count; ++i) {
+    QImage image(8, 8, QImage::Format_RGB32);
+    image.fill(QColor(20, 20, 20));
+    for (int y = 0; y < 3; ++y)
+      for (int x = 0; x < 3; ++x) image.setPixel(1 + i % 5 + x, 1 + (i / 5) % 5 + y, qRgb(230, 230, 230));
+    image.save(QDir(dir).filePath(QString("%1.png").arg(i)));
+  }
+  return dir;
+}
+
+// An image run small enough for a test: the tiny U-Net at 8x8 gray, T 20, 4 steps kept, CPU.
+inline widgets::TrainingSettings quick_image_run(const QString& dir, const QString& data, qint64 iters) {
+  widgets::TrainingSettings s = quick_run(dir, iters);
+  s.data = data;
+  s.size = 8;
+  s.channels = 1;
+  s.model = "tiny";
+  s.T = 20;
+  s.stepsKept = 4;
+  s.batch = 16;
+  return s;
+}
+
+inline void train_image_run(const QString& dir, const QString& data, qint64 iters) {
+  EddpmTrainer trainer(explorer::to_train_config(quick_image_run(dir, data, iters)), torch::kCPU);
+  run_training(trainer, dir.toStdString());
 }
 
 inline int64_t checkpoint_iteration(const QString& runDir) {

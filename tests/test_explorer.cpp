@@ -96,7 +96,11 @@ class TestExplorerPlumbing : public QObject {
       QTest::newRow(qPrintable("--probe-ms " + value)) << QStringList{"--probe-ms", value} << "--probe-ms";
     QTest::newRow("--device gpu") << QStringList{"--device", "gpu"} << "--device";
     QTest::newRow("--data spirals") << QStringList{"--data", "spirals"} << "--data";
-    QTest::newRow("--data mnist") << QStringList{"--data", "mnist"} << "--data";
+    QTest::newRow("--data folder: without a path") << QStringList{"--data", "folder:"} << "--data";
+    QTest::newRow("--data mnist: without a folder") << QStringList{"--data", "mnist:"} << "--data";
+    QTest::newRow("--data images:x") << QStringList{"--data", "images:x"} << "--data";
+    for (const QString& value : {"7", "257", "abc"})
+      QTest::newRow(qPrintable("--size " + value)) << QStringList{"--size", value} << "--size";
     QTest::newRow("--compare without a run") << QStringList{"--compare", "uniform"} << "--compare";
     QTest::newRow("unknown option") << QStringList{"--speed", "3"} << "speed";
   }
@@ -146,6 +150,14 @@ class TestExplorerPlumbing : public QObject {
     QCOMPARE(int(help.next), int(explorer::ParsedCommandLine::Next::exit));
     QCOMPARE(help.exitCode, 0);
     QVERIFY(help.text.contains("--iters"));
+    // Every data set `eddpm train --data` takes, images included.
+    for (const QString& data : {"mnist", "mnist:/data/mnist", "folder:/photos/cats", "moons"}) {
+      const explorer::ParsedCommandLine images =
+          explorer::parseExplorerCommandLine({"eddpm-explorer", "--data", data, "--size", "14"});
+      QCOMPARE(int(images.next), int(explorer::ParsedCommandLine::Next::run));
+      QCOMPARE(images.options.data, data);
+      QCOMPARE(images.options.size, qint64(14));
+    }
   }
 
   // Measuring may cost at most its share of the run's time, predicted from the time per sampling step.

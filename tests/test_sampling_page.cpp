@@ -13,7 +13,10 @@
 #include <QTableWidget>
 #include <QTemporaryDir>
 
+#include "denoising_path_view.h"
 #include "explorer_types.h"
+#include "image_comparison_view.h"
+#include "image_grid_view.h"
 #include "png_file.h"
 #include "sampler.h"
 #include "sampling_page.h"
@@ -29,7 +32,7 @@ using namespace eddpm::test;
 class TestSamplingPage : public QObject {
   Q_OBJECT
   QTemporaryDir runs_;
-  QString checkpoint_;
+  QString checkpoint_, imageCheckpoint_;
   std::unique_ptr<QTemporaryDir> dir_;
   QString path(const QString& name) const { return dir_->filePath(name); }
 
@@ -38,6 +41,8 @@ class TestSamplingPage : public QObject {
     explorer::registerExplorerTypes();
     train_run(runs_.filePath("trained"), 600);
     checkpoint_ = runs_.filePath("trained/checkpoint.pt");
+    train_image_run(runs_.filePath("images"), "folder:" + image_folder(runs_.filePath("pictures"), 40), 40);
+    imageCheckpoint_ = runs_.filePath("images/checkpoint.pt");
   }
 
   void init() { dir_ = std::make_unique<QTemporaryDir>(); }
@@ -89,7 +94,10 @@ class TestSamplingPage : public QObject {
     page.requestSample();
     QVERIFY(sampled.wait(60000));
     QCOMPARE(page.outcomes().size(), 3);
-    QCOMPARE(page.table()->rowCount(), 3);
+    QCOMPARE(page.table()->rowCount(), 4);  // and the floor: real data against real data
+    QCOMPARE(page.table()->item(3, 0)->text(), QString("real data (floor)"));
+    QVERIFY(page.floor().swd > 0);
+    QVERIFY(page.table()->isColumnHidden(7));  // FD-LeNet: MNIST only
     for (const auto& o : page.outcomes()) {
       QVERIFY2(o.error.isEmpty(), qPrintable(o.error));
       QCOMPARE(o.points.size(), 2 * 2000);
@@ -118,13 +126,82 @@ class TestSamplingPage : public QObject {
     QFile report(path("compare.json"));
     QVERIFY(report.open(QIODevice::ReadOnly));
     const QJsonArray rows = QJsonDocument::fromJson(report.readAll()).array();
-    QCOMPARE(rows.size(), 3);
+    QCOMPARE(rows.size(), 4);
     QCOMPARE(rows[2].toObject()["schedule"].toString(), QString("karras"));
+    QCOMPARE(rows[3].toObject()["schedule"].toString(), QString("real"));
     QVERIFY(QFileInfo(path("compare.png")).size() > 1000);
 
     QSignalSpy swept(&page, &explorer::SamplingPage::sweepReady);
     page.requestSweep();
     QVERIFY(swept.wait(60000));
+  }
+
+  // An image model: a grid per schedule beside the full chain's from the same noise, their
+  // differences, the floor row, one sample's denoising path per schedule (ending in the very image
+  // its grid shows), and the PNG exports with their parameters.
+  void imageRunComparesGridsDifferencesAndPaths() {
+    explorer::SamplingPage page;
+    page.resize(1200, 800);
+    QSignalSpy loaded(&page, &explorer::SamplingPage::checkpointLoaded);
+    page.setCheckpoint(imageCheckpoint_);
+    QVERIFY(loaded.wait(30000));
+    QSignalSpy preview(&page, &explorer::SamplingPage::previewReady);
+    page.setChecked({"learned", "uniform"});
+    QVERIFY(preview.wait(30000));
+    QSignalSpy sampled(&page, &explorer::SamplingPage::samplesReady);
+    page.requestSample();
+    QVERIFY(sampled.wait(60000));
+    QCOMPARE(page.outcomes().size(), 2);
+    for (const auto& o : page.outcomes()) {
+      QVERIFY2(o.error.isEmpty(), qPrintable(o.error));
+      QVERIFY(o.points.isEmpty());
+      QCOMPARE(o.images.size(), explorer::SamplingService::kShownImages);
+      QCOMPARE(o.difference.size(), o.images.size());
+      QCOMPARE(o.images.front().size(), QSize(8, 8));
+      QVERIFY(o.swd > 0 && o.fidelity > 0);
+      QCOMPARE(o.fd, -1.0);  // no classifier for a folder
+    }
+    QCOMPARE(page.imageView()->grids().size(), 3);
+    QVERIFY(page.imageView()->grids()[0]->caption().startsWith("full chain"));
+    QCOMPARE(page.table()->rowCount(), 3);
+    QCOMPARE(page.table()->item(2, 0)->text(), QString("real data (floor)"));
+    const QImage samples = page.imageView()->grids()[1]->grid();
+    page.imageView()->setShowDifference(true);
+    QVERIFY(page.imageView()->grids()[1]->grid() != samples);
+    page.imageView()->setShowDifference(false);
+
+    QSignalSpy pathReady(&page, &explorer::SamplingPage::pathReady);
+    page.requestPath(3);
+    QVERIFY(pathReady.wait(60000));
+    QCOMPARE(page.paths().size(), 2);
+    for (int i = 0; i < 2; ++i) {
+      const explorer::PathStrip& p = page.paths()[i];
+      QVERIFY2(p.error.isEmpty(), qPrintable(p.error));
+      QCOMPARE(p.predictions.size(), p.timesteps.size());
+      QCOMPARE(p.timesteps, page.outcomes()[i].schedule.timesteps);
+      // At the last step the chain outputs its estimate: the path ends in the grid's sample 3.
+      QCOMPARE(p.predictions.last(), page.outcomes()[i].images[3]);
+    }
+    QCOMPARE(page.pathView()->strips().size(), 2);
+    QCOMPARE(page.imageView()->selectedSample(), 3);
+
+    QString error;
+    QVERIFY2(page.saveGrid(-1, path("full.png"), &error), qPrintable(error));
+    QVERIFY2(page.saveGrid(0, path("learned.png"), &error), qPrintable(error));
+    QVERIFY2(page.saveSample(1, 3, path("uniform3.png"), &error), qPrintable(error));
+    QVERIFY2(page.savePaths(path("paths.png"), &error), qPrintable(error));
+    QVERIFY(!page.saveSample(1, 500, path("nothing.png"), &error));
+    QVERIFY(!QFile::exists(path("nothing.png")));
+    QCOMPARE(QImage(path("uniform3.png")).size(), QSize(8, 8));
+    QCOMPARE(QImage(path("learned.png")).convertToFormat(QImage::Format_RGB32),
+             page.imageView()->grids()[1]->grid().convertToFormat(QImage::Format_RGB32));
+    for (const char* file : {"full.png", "learned.png", "uniform3.png", "paths.png"}) {
+      const auto text = read_png_text(path(file).toStdString());
+      QVERIFY2(text.count("parameters") && text.at("parameters").find("seed: 0") != std::string::npos, file);
+    }
+    QVERIFY(QString::fromStdString(read_png_text(path("learned.png").toStdString()).at("parameters")).startsWith("schedule: learned ["));
+    QVERIFY(page.saveComparison(path("compare.json"), &error));
+    QVERIFY(QImage(path("compare.png")).width() > 3 * 8 * 8);
   }
 
   // The service's sampling and sweeps stop at once when the cancel flag is set.

@@ -2,10 +2,16 @@
 #include <QtTest>
 
 #include <QElapsedTimer>
+#include <QCheckBox>
+#include <QComboBox>
 #include <QPushButton>
+#include <QSettings>
 #include <QTemporaryDir>
 #include <QWheelEvent>
 
+#include "denoising_path_view.h"
+#include "elided_label.h"
+#include "image_comparison_view.h"
 #include "image_grid_view.h"
 #include "live_plot.h"
 #include "mask_history_heatmap.h"
@@ -57,6 +63,135 @@ class TestWidgets : public QObject {
     QImage other(5, 5, QImage::Format_RGB32);
     QVERIFY(!view.setImages({images[0], other}, "mixed"));
     QCOMPARE(view.imageCount(), 5);
+  }
+
+  // The full chain's grid first, then each schedule's; the switch shows each grid's differences
+  // instead; a click selects one sample in every grid; one zoom for all.
+  void imageComparisonShowsGridsAndTheirDifferences() {
+    auto images = [](int value, int n) {
+      QVector<QImage> v;
+      for (int i = 0; i < n; ++i) {
+        QImage image(3, 3, QImage::Format_RGB32);
+        image.fill(QColor(value, value, value));
+        v.append(image);
+      }
+      return v;
+    };
+    ImageComparisonView view;
+    QSignalSpy selected(&view, &ImageComparisonView::sampleSelected);
+    view.setSets({"full chain", images(200, 6), {}},
+                 {{"learned", images(100, 6), images(10, 6)}, {"uniform", images(50, 6), images(20, 6)}});
+    QCOMPARE(view.grids().size(), 3);
+    QCOMPARE(view.grids()[0]->caption(), QString("full chain"));
+    QCOMPARE(QColor(view.grids()[1]->grid().pixel(1, 1)), QColor(100, 100, 100));
+    view.setShowDifference(true);
+    QCOMPARE(QColor(view.grids()[1]->grid().pixel(1, 1)), QColor(10, 10, 10));
+    QCOMPARE(QColor(view.grids()[2]->grid().pixel(1, 1)), QColor(20, 20, 20));
+    QCOMPARE(QColor(view.grids()[0]->grid().pixel(1, 1)), QColor(200, 200, 200));  // the reference stays
+    QVERIFY(view.grids()[1]->caption().contains("full chain"));
+    view.setShowDifference(false);
+    QCOMPARE(QColor(view.grids()[1]->grid().pixel(1, 1)), QColor(100, 100, 100));
+
+    ImageGridView* uniform = view.grids()[2];
+    uniform->resize(uniform->sizeHint());
+    const int zoom = uniform->zoom();
+    const int top = uniform->sizeHint().height() - uniform->grid().height() * zoom;
+    QTest::mouseClick(uniform, Qt::LeftButton, {}, QPoint(4 * zoom + 1, top + 1));  // the second image
+    QCOMPARE(selected.size(), 1);
+    QCOMPARE(selected.last().first().toInt(), 1);
+    for (ImageGridView* g : view.grids()) QCOMPARE(g->selected(), 1);
+    view.grids()[0]->setZoom(7);
+    for (ImageGridView* g : view.grids()) QCOMPARE(g->zoom(), 7);
+    QVERIFY(view.picture().width() >= 3 * 3 * 3);
+  }
+
+  void denoisingPathShowsOneStripPerSchedule() {
+    QVector<QImage> steps;
+    for (int i = 0; i < 4; ++i) {
+      QImage image(2, 2, QImage::Format_RGB32);
+      image.fill(QColor(60 * i, 60 * i, 60 * i));
+      steps.append(image);
+    }
+    DenoisingPathView view;
+    view.setRows({{"learned, 4 steps", steps}, {"uniform, 2 steps", steps.mid(0, 2)}});
+    QCOMPARE(view.strips().size(), 2);
+    QCOMPARE(view.strips()[0]->columns(), 4);  // one row: the steps left to right
+    QCOMPARE(view.strips()[1]->imageCount(), 2);
+    QCOMPARE(QColor(view.strips()[0]->grid().pixel(3 * 3, 0)), QColor(180, 180, 180));  // the last step
+    view.setRows({{"karras", steps}});
+    QCOMPARE(view.strips().size(), 1);
+    QVERIFY(!view.picture().isNull());
+  }
+
+  // A message of any length fits the label's width, whole in its tooltip, and asks for no more room.
+  void longMessagesAreElidedNotWidening() {
+    ElidedLabel label;
+    const QSize before = label.sizeHint();
+    const QString message = QString("Could not load /a/very/long/path/").repeated(40) + "checkpoint.pt";
+    label.setText(message);
+    QCOMPARE(label.sizeHint(), before);
+    QCOMPARE(label.minimumSizeHint().width(), 0);
+    label.resize(300, 30);
+    label.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&label));
+    QCOMPARE(label.fullText(), message);
+    QCOMPARE(label.toolTip(), message);
+    QVERIFY(label.text().endsWith(QChar(0x2026)));
+    QVERIFY(label.fontMetrics().horizontalAdvance(label.text()) <= 300);
+  }
+
+  // Every data source the CLI takes, with its path, size, channels and model, survives the panel
+  // and the stored settings; the model follows the data.
+  void dataChoicesRoundTrip() {
+    TrainingSetupPanel panel;
+    TrainingSettings s;
+    s.runDir = "/tmp/run";
+    s.data = "folder:/photos/cats";
+    s.size = 32;
+    s.channels = 3;
+    s.model = "small";
+    panel.setSettings(s);
+    TrainingSettings shown = panel.settings();
+    QCOMPARE(shown.data, QString("folder:/photos/cats"));
+    QCOMPARE(shown.size, 32);
+    QCOMPARE(shown.channels, 3);
+    QCOMPARE(shown.model, QString("small"));
+    QVERIFY(panel.startButton()->isEnabled());
+    QTemporaryDir dir;
+    {
+      QSettings stored(dir.filePath("settings.ini"), QSettings::IniFormat);
+      shown.save(stored);
+    }
+    QSettings stored(dir.filePath("settings.ini"), QSettings::IniFormat);
+    const TrainingSettings loaded = TrainingSettings::load(stored);
+    QCOMPARE(loaded.data, shown.data);
+    QCOMPARE(loaded.size, 32);
+    QCOMPARE(loaded.channels, 3);
+    QCOMPARE(loaded.model, QString("small"));
+
+    s.data = "mnist:/data/mnist";
+    s.size = 14;
+    s.channels = 0;
+    panel.setSettings(s);
+    QCOMPARE(panel.settings().data, QString("mnist:/data/mnist"));
+    QCOMPARE(panel.settings().size, 14);
+    s.data = "moons";  // 2-D data takes the MLP, whatever was chosen for images
+    panel.setSettings(s);
+    QCOMPARE(panel.settings().model, QString("mlp"));
+    auto* data = panel.findChild<QComboBox*>();
+    QVERIFY(data);
+    data->setCurrentText("mnist");
+    QCOMPARE(panel.settings().model, QString("tiny"));
+    QCOMPARE(panel.settings().data, QString("mnist"));
+    data->setCurrentText("folder");  // a folder needs its path before Start
+    QVERIFY(!panel.startButton()->isEnabled());
+    QVERIFY(panel.problem().contains("folder"));
+
+    s.data = "mnist";
+    s.fromCheckpoint = "/models/eps_model.ts";  // TorchScript: its own model, frozen, and a warning
+    panel.setSettings(s);
+    QCOMPARE(panel.settings().model, QString("torchscript"));
+    QVERIFY(panel.settings().freezeModel);
   }
 
   void maskPlotShowsProbabilitiesAndTopK() {

@@ -1,6 +1,7 @@
 #include "image_grid_view.h"
 
 #include <QKeyEvent>
+#include <QMouseEvent>
 #include <QPainter>
 #include <QWheelEvent>
 
@@ -53,8 +54,8 @@ int ImageGridView::captionHeight() const { return caption_.isEmpty() ? 0 : fontM
 
 QSize ImageGridView::sizeHint() const {
   const QImage g = grid();
-  const int width = std::max(g.width() * zoom_, fontMetrics().horizontalAdvance(caption_));
-  return {width, g.height() * zoom_ + captionHeight()};
+  // Not the caption's width: a long caption is elided (whole in the tooltip), never widens the window.
+  return {std::max(g.width() * zoom_, 40), g.height() * zoom_ + captionHeight()};
 }
 
 int ImageGridView::imageAt(const QPoint& position) const {
@@ -84,6 +85,25 @@ void ImageGridView::paintEvent(QPaintEvent*) {
   }
   const QImage g = grid();
   if (!g.isNull()) painter.drawImage(QRect(QPoint(0, captionHeight()), g.size() * zoom_), g);
+  if (selected_ >= 0 && selected_ < images_.size()) {
+    const QSize t = tile() * zoom_;
+    painter.setPen(QPen(QColor(230, 120, 30), 2));
+    painter.setBrush(Qt::NoBrush);
+    painter.drawRect(QRect(QPoint((selected_ % columns_) * t.width(), captionHeight() + (selected_ / columns_) * t.height()),
+                           t - QSize(zoom_, zoom_)).adjusted(-1, -1, 1, 1));
+  }
+}
+
+void ImageGridView::setSelected(int index) {
+  if (index == selected_) return;
+  selected_ = index;
+  update();
+}
+
+void ImageGridView::mousePressEvent(QMouseEvent* event) {
+  const int index = imageAt(event->position().toPoint());
+  if (index >= 0 && event->button() == Qt::LeftButton) emit imageClicked(index);
+  QWidget::mousePressEvent(event);
 }
 
 void ImageGridView::wheelEvent(QWheelEvent* event) {

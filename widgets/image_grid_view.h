@@ -29,19 +29,25 @@ class ImageGridView : public QWidget {
   QImage grid() const;
   // The image under a point of the widget, or -1 (for tooltips and tests).
   int imageAt(const QPoint& position) const;
+  // The image drawn with a frame (-1: none): the sample whose denoising path is shown.
+  int selected() const { return selected_; }
 
   QSize sizeHint() const override;
 
  public slots:
   void setZoom(int zoom);  // clamped to [kMinZoom, kMaxZoom]
+  void setSelected(int index);
 
  signals:
   void zoomChanged(int zoom);
+  // A click on an image (to choose the sample whose path is shown).
+  void imageClicked(int index);
 
  protected:
   void paintEvent(QPaintEvent* event) override;
   void wheelEvent(QWheelEvent* event) override;
   void keyPressEvent(QKeyEvent* event) override;
+  void mousePressEvent(QMouseEvent* event) override;
 
  private:
   int captionHeight() const;
@@ -51,6 +57,7 @@ class ImageGridView : public QWidget {
   QString caption_;
   int columns_ = 0;
   int zoom_ = 4;
+  int selected_ = -1;
 };
 
 }  // namespace eddpm::widgets

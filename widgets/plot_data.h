@@ -1,6 +1,7 @@
 #pragma once
 // Plain values the views draw. Widgets know nothing of LibTorch: the explorer's worker converts
 // the engine's snapshots into these and hands them over by queued signals.
+#include <QImage>
 #include <QMetaType>
 #include <QString>
 #include <QVector>
@@ -39,6 +40,16 @@ struct QualityPoint {
   double learned = 0.0;
   double uniform = 0.0;
   double full = 0.0;
+  QString measure = "SWD";  // what the values are: "SWD" (to held-out data) or "FD-LeNet" (MNIST)
+};
+
+// A few images sampled at a quality point from the same fixed noise each time, by the learned
+// schedule and by uniform at the same K: the user sees digits sharpen as the mask converges.
+struct ImagePreview {
+  qint64 iteration = 0;
+  int K = 0;
+  QVector<QImage> learned;
+  QVector<QImage> uniform;
 };
 
 // A schedule to draw on a strip or a log-SNR plot.
@@ -53,3 +64,4 @@ struct ScheduleView {
 Q_DECLARE_METATYPE(eddpm::widgets::TrainingPoint)
 Q_DECLARE_METATYPE(eddpm::widgets::MaskFrame)
 Q_DECLARE_METATYPE(eddpm::widgets::QualityPoint)
+Q_DECLARE_METATYPE(eddpm::widgets::ImagePreview)

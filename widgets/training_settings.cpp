@@ -4,7 +4,14 @@
 
 namespace eddpm::widgets {
 
+bool TrainingSettings::imageData() const { return dataKind() == "mnist" || dataKind() == "folder"; }
+
 QString TrainingSettings::problem() const {
+  if (dataKind() == "folder" && dataPath().trimmed().isEmpty()) return QObject::tr("choose the folder of images");
+  if (size != 0 && (size < 8 || size > 256)) return QObject::tr("image size must be within 8..256");
+  if (channels != 0 && channels != 1 && channels != 3) return QObject::tr("channels must be 1 or 3");
+  if (imageData() && model == "mlp") return QObject::tr("images need a U-Net model (tiny or small)");
+  if (!imageData() && model != "mlp") return QObject::tr("2-D data takes the mlp model");
   if (T < 2) return QObject::tr("T must be at least 2");
   if (stepsKept < 1 || stepsKept > T) return QObject::tr("K must be between 1 and T (%1)").arg(T);
   if (iters < 1) return QObject::tr("iterations must be at least 1");
@@ -19,6 +26,9 @@ QString TrainingSettings::problem() const {
 void TrainingSettings::save(QSettings& s) const {
   s.beginGroup("training");
   s.setValue("data", data);
+  s.setValue("size", size);
+  s.setValue("channels", channels);
+  s.setValue("model", model);
   s.setValue("T", T);
   s.setValue("beta", beta);
   s.setValue("stepsKept", stepsKept);
@@ -34,6 +44,8 @@ void TrainingSettings::save(QSettings& s) const {
   s.setValue("seed", seed);
   s.setValue("device", device);
   s.setValue("runDir", runDir);
+  s.setValue("fromCheckpoint", fromCheckpoint);
+  s.setValue("freezeModel", freezeModel);
   s.endGroup();
 }
 
@@ -41,6 +53,9 @@ TrainingSettings TrainingSettings::load(QSettings& s) {
   TrainingSettings d;
   s.beginGroup("training");
   d.data = s.value("data", d.data).toString();
+  d.size = s.value("size", d.size).toInt();
+  d.channels = s.value("channels", d.channels).toInt();
+  d.model = s.value("model", d.imageData() ? "tiny" : d.model).toString();
   d.T = s.value("T", d.T).toInt();
   d.beta = s.value("beta", d.beta).toString();
   d.stepsKept = s.value("stepsKept", d.stepsKept).toInt();
@@ -56,6 +71,8 @@ TrainingSettings TrainingSettings::load(QSettings& s) {
   d.seed = s.value("seed", d.seed).toLongLong();
   d.device = s.value("device", d.device).toString();
   d.runDir = s.value("runDir", d.runDir).toString();
+  d.fromCheckpoint = s.value("fromCheckpoint", d.fromCheckpoint).toString();
+  d.freezeModel = s.value("freezeModel", d.freezeModel).toBool();
   s.endGroup();
   return d;
 }

@@ -8,7 +8,11 @@ class QSettings;
 namespace eddpm::widgets {
 
 struct TrainingSettings {
+  // As `eddpm train --data` spells it: a 2-D set, "mnist", "mnist:DIR" or "folder:PATH".
   QString data = "moons";
+  int size = 0;             // image side; 0: the data's own (28 for MNIST, 32 for folders)
+  int channels = 0;         // 1 or 3; 0: the data's own
+  QString model = "mlp";    // mlp (2-D), tiny or small (images), torchscript (started from a .ts file)
   int T = 1000;
   QString beta = "linear";
   int stepsKept = 10;
@@ -26,6 +30,11 @@ struct TrainingSettings {
   QString runDir;          // where the run's files go
   QString fromCheckpoint;  // start from this model (mask search)
   bool freezeModel = false;
+
+  bool imageData() const;
+  // The data's kind and path: "folder:/x" -> ("folder", "/x"), "moons" -> ("moons", "").
+  QString dataKind() const { return data.section(':', 0, 0); }
+  QString dataPath() const { return data.section(':', 1); }
 
   // An empty string when the settings can run, else the first reason they cannot.
   QString problem() const;

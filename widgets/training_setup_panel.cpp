@@ -48,6 +48,12 @@ QString formatEta(double seconds) {
                    : QString("%1:%2").arg(s / 60).arg(s % 60, 2, 10, QChar('0'));
 }
 
+// The extensions `eddpm train --from` reads as TorchScript (core's is_torchscript_file; widgets
+// do not link the engine).
+bool isTorchscriptFile(const QString& path) {
+  return path.endsWith(".ts") || path.endsWith(".jit") || path.endsWith(".torchscript");
+}
+
 void setCurrent(QComboBox* box, const QString& text) {
   const int index = box->findText(text);
   if (index >= 0) box->setCurrentIndex(index);
@@ -55,7 +61,15 @@ void setCurrent(QComboBox* box, const QString& text) {
 }  // namespace
 
 TrainingSetupPanel::TrainingSetupPanel(QWidget* parent) : QWidget(parent) {
-  data_ = combo({"moons", "swissroll", "8gaussians", "checkerboard", "rings"}, tr("built-in 2-D data set"));
+  data_ = combo({"moons", "swissroll", "8gaussians", "checkerboard", "rings", "mnist", "folder"},
+                tr("built-in 2-D data set, MNIST digits, or a folder of PNG/JPEG images"));
+  dataPath_ = new QLineEdit;
+  size_ = spin(0, 256, tr("image side in pixels; 14 trains MNIST in minutes on two CPU cores"));
+  size_->setSpecialValueText(tr("data's own"));
+  channels_ = combo({tr("data's own"), tr("1 (gray)"), tr("3 (RGB)")}, tr("channels the images are converted to"));
+  model_ = combo({"mlp", "tiny", "small", "torchscript"},
+                 tr("the network: mlp for 2-D data, the tiny or small U-Net for images; torchscript when starting "
+                    "from a TorchScript file"));
   T_ = spin(2, 100000, tr("number of diffusion steps T"));
   beta_ = combo({"linear", "cosine", "quadratic"}, tr("base noise schedule"));
   stepsKept_ = spin(1, 100000, tr("steps kept at the end of training (K = keep x T)"));
@@ -75,8 +89,15 @@ TrainingSetupPanel::TrainingSetupPanel(QWidget* parent) : QWidget(parent) {
   runDir_ = new QLineEdit;
   runDir_->setToolTip(tr("folder the run writes: checkpoint.pt, metrics.jsonl, mask_history.csv, schedule_learned.json"));
   from_ = new QLineEdit;
-  from_->setPlaceholderText(tr("optional: a checkpoint to start from"));
+  from_->setPlaceholderText(tr("optional: a checkpoint or TorchScript model"));
+  from_->setToolTip(tr("start from a checkpoint's model (checkpoint.pt) or from a TorchScript model trained in "
+                       "PyTorch (MODEL.ts: forward(x, t) -> eps; frozen, only the mask learns)"));
   freeze_ = new QCheckBox(tr("train the mask only (model frozen)"));
+  torchscriptWarning_ = new QLabel(tr("Loading a TorchScript model runs the code it contains: start only from files "
+                                      "you trust."));
+  torchscriptWarning_->setWordWrap(true);
+  torchscriptWarning_->setStyleSheet("color: #8a5a00");
+  torchscriptWarning_->hide();
 
   auto* browseRun = new QToolButton;
   browseRun->setText("…");
@@ -87,8 +108,17 @@ TrainingSetupPanel::TrainingSetupPanel(QWidget* parent) : QWidget(parent) {
   auto* browseFrom = new QToolButton;
   browseFrom->setText("…");
   connect(browseFrom, &QToolButton::clicked, this, [this] {
-    const QString file = QFileDialog::getOpenFileName(this, tr("Start from checkpoint"), QString(), tr("Checkpoints (*.pt)"));
+    const QString file = QFileDialog::getOpenFileName(this, tr("Start from a model"), from_->text(),
+                                                      tr("Checkpoints and TorchScript models (*.pt *.ts *.jit *.torchscript)"));
     if (!file.isEmpty()) from_->setText(file);
+    if (!file.isEmpty()) emit startFromChanged();
+  });
+  auto* browseData = new QToolButton;
+  browseData->setText("…");
+  connect(browseData, &QToolButton::clicked, this, [this] {
+    const QString dir = QFileDialog::getExistingDirectory(
+        this, data_->currentText() == "mnist" ? tr("Folder of MNIST IDX files") : tr("Folder of images"), dataPath_->text());
+    if (!dir.isEmpty()) dataPath_->setText(dir);
   });
   auto row = [](QWidget* field, QWidget* button) {
     auto* w = new QWidget;
@@ -101,6 +131,11 @@ TrainingSetupPanel::TrainingSetupPanel(QWidget* parent) : QWidget(parent) {
 
   auto* form = new QFormLayout;
   form->addRow(tr("&Data"), data_);
+  dataPathRow_ = row(dataPath_, browseData);
+  form->addRow(tr("Data f&older"), dataPathRow_);
+  form->addRow(tr("Image si&ze"), size_);
+  form->addRow(tr("Cha&nnels"), channels_);
+  form->addRow(tr("M&odel"), model_);
   form->addRow(tr("&T"), T_);
   form->addRow(tr("&Beta schedule"), beta_);
   form->addRow(tr("Steps &kept (K)"), stepsKept_);
@@ -118,6 +153,7 @@ TrainingSetupPanel::TrainingSetupPanel(QWidget* parent) : QWidget(parent) {
   form->addRow(tr("Run &folder"), row(runDir_, browseRun));
   form->addRow(tr("Start from"), row(from_, browseFrom));
   form->addRow(QString(), freeze_);
+  form->addRow(QString(), torchscriptWarning_);
 
   problem_ = new QLabel;
   problem_->setStyleSheet("color: #b00020");
@@ -156,6 +192,13 @@ TrainingSetupPanel::TrainingSetupPanel(QWidget* parent) : QWidget(parent) {
   for (QSpinBox* box : {T_, stepsKept_, iters_, warmup_, rampEnd_, batch_})
     connect(box, &QSpinBox::valueChanged, this, &TrainingSetupPanel::revalidate);
   connect(runDir_, &QLineEdit::textChanged, this, &TrainingSetupPanel::revalidate);
+  connect(dataPath_, &QLineEdit::textChanged, this, &TrainingSetupPanel::revalidate);
+  connect(size_, &QSpinBox::valueChanged, this, &TrainingSetupPanel::revalidate);
+  connect(data_, &QComboBox::currentTextChanged, this, &TrainingSetupPanel::adaptToData);
+  connect(model_, &QComboBox::currentTextChanged, this, &TrainingSetupPanel::revalidate);
+  connect(from_, &QLineEdit::textChanged, this, &TrainingSetupPanel::adaptToData);
+  connect(from_, &QLineEdit::editingFinished, this, &TrainingSetupPanel::startFromChanged);
+  connect(freeze_, &QCheckBox::clicked, this, &TrainingSetupPanel::startFromChanged);
   connect(T_, &QSpinBox::valueChanged, this, [this](int T) { stepsKept_->setMaximum(T); });
   auto live = [this] {
     if (state_ != State::Idle) emit liveSettingsChanged(lrS_->value(), stepsKept_->value());
@@ -169,7 +212,14 @@ TrainingSetupPanel::TrainingSetupPanel(QWidget* parent) : QWidget(parent) {
 
 TrainingSettings TrainingSetupPanel::settings() const {
   TrainingSettings s;
-  s.data = data_->currentText();
+  const QString kind = data_->currentText();
+  const QString path = dataPath_->text().trimmed();
+  s.data = (kind == "mnist" || kind == "folder") && !path.isEmpty() ? kind + ":" + path
+           : kind == "folder"                                      ? QString("folder:")
+                                                                   : kind;
+  s.size = size_->value();
+  s.channels = QList<int>{0, 1, 3}.value(channels_->currentIndex());
+  s.model = model_->currentText();
   s.T = T_->value();
   s.beta = beta_->currentText();
   s.stepsKept = stepsKept_->value();
@@ -191,7 +241,11 @@ TrainingSettings TrainingSetupPanel::settings() const {
 }
 
 void TrainingSetupPanel::setSettings(const TrainingSettings& s) {
-  setCurrent(data_, s.data);
+  setCurrent(data_, s.dataKind());
+  dataPath_->setText(s.dataPath());
+  size_->setValue(s.size);
+  channels_->setCurrentIndex(s.channels == 3 ? 2 : s.channels == 1 ? 1 : 0);
+  setCurrent(model_, s.model);
   T_->setValue(s.T);
   stepsKept_->setMaximum(s.T);
   setCurrent(beta_, s.beta);
@@ -210,6 +264,28 @@ void TrainingSetupPanel::setSettings(const TrainingSettings& s) {
   runDir_->setText(s.runDir);
   from_->setText(s.fromCheckpoint);
   freeze_->setChecked(s.freezeModel);
+  adaptToData();
+}
+
+void TrainingSetupPanel::adaptToData() {
+  const QString kind = data_->currentText();
+  const bool images = kind == "mnist" || kind == "folder";
+  const bool torchscript = images && isTorchscriptFile(from_->text().trimmed());
+  const bool idle = state_ == State::Idle;
+  dataPathRow_->setEnabled(idle && images);
+  dataPath_->setPlaceholderText(kind == "folder" ? tr("the folder of PNG/JPEG images")
+                                : images         ? tr("default: the MNIST files scripts/fetch-mnist wrote")
+                                                 : tr("only for mnist and folder"));
+  size_->setEnabled(idle && images);
+  channels_->setEnabled(idle && images);
+  // The model follows the data; only the U-Net's size is the user's choice.
+  const QString model = !images ? QString("mlp") : torchscript ? QString("torchscript")
+                        : model_->currentText() == "small" ? QString("small") : QString("tiny");
+  setCurrent(model_, model);
+  model_->setEnabled(idle && images && !torchscript);
+  torchscriptWarning_->setVisible(isTorchscriptFile(from_->text().trimmed()));
+  if (torchscript) freeze_->setChecked(true);  // a TorchScript model is never trained here
+  freeze_->setEnabled(idle && !torchscript);
   revalidate();
 }
 
@@ -225,8 +301,9 @@ void TrainingSetupPanel::setState(State state) {
   state_ = state;
   const bool idle = state == State::Idle;
   for (QWidget* w : std::initializer_list<QWidget*>{data_, T_, beta_, semantics_, reward_, baseline_, iters_, warmup_,
-                                                    rampEnd_, batch_, lr_, seed_, device_, runDir_, from_, freeze_})
+                                                    rampEnd_, batch_, lr_, seed_, device_, runDir_, from_})
     w->setEnabled(idle);
+  adaptToData();
   pause_->setEnabled(!idle);
   pause_->setText(state == State::Paused ? tr("Resume") : tr("Pause"));
   stop_->setEnabled(!idle);

@@ -42,18 +42,25 @@ class TrainingSetupPanel : public QWidget {
   void stopRequested();
   // While a run goes on: a new mask learning rate or target K, to apply from the next iteration.
   void liveSettingsChanged(double lrS, int stepsKept);
+  // The user chose (typed, browsed or cleared) the model to start from, or ticked mask-only training.
+  void startFromChanged();
 
  private:
   void revalidate();
+  // Enables what the chosen data takes: image settings and U-Nets for images, the MLP for points.
+  void adaptToData();
 
   State state_ = State::Idle;
-  QComboBox *data_, *beta_, *semantics_, *reward_, *baseline_, *device_;
-  QSpinBox *T_, *stepsKept_, *batch_;
+  QComboBox *data_, *channels_, *model_, *beta_, *semantics_, *reward_, *baseline_, *device_;
+  QLineEdit* dataPath_;
+  QWidget* dataPathRow_;
+  QSpinBox *size_, *T_, *stepsKept_, *batch_;
   QSpinBox *iters_, *warmup_, *rampEnd_, *seed_;
   QDoubleSpinBox *lr_, *lrS_;
   QLineEdit *runDir_, *from_;
   QCheckBox* freeze_;
   QLabel* problem_;
+  QLabel* torchscriptWarning_;
   QLabel* eta_;
   QProgressBar* progress_;
   QPushButton *start_, *pause_, *stop_;

@@ -1,8 +1,11 @@
 #include "training_view.h"
 
 #include <QGridLayout>
+#include <QHBoxLayout>
+#include <QVBoxLayout>
 #include <QSplitter>
 
+#include "image_grid_view.h"
 #include "mask_history_heatmap.h"
 #include "mask_probability_plot.h"
 #include "time_series_plot.h"
@@ -45,7 +48,29 @@ TrainingView::TrainingView(QWidget* parent) : QWidget(parent) {
   grid->addWidget(heatmap_, 0, 1);
   grid->addWidget(sparsity_, 1, 0);
   grid->addWidget(loss_, 1, 1);
-  grid->addWidget(quality_, 2, 0, 1, 2);
+  learnedPreview_ = new ImageGridView;
+  uniformPreview_ = new ImageGridView;
+  previewBox_ = new QWidget;
+  auto* previews = new QVBoxLayout(previewBox_);
+  previews->setContentsMargins(0, 0, 0, 0);
+  for (ImageGridView* view : {learnedPreview_, uniformPreview_}) {
+    view->setZoom(3);
+    previews->addWidget(view);
+  }
+  previews->addStretch(1);
+  connect(learnedPreview_, &ImageGridView::zoomChanged, uniformPreview_, &ImageGridView::setZoom);
+  connect(uniformPreview_, &ImageGridView::zoomChanged, learnedPreview_, &ImageGridView::setZoom);
+  previewBox_->hide();
+  auto* bottom = new QHBoxLayout;
+  bottom->addWidget(quality_, 1);
+  bottom->addWidget(previewBox_);
+  grid->addLayout(bottom, 2, 0, 1, 2);
+}
+
+void TrainingView::addPreview(const ImagePreview& p) {
+  learnedPreview_->setImages(p.learned, tr("learned, K=%1 (iteration %2)").arg(p.K).arg(p.iteration), 4);
+  uniformPreview_->setImages(p.uniform, tr("uniform, K=%1").arg(p.K), 4);
+  previewBox_->show();
 }
 
 QList<LivePlot*> TrainingView::plots() const { return {mask_, heatmap_, sparsity_, loss_, quality_}; }
@@ -69,6 +94,8 @@ void TrainingView::addFrame(const MaskFrame& frame) {
 }
 
 void TrainingView::addQuality(const QualityPoint& p) {
+  const QString label = tr("%1 to data (lower is better)").arg(p.measure);
+  if (quality_->yAxis->label() != label) quality_->yAxis->setLabel(label);
   quality_->append(double(p.iteration), {p.learned, p.uniform, p.full});
 }
 
@@ -80,6 +107,7 @@ void TrainingView::clear() {
   sparsity_->clear();
   loss_->clear();
   quality_->clear();
+  previewBox_->hide();
   smoothingStarted_ = false;
 }
 

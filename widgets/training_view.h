@@ -11,6 +11,7 @@ class MaskHistoryHeatmap;
 class MaskProbabilityPlot;
 class TimeSeriesPlot;
 class LivePlot;
+class ImageGridView;
 
 class TrainingView : public QWidget {
   Q_OBJECT
@@ -20,6 +21,8 @@ class TrainingView : public QWidget {
   void addPoint(const TrainingPoint& point);
   void addFrame(const MaskFrame& frame);
   void addQuality(const QualityPoint& point);
+  // Image runs: the preview grids beside the quality plot (hidden until the first preview).
+  void addPreview(const ImagePreview& preview);
   void clear();
   // Draws anything held back for speed (call when a run ends or a replay is loaded).
   void flush();
@@ -29,6 +32,8 @@ class TrainingView : public QWidget {
   TimeSeriesPlot* sparsityPlot() const { return sparsity_; }
   TimeSeriesPlot* lossPlot() const { return loss_; }
   TimeSeriesPlot* qualityPlot() const { return quality_; }
+  ImageGridView* learnedPreview() const { return learnedPreview_; }
+  ImageGridView* uniformPreview() const { return uniformPreview_; }
   QList<LivePlot*> plots() const;
 
  private:
@@ -37,6 +42,8 @@ class TrainingView : public QWidget {
   TimeSeriesPlot* sparsity_;
   TimeSeriesPlot* loss_;
   TimeSeriesPlot* quality_;
+  QWidget* previewBox_;
+  ImageGridView *learnedPreview_, *uniformPreview_;
   double smoothedLoss_ = 0.0, smoothedReward_ = 0.0;
   bool smoothingStarted_ = false;
 };

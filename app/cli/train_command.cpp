@@ -14,6 +14,7 @@
 #include "cli_app.h"
 #include "cli_options.h"
 #include "compute_device.h"
+#include "pretrained_start.h"
 #include "torchscript_model.h"
 #include "training_run.h"
 #include "unet.h"
@@ -41,14 +42,6 @@ struct TrainOptions {
 };
 
 bool data_is_endless(const TrainConfig& c) { return !c.image_data(); }
-
-bool is_torchscript_file(const std::string& path) {
-  for (const char* ext : {".ts", ".jit", ".torchscript"}) {
-    const std::string e = ext;
-    if (path.size() > e.size() && path.compare(path.size() - e.size(), e.size(), e) == 0) return true;
-  }
-  return false;
-}
 
 void print_progress(const TrainSnapshot& snap, const TrainingProgress& p, bool tty) {
   static int last_tenth = -1;
@@ -90,12 +83,8 @@ int run_train(TrainOptions& o) {
   if (!o.model_given && c.image_data()) c.model = "tiny";
   if (o.epochs > 0 && data_is_endless(c)) throw UsageError("--epochs needs a finite data set (mnist or folder:PATH)");
   c.beta = o.beta.spec();
-  // A frozen pretrained model (a checkpoint with --freeze-model, or TorchScript) keeps the noise
-  // levels it was trained on (jump) and its mask is scored by its samples' distance to the data:
-  // the best reward on its own measure in 4 of 6 settings and close in a fifth (docs/FINDINGS.md).
-  const bool frozen_pretrained = !o.from.empty() && (c.freeze_model || is_torchscript_file(o.from));
-  c.semantics = semantics_from_string(o.semantics_given || !frozen_pretrained ? o.semantics : "jump");
-  c.reward = reward_from_string(o.reward_given || !frozen_pretrained ? o.reward : "data");
+  c.semantics = semantics_from_string(o.semantics);
+  c.reward = reward_from_string(o.reward);
   c.loss_weight = weighting_from_string(o.loss_weight);
   c.baseline = baseline_from_string(o.baseline);
   c.per_example_masks = o.masks == "example";
@@ -106,13 +95,8 @@ int run_train(TrainOptions& o) {
     if (o.steps_kept > c.beta.T) throw UsageError("--steps-kept must not exceed T");
     c.keep = double(o.steps_kept) / c.beta.T;
   }
-  if (!o.from.empty() && c.warmup < 0) c.warmup = 0;  // a pretrained model needs no full-chain warm-up
-  const bool from_torchscript = !o.from.empty() && is_torchscript_file(o.from);
-  if (from_torchscript) {  // a model from PyTorch: EDDPM learns only the mask on it
-    c.model = "torchscript";
-    c.model_file = std::filesystem::absolute(o.from).string();
-    c.freeze_model = true;
-  }
+  apply_start_from(c, o.from, {o.semantics_given, o.reward_given, c.warmup >= 0});
+  const bool from_torchscript = c.model == "torchscript";
   validate(c);
 
   const c10::Device device = resolve_device(c.device);

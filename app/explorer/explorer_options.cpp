@@ -1,5 +1,5 @@
 // Torch before Qt (see training_worker.cpp).
-#include "toy_data.h"
+#include "train_config.h"
 
 #include "explorer_options.h"
 
@@ -32,11 +32,6 @@ bool isDevice(const QString& device) {
   return device.startsWith("cuda:") && device.mid(5).toInt(&ok) >= 0 && ok;
 }
 
-QString toyNames() {
-  QStringList names;
-  for (const std::string& name : toy_dataset_names()) names << QString::fromStdString(name);
-  return names.join(", ");
-}
 }  // namespace
 
 ParsedCommandLine parseExplorerCommandLine(const QStringList& arguments) {
@@ -44,7 +39,10 @@ ParsedCommandLine parseExplorerCommandLine(const QStringList& arguments) {
   parser.setApplicationDescription("Train diffusion models with EDDPM and explore their sampling schedules.");
   const QCommandLineOption help = parser.addHelpOption();
   const QCommandLineOption version = parser.addVersionOption();
-  parser.addOption({"data", "2-D data set to train on (" + toyNames() + ").", "name"});
+  parser.addOption({"data", "Data to train on, as `eddpm train --data` takes it: " +
+                               QString::fromStdString(data_names_help()) + ".", "name"});
+  parser.addOption({"size", "Image side in pixels (8 to 256; default: the data's own, 28 for MNIST, 32 for folders).",
+                    "pixels"});
   parser.addOption({"iters", "Training iterations (1 to 1000000000).", "n"});
   parser.addOption({"device", "Where to train: auto, cpu, cuda or cuda:N.", "name"});
   parser.addOption({"autostart", "Start training at once."});
@@ -75,10 +73,10 @@ ParsedCommandLine parseExplorerCommandLine(const QStringList& arguments) {
   QString error;
   if (parser.isSet("data")) {
     o.data = parser.value("data");
-    if (!is_toy_dataset(o.data.toStdString()))
-      return fail(QString("--data '%1': the explorer trains the 2-D sets (%2); train images with `eddpm train`")
-                      .arg(o.data, toyNames()));
+    if (!is_data_name(o.data.toStdString()))
+      return fail(QString("--data '%1' is not a data set (%2)").arg(o.data, QString::fromStdString(data_names_help())));
   }
+  if (parser.isSet("size") && !readInteger(parser, "size", 8, 256, &o.size, &error)) return fail(error);
   if (parser.isSet("iters") && !readInteger(parser, "iters", 1, 1000000000, &o.iters, &error)) return fail(error);
   if (parser.isSet("device")) {
     o.device = parser.value("device");

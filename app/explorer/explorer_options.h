@@ -8,6 +8,7 @@ namespace eddpm::explorer {
 
 struct ExplorerOptions {
   QString data;          // empty: the panel's saved choice
+  qint64 size = 0;       // 0: the panel's saved choice
   qint64 iters = 0;      // 0: the panel's saved choice
   QString device;        // empty: the panel's saved choice
   bool autostart = false;

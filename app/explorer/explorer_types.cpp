@@ -11,6 +11,7 @@ void registerExplorerTypes() {
   qRegisterMetaType<widgets::TrainingPoint>();
   qRegisterMetaType<widgets::MaskFrame>();
   qRegisterMetaType<widgets::QualityPoint>();
+  qRegisterMetaType<widgets::ImagePreview>();
   qRegisterMetaType<widgets::TrainingSettings>();
 }
 

@@ -1,4 +1,4 @@
-// eddpm-explorer [--data NAME] [--iters N] [--device D] [--autostart | --resume RUN_DIR] [--bench-report FILE] [RUN_DIR]
+// eddpm-explorer [--data NAME] [--size N] [--iters N] [--device D] [--autostart | --resume RUN_DIR] [--bench-report FILE] [RUN_DIR]
 // (explorer_options.h)
 #include <QApplication>
 #include <QDir>
@@ -80,7 +80,8 @@ int main(int argc, char** argv) {
   eddpm::explorer::MainWindow window;
   window.resize(1400, 900);
   auto settings = window.setupPanel()->settings();
-  if (!o.data.isEmpty()) settings.data = o.data;
+  if (!o.data.isEmpty()) settings.data = o.data;  // the panel picks the model the data takes
+  if (o.size > 0) settings.size = int(o.size);
   if (o.iters > 0) {
     settings.iters = o.iters;
     settings.warmup = settings.iters / 5;

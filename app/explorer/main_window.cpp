@@ -16,10 +16,13 @@
 #include <QStatusBar>
 #include <QTabWidget>
 
+#include <cstdio>
+
 #include "live_plot.h"
 #include "run_folder.h"
 #include "run_replay.h"
 #include "save_file.h"
+#include "settings_conversion.h"
 #include "sampling_page.h"
 #include "training_setup_panel.h"
 #include "training_view.h"
@@ -62,6 +65,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     worker_->stop();
     statusBar()->showMessage(tr("Stopping after this iteration…"));
   });
+  connect(panel_, &TrainingSetupPanel::startFromChanged, this,
+          [this] { panel_->setSettings(with_start_from_defaults(panel_->settings())); });
   connect(panel_, &TrainingSetupPanel::liveSettingsChanged, this,
           [this](double lrS, int K) { worker_->setLiveSettings(lrS, K); });
 
@@ -89,6 +94,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   });
   connect(worker_, &TrainingWorker::maskFrame, view_, &widgets::TrainingView::addFrame);
   connect(worker_, &TrainingWorker::quality, view_, &widgets::TrainingView::addQuality);
+  connect(worker_, &TrainingWorker::imagePreview, view_, &widgets::TrainingView::addPreview);
+  connect(worker_, &TrainingWorker::note, this, [this](const QString& text) { showNote(text); });
   connect(worker_, &TrainingWorker::paused, this, [this](qint64 iteration) {
     statusBar()->showMessage(tr("Paused at iteration %1").arg(iteration));
     emit trainingPaused(iteration);
@@ -116,6 +123,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     moveToFreshRunFolder(runDir_);
     emit trainingEnded(runDir_, false, -1);
   });
+
+  connect(sampling_, &SamplingPage::failed, this, [](const QString& message) { logToStderr("error", message); });
 
   createMenus();
   QSettings settings;
@@ -286,6 +295,7 @@ bool MainWindow::isDeviceFailure(const QString& message) {
 }
 
 void MainWindow::offerResumeOnCpu(const QString& message) {
+  logToStderr("error", message);
   statusBar()->showMessage(message);
   const QString run = runDir_;
   auto* box = new QMessageBox(QMessageBox::Warning, tr("Training stopped"),
@@ -304,7 +314,18 @@ void MainWindow::offerResumeOnCpu(const QString& message) {
   box->open();
 }
 
+void MainWindow::logToStderr(const QString& kind, const QString& message) {
+  std::fprintf(stderr, "eddpm-explorer: %s: %s\n", qPrintable(kind), qPrintable(QString(message).replace('\n', ' ')));
+  std::fflush(stderr);
+}
+
+void MainWindow::showNote(const QString& text) {
+  statusBar()->showMessage(text);
+  logToStderr("note", text);
+}
+
 void MainWindow::showError(const QString& title, const QString& message) {
+  logToStderr("error", title + ": " + message);
   statusBar()->showMessage(message);
   // Window-modal and non-blocking: the worker's queued signals keep arriving while it is shown.
   auto* box = new QMessageBox(QMessageBox::Warning, title, message, QMessageBox::Ok, this);

@@ -53,6 +53,10 @@ class MainWindow : public QMainWindow {
   void createMenus();
   void stopWorkerAndWait();
   void showError(const QString& title, const QString& message);
+  // Something the user should know that stops nothing: the status bar, and standard error.
+  void showNote(const QString& text);
+  // Every message the window shows also goes to standard error, for logs and scripts.
+  static void logToStderr(const QString& kind, const QString& message);
   // CUDA out of memory or another device error: the run's checkpoint is intact; offer the CPU.
   static bool isDeviceFailure(const QString& message);
   void offerResumeOnCpu(const QString& message);

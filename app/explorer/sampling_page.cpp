@@ -21,7 +21,14 @@
 #include <QPainter>
 #include <QProgressBar>
 #include <QRegularExpression>
+#include <QStackedWidget>
+#include <QTabWidget>
+#include <QTimer>
 
+#include "denoising_path_view.h"
+#include "elided_label.h"
+#include "image_comparison_view.h"
+#include "image_grid_view.h"
 #include "log_snr_plot.h"
 #include "point_cloud_view.h"
 #include "save_file.h"
@@ -102,7 +109,8 @@ SamplingPage::SamplingPage(QWidget* parent) : QWidget(parent) {
         return emit failed(error);
     if (!dir.isEmpty()) status_->setText(tr("Schedules written to %1").arg(dir));
   });
-  exportMenu->addAction(tr("Samples (PNG and CSV)…"), this, [this] {
+  exportMenu->addAction(tr("Samples (PNG and CSV; image grids as PNG)…"), this, [this] {
+    if (imageModel_) return exportImages();
     const QString dir = QFileDialog::getExistingDirectory(this, tr("Write samples to"));
     QString error;
     for (int i = 0; i < outcomes_.size() && !dir.isEmpty(); ++i) {
@@ -115,6 +123,23 @@ SamplingPage::SamplingPage(QWidget* parent) : QWidget(parent) {
     const QString path = QFileDialog::getSaveFileName(this, tr("Comparison"), "comparison.json", tr("JSON (*.json)"));
     QString error;
     if (!path.isEmpty() && !saveComparison(path, &error)) emit failed(error);
+  });
+  exportMenu->addAction(tr("Selected sample of each schedule (PNG)…"), this, [this] {
+    if (!imageModel_ || outcomes_.isEmpty()) return emit failed(tr("Sample an image model first"));
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Write the selected sample to"));
+    QString error;
+    const int sample = images_->selectedSample();
+    for (int i = 0; i < outcomes_.size() && !dir.isEmpty(); ++i) {
+      const QString name = outcomes_[i].schedule.name.section('/', -1).remove(".json");
+      if (!saveSample(i, sample, dir + QString("/sample%1_%2.png").arg(sample).arg(name), &error)) return emit failed(error);
+    }
+    if (!dir.isEmpty()) status_->setText(tr("Sample %1 of each schedule written to %2").arg(sample).arg(dir));
+  });
+  exportMenu->addAction(tr("Denoising paths (PNG)…"), this, [this] {
+    if (paths_.isEmpty()) return emit failed(tr("Show a denoising path first"));
+    const QString file = QFileDialog::getSaveFileName(this, tr("Denoising paths"), "paths.png", tr("PNG (*.png)"));
+    QString error;
+    if (!file.isEmpty() && !savePaths(file, &error)) emit failed(error);
   });
   save->setMenu(exportMenu);
 
@@ -145,24 +170,52 @@ SamplingPage::SamplingPage(QWidget* parent) : QWidget(parent) {
 
   strip_ = new widgets::ScheduleStrip;
   logSnr_ = new widgets::LogSnrPlot;
-  auto* resultsWidget = new QWidget;
-  results_ = new QHBoxLayout(resultsWidget);
+  auto* pointsWidget = new QWidget;
+  results_ = new QHBoxLayout(pointsWidget);
   results_->setContentsMargins(0, 0, 0, 0);
-  table_ = new QTableWidget(0, 7);
-  table_->setHorizontalHeaderLabels(
-      {tr("schedule"), tr("steps"), tr("SWD"), tr("MMD²"), tr("fidelity"), tr("fidelity SWD"), tr("seconds")});
+  images_ = new widgets::ImageComparisonView;
+  samplesStack_ = new QStackedWidget;
+  samplesStack_->addWidget(pointsWidget);
+  samplesStack_->addWidget(images_);
+  pathView_ = new widgets::DenoisingPathView;
+  pathSample_ = new QSpinBox;
+  pathSample_->setRange(0, SamplingService::kShownImages - 1);
+  pathSample_->setToolTip(tr("The sample whose path is shown: its place in the grids (click an image there)"));
+  showPath_ = new QPushButton(tr("Show &path"));
+  showPath_->setToolTip(tr("Each schedule's estimate of the clean image at each of its kept steps, for this sample"));
+  auto* pathBox = new QWidget;
+  auto* pathControls = new QHBoxLayout;
+  pathControls->addWidget(new QLabel(tr("Sample")));
+  pathControls->addWidget(pathSample_);
+  pathControls->addWidget(showPath_);
+  pathControls->addStretch(1);
+  auto* pathLayout = new QVBoxLayout(pathBox);
+  pathLayout->setContentsMargins(0, 0, 0, 0);
+  pathLayout->addLayout(pathControls);
+  pathLayout->addWidget(pathView_, 1);
+  resultTabs_ = new QTabWidget;
+  resultTabs_->addTab(samplesStack_, tr("Samples"));
+  resultTabs_->addTab(pathBox, tr("Denoising path"));
+  resultTabs_->setTabEnabled(1, false);
+  auto* resultsWidget = resultTabs_;
+  table_ = new QTableWidget(0, 9);
+  table_->setHorizontalHeaderLabels({tr("schedule"), tr("steps"), tr("SWD"), tr("MMD²"), tr("fidelity"),
+                                     tr("fidelity SWD"), tr("seconds"), tr("FD-LeNet"), tr("fidelity FD")});
   table_->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
   table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
   sweepPlot_ = new widgets::LivePlot;
   sweepPlot_->xAxis->setLabel(tr("K (steps)"));
   sweepPlot_->yAxis->setLabel(tr("SWD to data"));
   sweepPlot_->legend->setVisible(false);  // shown once a sweep has drawn something
-  status_ = new QLabel;
+  status_ = new widgets::ElidedLabel;
   busyBar_ = new QProgressBar;
-  busyBar_->setRange(0, 0);  // indeterminate: engine jobs report no fraction
+  busyBar_->setRange(0, 0);  // indeterminate until the job reports its total
   busyBar_->setMaximumHeight(8);
   busyBar_->setTextVisible(false);
   busyBar_->hide();
+  progressTimer_ = new QTimer(this);
+  progressTimer_->setInterval(150);
+  connect(progressTimer_, &QTimer::timeout, this, &SamplingPage::showProgress);
 
   auto* bottom = new QSplitter(Qt::Horizontal);
   bottom->addWidget(table_);
@@ -193,7 +246,9 @@ SamplingPage::SamplingPage(QWidget* parent) : QWidget(parent) {
     sample_->setEnabled(true);
     sweep_->setEnabled(true);
     cancel_->setEnabled(false);
+    showPath_->setEnabled(true);
     busyBar_->hide();
+    progressTimer_->stop();
     if (job_.cancelled()) status_->setText(tr("Cancelled"));
     else if (!job_.error().empty()) emit failed(tr("The job failed: %1").arg(QString::fromStdString(job_.error())));
     else if (done) done();
@@ -218,6 +273,9 @@ SamplingPage::SamplingPage(QWidget* parent) : QWidget(parent) {
   connect(strip_, &widgets::ScheduleStrip::manualStepsChanged, this, [this](const QVector<int>& steps) {
     setManualSteps(steps);
   });
+  connect(images_, &widgets::ImageComparisonView::sampleSelected, pathSample_, &QSpinBox::setValue);
+  connect(pathSample_, &QSpinBox::valueChanged, images_, &widgets::ImageComparisonView::setSelectedSample);
+  connect(showPath_, &QPushButton::clicked, this, [this] { requestPath(pathSample_->value()); });
   connect(sample_, &QPushButton::clicked, this, &SamplingPage::requestSample);
   connect(sweep_, &QPushButton::clicked, this, &SamplingPage::requestSweep);
   connect(cancel_, &QPushButton::clicked, this, &SamplingPage::cancelJob);
@@ -240,11 +298,31 @@ void SamplingPage::cancelJob() {
 void SamplingPage::runJob(std::function<void()> job, std::function<void()> done) {
   sample_->setEnabled(false);
   sweep_->setEnabled(false);
+  showPath_->setEnabled(false);
   cancel_->setEnabled(true);
+  busyBar_->setRange(0, 0);
   busyBar_->show();
+  jobText_ = status_->fullText();
+  jobClock_.start();
+  progressTimer_->start();
   done_ = std::move(done);
   job_.start(std::move(job));
 }
+
+// The bar and an ETA from the service's count of example-steps; loads report none (indeterminate).
+void SamplingPage::showProgress() {
+  const JobProgress p = service_.progress();
+  if (!busy() || p.total <= 0 || p.done <= 0) return;
+  const double fraction = std::min(1.0, double(p.done) / double(p.total));
+  busyBar_->setRange(0, 1000);
+  busyBar_->setValue(int(1000 * fraction));
+  const double elapsed = jobClock_.elapsed() / 1000.0;
+  const qint64 eta = qint64(elapsed * (1.0 - fraction) / fraction + 0.5);
+  status_->setText(tr("%1 %2%, ETA %3:%4").arg(jobText_).arg(int(100 * fraction))
+                       .arg(eta / 60).arg(eta % 60, 2, 10, QChar('0')));
+}
+
+QString SamplingPage::statusText() const { return status_->fullText(); }
 
 void SamplingPage::setCheckpoint(const QString& path) {
   if (busy()) {
@@ -259,6 +337,16 @@ void SamplingPage::setCheckpoint(const QString& path) {
            if (!*ok) return emit failed(tr("Could not load %1: %2").arg(path, *error));
            checkpointLabel_->setText(tr("Model: %1 (%2, T=%3)").arg(path, service_.dataName()).arg(service_.T()));
            K_->setMaximum(service_.T());
+           // Image models sample a few hundred (each is a grid cell, and the full chain samples them
+           // all T times); 2-D models thousands of points.
+           if (service_.imageModel() != imageModel_) n_->setValue(service_.imageModel() ? 256 : 2000);
+           imageModel_ = service_.imageModel();
+           samplesStack_->setCurrentIndex(imageModel_ ? 1 : 0);
+           resultTabs_->setTabEnabled(1, imageModel_);
+           const bool fd = service_.sweepMeasure() == "FD-LeNet";
+           table_->setColumnHidden(7, !fd);
+           table_->setColumnHidden(8, !fd);
+           sweepPlot_->yAxis->setLabel(tr("%1 to data").arg(service_.sweepMeasure()));
            strip_->setNoiseLevels(service_.halfLogSnr());
            status_->setText(tr("Loaded %1").arg(path));
            emit checkpointLoaded(path);
@@ -341,46 +429,113 @@ void SamplingPage::requestSample() {
   const int n = n_->value();
   const double eta = eta_->value();
   const quint64 seed = quint64(seed_->value());
-  auto outcomes = std::make_shared<QVector<SampleOutcome>>();
+  auto results = std::make_shared<SampleResults>();
   auto reference = std::make_shared<QVector<double>>();
-  status_->setText(tr("Sampling %1 schedules…").arg(list.size()));
+  status_->setText(tr("Sampling %1 schedules and the full chain…").arg(list.size()));
   runJob(
-      [this, list, n, eta, seed, outcomes, reference] {
-        *outcomes = service_.sample(list, n, eta, seed);
-        *reference = service_.referencePoints(n, seed);
+      [this, list, n, eta, seed, results, reference] {
+        *results = service_.sample(list, n, eta, seed);
+        if (!service_.imageModel()) *reference = service_.referencePoints(n, seed);
       },
-      [this, outcomes, reference] {
-        outcomes_ = *outcomes;
+      [this, results, reference, n, eta, seed] {
+        outcomes_ = results->outcomes;
+        floor_ = results->floor;
+        fullChain_ = results->fullChain;
         reference_ = *reference;
+        sampledN_ = n;
+        sampledEta_ = eta;
+        sampledSeed_ = seed;
+        pathSample_->setMaximum(std::max(0, std::min(n, int(SamplingService::kShownImages)) - 1));
         showOutcomes();
         emit samplesReady();
       });
 }
 
+namespace {
+QString number(double value, int decimals) { return value < 0 ? QString("–") : QString::number(value, 'f', decimals); }
+
+QStringList tableCells(const SampleOutcome& o, bool isFloor) {
+  return {o.schedule.name, isFloor ? QString("–") : QString::number(o.schedule.timesteps.size()), number(o.swd, 4),
+          number(o.mmd, 6), isFloor ? QString("–") : number(o.fidelity, 5), isFloor ? QString("–") : number(o.fidelitySwd, 4),
+          isFloor ? QString("–") : number(o.seconds, 3), number(o.fd, 2), isFloor ? QString("–") : number(o.fidelityFd, 2)};
+}
+
+QString scheduleCaption(const SampleOutcome& o, const QString& measure) {
+  if (!o.error.isEmpty()) return QObject::tr("%1: %2").arg(o.schedule.name, o.error);
+  const double value = measure == "FD-LeNet" ? o.fd : o.swd;
+  return QObject::tr("%1, %2 steps: %3 %4").arg(o.schedule.name).arg(o.schedule.timesteps.size()).arg(measure)
+      .arg(value, 0, 'f', measure == "FD-LeNet" ? 2 : 4);
+}
+}  // namespace
+
 void SamplingPage::showOutcomes() {
   qDeleteAll(views_);
   views_.clear();
-  table_->setRowCount(outcomes_.size());
+  table_->setRowCount(outcomes_.size() + 1);
   QVector<widgets::ScheduleView> schedules;
+  QVector<widgets::ImageSet> sets;
   QStringList errors;
+  const QString measure = service_.sweepMeasure();
   for (int i = 0; i < outcomes_.size(); ++i) {
     const SampleOutcome& o = outcomes_[i];
     schedules.append(o.schedule);
-    auto* view = new widgets::PointCloudView;
-    view->setPoints(o.points, reference_,
-                    o.error.isEmpty() ? tr("%1, %2 steps: SWD %3").arg(o.schedule.name).arg(o.schedule.timesteps.size()).arg(o.swd, 0, 'f', 4)
-                                      : tr("%1: %2").arg(o.schedule.name, o.error));
-    views_.append(view);
-    results_->addWidget(view);
-    const QStringList cells = {o.schedule.name, QString::number(o.schedule.timesteps.size()), QString::number(o.swd, 'f', 4),
-                               QString::number(o.mmd, 'f', 6), QString::number(o.fidelity, 'f', 5),
-                               QString::number(o.fidelitySwd, 'f', 4), QString::number(o.seconds, 'f', 3)};
+    if (imageModel_) {
+      sets.append({scheduleCaption(o, measure), o.images, o.difference});
+    } else {
+      auto* view = new widgets::PointCloudView;
+      view->setPoints(o.points, reference_, scheduleCaption(o, "SWD"));
+      views_.append(view);
+      results_->addWidget(view);
+    }
+    const QStringList cells = tableCells(o, false);
     for (int c = 0; c < cells.size(); ++c) table_->setItem(i, c, new QTableWidgetItem(cells[c]));
     if (!o.error.isEmpty()) errors << o.schedule.name + ": " + o.error;
   }
+  // The last row: what two draws of real data score against each other, the best any schedule can.
+  const QStringList floorCells = tableCells(floor_, true);
+  for (int c = 0; c < floorCells.size(); ++c) {
+    auto* item = new QTableWidgetItem(floorCells[c]);
+    item->setForeground(QColor(110, 110, 110));
+    item->setToolTip(tr("Training data against the held-out data at this number of samples: the floor of the measures"));
+    table_->setItem(outcomes_.size(), c, item);
+  }
+  if (imageModel_)
+    images_->setSets({tr("full chain, %1 steps (the reference)").arg(service_.T()), fullChain_, {}}, sets);
   strip_->setSchedules(schedules);
   logSnr_->setSchedules(schedules);
   status_->setText(errors.isEmpty() ? tr("Sampled %1 schedules from the same noise").arg(outcomes_.size()) : errors.join("; "));
+}
+
+void SamplingPage::requestPath(int index) {
+  if (busy() || !service_.loaded()) return;
+  if (!imageModel_) return emit failed(tr("The denoising path is for image models"));
+  const QVector<ScheduleRequest> list = requests();
+  if (list.isEmpty()) return emit failed(tr("Tick at least one schedule"));
+  // The draw the grids show (or, before any sampling, the form's).
+  const int n = sampledN_ > 0 ? sampledN_ : n_->value();
+  const double eta = sampledN_ > 0 ? sampledEta_ : eta_->value();
+  const quint64 seed = sampledN_ > 0 ? sampledSeed_ : quint64(seed_->value());
+  auto strips = std::make_shared<QVector<PathStrip>>();
+  status_->setText(tr("Following sample %1 through %2 schedules…").arg(index).arg(list.size()));
+  resultTabs_->setCurrentIndex(1);
+  runJob([this, list, index, n, eta, seed, strips] { *strips = service_.path(list, index, n, eta, seed); },
+         [this, strips, index] {
+           paths_ = *strips;
+           QVector<widgets::PathRow> rows;
+           QStringList errors;
+           for (const PathStrip& p : paths_) {
+             if (!p.error.isEmpty()) errors << p.schedule + ": " + p.error;
+             const QString steps = p.timesteps.isEmpty() ? QString()
+                                   : tr("t = %1 … %2").arg(p.timesteps.front()).arg(p.timesteps.back());
+             rows.append({tr("%1, %2 steps: %3").arg(p.schedule).arg(p.timesteps.size()).arg(steps), p.predictions});
+           }
+           pathView_->setRows(rows);
+           images_->setSelectedSample(index);
+           status_->setText(errors.isEmpty() ? tr("Denoising path of sample %1: the clean image each schedule "
+                                                  "predicts at each of its steps").arg(index)
+                                             : errors.join("; "));
+           emit pathReady();
+         });
 }
 
 void SamplingPage::requestSweep() {
@@ -395,6 +550,7 @@ void SamplingPage::requestSweep() {
   const int n = std::min(n_->value(), 1000);
   const quint64 seed = quint64(seed_->value());
   auto points = std::make_shared<QVector<SweepPoint>>();
+  sweepPlot_->yAxis->setLabel(tr("%1 to data").arg(service_.sweepMeasure()));
   status_->setText(tr("Sweeping K for %1 families…").arg(kinds.size()));
   runJob([this, kinds, Ks, n, seed, points] { *points = service_.sweep(kinds, Ks, n, seed); },
          [this, kinds, points] {
@@ -406,7 +562,7 @@ void SamplingPage::requestSweep() {
              g->setPen(QPen(widgets::scheduleColor(i), 1.5));
              g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, 5));
              for (const SweepPoint& p : sweepPoints_)
-               if (p.kind == kinds[i]) g->addData(p.K, p.swd);
+               if (p.kind == kinds[i]) g->addData(p.K, p.value);
            }
            sweepPlot_->legend->setVisible(sweepPlot_->graphCount() > 0);
            sweepPlot_->xAxis->setScaleType(QCPAxis::stLogarithmic);
@@ -437,24 +593,86 @@ bool SamplingPage::saveSamples(int index, const QString& path, QString* error) {
   return service_.savePoints(outcomes_[index], eta_->value(), quint64(seed_->value()), path, error);
 }
 
+void SamplingPage::exportImages() {
+  if (outcomes_.isEmpty()) return emit failed(tr("Sample first"));
+  const QString dir = QFileDialog::getExistingDirectory(this, tr("Write image grids to"));
+  if (dir.isEmpty()) return;
+  QString error;
+  if (!saveGrid(-1, dir + "/grid_full.png", &error)) return emit failed(error);
+  for (int i = 0; i < outcomes_.size(); ++i) {
+    const QString name = outcomes_[i].schedule.name.section('/', -1).remove(".json");
+    if (!saveGrid(i, dir + "/grid_" + name + ".png", &error)) return emit failed(error);
+  }
+  status_->setText(tr("Image grids written to %1").arg(dir));
+}
+
+bool SamplingPage::saveGrid(int index, const QString& path, QString* error) {
+  if (refuseWhileBusy(busy(), error)) return false;
+  if (!imageModel_ || index < -1 || index >= outcomes_.size() || images_->grids().size() != outcomes_.size() + 1) {
+    if (error) *error = tr("No image grid %1 to save").arg(index);
+    return false;
+  }
+  widgets::ScheduleView full;
+  full.name = "full";
+  for (int t = service_.T() - 1; t >= 0; --t) full.timesteps.append(t);
+  const widgets::ScheduleView& schedule = index < 0 ? full : outcomes_[index].schedule;
+  // The grid as shown: the samples, or their differences when those are shown.
+  return service_.saveImage(images_->grids()[index + 1]->grid(), schedule, sampledEta_, sampledSeed_, sampledN_, path,
+                            error);
+}
+
+bool SamplingPage::saveSample(int index, int sample, const QString& path, QString* error) {
+  if (refuseWhileBusy(busy(), error)) return false;
+  if (index < 0 || index >= outcomes_.size() || sample < 0 || sample >= outcomes_[index].images.size()) {
+    if (error) *error = tr("No sample %1 of schedule %2 to save").arg(sample).arg(index);
+    return false;
+  }
+  return service_.saveImage(outcomes_[index].images[sample], outcomes_[index].schedule, sampledEta_, sampledSeed_,
+                            sampledN_, path, error);
+}
+
+bool SamplingPage::savePaths(const QString& path, QString* error) {
+  if (refuseWhileBusy(busy(), error)) return false;
+  if (paths_.isEmpty()) {
+    if (error) *error = tr("No denoising path to save");
+    return false;
+  }
+  widgets::ScheduleView all;
+  QStringList names;
+  for (const PathStrip& p : paths_) names << p.schedule;
+  all.name = tr("path of sample %1: %2").arg(images_->selectedSample()).arg(names.join(", "));
+  return service_.saveImage(pathView_->picture(), all, sampledEta_, sampledSeed_, sampledN_, path, error);
+}
+
 bool SamplingPage::saveComparison(const QString& path, QString* error) {
   if (refuseWhileBusy(busy(), error)) return false;
   QJsonArray rows;
+  // FD-LeNet only where there is a classifier, as in `eddpm compare`'s report.
+  auto quality = [](const SampleOutcome& o) {
+    QJsonObject q{{"swd", o.swd}, {"mmd", o.mmd}, {"fidelity", o.fidelity}, {"fidelity_swd", o.fidelitySwd}};
+    if (o.fd >= 0) q["fd_lenet"] = o.fd;
+    if (o.fidelityFd >= 0) q["fidelity_fd"] = o.fidelityFd;
+    return q;
+  };
   for (const SampleOutcome& o : outcomes_) {
     QJsonArray steps;
     for (int t : o.schedule.timesteps) steps.append(t);
     rows.append(QJsonObject{{"model", service_.checkpoint()}, {"schedule", o.schedule.name}, {"K", steps.size()},
                             {"timesteps", steps}, {"eta", eta_->value()}, {"seed", seed_->value()},
-                            {"quality", QJsonObject{{"swd", o.swd}, {"mmd", o.mmd}, {"fidelity", o.fidelity}, {"fidelity_swd", o.fidelitySwd}}},
-                            {"seconds", o.seconds}});
+                            {"quality", quality(o)}, {"seconds", o.seconds}});
   }
+  rows.append(QJsonObject{{"model", service_.checkpoint()}, {"schedule", "real"}, {"n", sampledN_},
+                          {"quality", quality(floor_)}});
   const QByteArray json = QJsonDocument(rows).toJson();
   bool ok = widgets::saveAtomically(path, error, [&](const QString& temporary) {
     QFile f(temporary);
     return f.open(QIODevice::WriteOnly) && f.write(json) == json.size();
   });
   // The montage: every result side by side in one picture beside the table.
-  if (ok && !views_.isEmpty()) {
+  if (ok && imageModel_ && !images_->grids().isEmpty()) {
+    const QString png = path.left(path.lastIndexOf('.')) + ".png";
+    ok = widgets::saveAtomically(png, error, [&](const QString& temporary) { return images_->picture().save(temporary, "PNG"); });
+  } else if (ok && !views_.isEmpty()) {
     const QString png = path.left(path.lastIndexOf('.')) + ".png";
     ok = widgets::saveAtomically(png, error, [&](const QString& temporary) {
       QPixmap montage(views_.size() * 360, 360);

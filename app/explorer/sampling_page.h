@@ -1,8 +1,11 @@
 #pragma once
 // The Sample & compare page: pick 1 to 6 schedules (learned, manual, handcrafted, searched or a
 // file), see their steps on a strip and their log-SNR curves, sample all from the same starting
-// noise, compare quality side by side, sweep K, and export schedules, samples and the table.
-// Engine work runs on a background thread, one job at a time; the page stays responsive.
+// noise, compare quality side by side (points over the data, or image grids beside the full
+// chain's with their differences), follow one image's denoising path per schedule, sweep K, and
+// export schedules, samples, paths and the table. Engine work runs on a background thread, one job
+// at a time, with progress and Esc to cancel; the page stays responsive.
+#include <QElapsedTimer>
 #include <QWidget>
 
 #include "background_job.h"
@@ -17,8 +20,14 @@ class QPushButton;
 class QSpinBox;
 class QTableWidget;
 class QHBoxLayout;
+class QStackedWidget;
+class QTabWidget;
+class QTimer;
 
 namespace eddpm::widgets {
+class DenoisingPathView;
+class ElidedLabel;
+class ImageComparisonView;
 class LivePlot;
 class LogSnrPlot;
 class PointCloudView;
@@ -42,10 +51,17 @@ class SamplingPage : public QWidget {
   void setManualSteps(const QVector<int>& steps);
   void requestSample();
   void requestSweep();
+  // Image models: the denoising path of sample `index` (of the last draw's settings) per schedule.
+  void requestPath(int index);
 
   widgets::ScheduleStrip* strip() const { return strip_; }
   QTableWidget* table() const { return table_; }
   const QVector<SampleOutcome>& outcomes() const { return outcomes_; }
+  const SampleOutcome& floor() const { return floor_; }
+  const QVector<PathStrip>& paths() const { return paths_; }
+  widgets::ImageComparisonView* imageView() const { return images_; }
+  widgets::DenoisingPathView* pathView() const { return pathView_; }
+  QString statusText() const;
   bool busy() const { return job_.running(); }
   // Stops the running load, sampling or sweep at its next step (Esc); a load finishes, unused.
   void cancelJob();
@@ -54,12 +70,17 @@ class SamplingPage : public QWidget {
   bool saveSchedule(int index, const QString& path, QString* error);
   bool saveSamples(int index, const QString& path, QString* error);
   bool saveComparison(const QString& path, QString* error);
+  // Image models: the grid of schedule `index` (-1: the full chain), one sample of it, the paths.
+  bool saveGrid(int index, const QString& path, QString* error);
+  bool saveSample(int index, int sample, const QString& path, QString* error);
+  bool savePaths(const QString& path, QString* error);
 
  signals:
   void checkpointLoaded(const QString& path);
   void previewReady();
   void samplesReady();
   void sweepReady();
+  void pathReady();
   void failed(const QString& message);
 
  private:
@@ -67,6 +88,8 @@ class SamplingPage : public QWidget {
   void refreshPreview();
   QVector<ScheduleRequest> requests() const;
   void showOutcomes();
+  void showProgress();
+  void exportImages();
 
   SamplingService service_;
   BackgroundJob job_;
@@ -86,11 +109,28 @@ class SamplingPage : public QWidget {
   QList<widgets::PointCloudView*> views_;
   QTableWidget* table_;
   widgets::LivePlot* sweepPlot_;
-  QLabel* status_;
+  widgets::ElidedLabel* status_;
   QProgressBar* busyBar_;
+  QTimer* progressTimer_;
+  QElapsedTimer jobClock_;
+  QString jobText_;
+  QTabWidget* resultTabs_;
+  QStackedWidget* samplesStack_;
+  widgets::ImageComparisonView* images_;
+  widgets::DenoisingPathView* pathView_;
+  QSpinBox* pathSample_;
+  QPushButton* showPath_;
+  bool imageModel_ = false;
 
   QVector<widgets::ScheduleView> preview_;
   QVector<SampleOutcome> outcomes_;
+  SampleOutcome floor_;
+  QVector<QImage> fullChain_;
+  QVector<PathStrip> paths_;
+  // The settings the shown samples were drawn with (exports describe these, not the form's now).
+  double sampledEta_ = 0.0;
+  quint64 sampledSeed_ = 0;
+  int sampledN_ = 0;
   QVector<double> reference_;
   QVector<SweepPoint> sweepPoints_;
   QStringList files_;

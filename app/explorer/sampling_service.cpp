@@ -5,6 +5,8 @@
 #include "checkpoint.h"
 #include "handcrafted_schedules.h"
 #include "mask_semantics.h"
+#include "mnist_files.h"
+#include "png_file.h"
 #include "sample_export.h"
 #include "rng.h"
 #include "sampler.h"
@@ -13,6 +15,7 @@
 #include "schedule_file.h"
 
 #include "sampling_service.h"
+#include "tensor_images.h"
 
 #include <QFileInfo>
 
@@ -33,10 +36,6 @@ QVector<double> interleaved(const torch::Tensor& points) {
   return QVector<double>(p.data_ptr<double>(), p.data_ptr<double>() + p.numel());
 }
 
-const QString kImageRunsInCli =
-    "this is an image run: the explorer shows 2-D runs for now; sample and compare it with the eddpm CLI "
-    "(eddpm sample ... --out grid.png, eddpm compare ...)";
-
 QString first_line(const std::exception& e) { return QString::fromStdString(e.what()).section('\n', 0, 0); }
 }  // namespace
 
@@ -46,10 +45,6 @@ SamplingService::~SamplingService() = default;
 bool SamplingService::load(const QString& checkpoint, QString* error) {
   try {
     auto run = load_checkpoint(checkpoint.toStdString(), "auto");
-    if (run->data().is_image()) {
-      if (error) *error = kImageRunsInCli;
-      return false;
-    }
     // A load cannot be cut inside LibTorch; a cancelled one keeps the previous model, as the page
     // (which then shows the previous model) expects.
     if (cancel_ && cancel_->load()) {
@@ -70,6 +65,12 @@ QString SamplingService::checkpoint() const { return impl_->checkpoint; }
 int SamplingService::T() const { return impl_->run ? impl_->run->noise().T() : 0; }
 QString SamplingService::dataName() const {
   return impl_->run ? QString::fromStdString(impl_->run->config().data) : QString();
+}
+
+bool SamplingService::imageModel() const { return impl_->run && impl_->run->data().is_image(); }
+
+QString SamplingService::sweepMeasure() const {
+  return impl_->run && mnist_dir_of(impl_->run->config().data) ? "FD-LeNet" : "SWD";
 }
 
 QVector<double> SamplingService::halfLogSnr() const {
@@ -113,37 +114,98 @@ widgets::ScheduleView SamplingService::schedule(const ScheduleRequest& r, QStrin
   return view;
 }
 
-QVector<SampleOutcome> SamplingService::sample(const QVector<ScheduleRequest>& requests, int n, double eta, quint64 seed) {
-  QVector<SampleOutcome> outcomes;
-  if (!impl_->run) return outcomes;
-  ScheduleMeter meter(*impl_->run, n, seed, eta);
+SampleResults SamplingService::sample(const QVector<ScheduleRequest>& requests, int n, double eta, quint64 seed) {
+  SampleResults results;
+  if (!impl_->run) return results;
+  EddpmTrainer& run = *impl_->run;
+  ScheduleMeter meter(run, n, seed, eta);
   meter.set_cancel(cancel_);
-  for (const ScheduleRequest& request : requests) {
+  meter.set_progress(&done_);
+  // The schedules first (their steps give the job's total), then the full chain all compare with.
+  QVector<QString> errors(requests.size());
+  QVector<widgets::ScheduleView> views;
+  int64_t total = int64_t(n) * run.noise().T();
+  for (int i = 0; i < requests.size(); ++i) {
+    views.append(schedule(requests[i], &errors[i]));
+    total += int64_t(n) * views.back().timesteps.size();
+  }
+  done_ = 0;
+  total_ = total;
+  const bool images = run.data().is_image();
+  const torch::Tensor& full = meter.full_chain();
+  if (images) results.fullChain = to_qimages(full, kShownImages);
+  for (int i = 0; i < requests.size(); ++i) {
     check_cancel(cancel_);
     SampleOutcome outcome;
-    QString error;
-    outcome.schedule = schedule(request, &error);
-    if (!error.isEmpty() || outcome.schedule.timesteps.isEmpty()) {
-      outcome.error = error.isEmpty() ? QObject::tr("empty schedule") : error;
-      outcomes.append(outcome);
+    outcome.schedule = views[i];
+    if (!errors[i].isEmpty() || outcome.schedule.timesteps.isEmpty()) {
+      outcome.error = errors[i].isEmpty() ? QObject::tr("empty schedule") : errors[i];
+      results.outcomes.append(outcome);
       continue;
     }
     try {
       const ScheduleMeasure m = meter.measure(to_std(outcome.schedule.timesteps));
-      outcome.points = interleaved(m.samples);
+      if (images) {
+        outcome.images = to_qimages(m.samples, kShownImages);
+        outcome.difference = difference_images(m.samples, full, kShownImages);
+      } else {
+        outcome.points = interleaved(m.samples);
+      }
       outcome.swd = m.swd;
       outcome.mmd = m.mmd;
+      outcome.fd = m.fd;
       outcome.fidelity = m.fidelity;
       outcome.fidelitySwd = m.fidelity_swd;
+      outcome.fidelityFd = m.fidelity_fd;
       outcome.seconds = m.seconds;
     } catch (const Cancelled&) {
       throw;
     } catch (const std::exception& e) {
       outcome.error = first_line(e);
     }
-    outcomes.append(outcome);
+    results.outcomes.append(outcome);
   }
-  return outcomes;
+  const ScheduleMeasure floor = meter.real_floor();
+  results.floor.schedule.name = QObject::tr("real data (floor)");
+  results.floor.swd = floor.swd;
+  results.floor.mmd = floor.mmd;
+  results.floor.fd = floor.fd;
+  return results;
+}
+
+QVector<PathStrip> SamplingService::path(const QVector<ScheduleRequest>& requests, int index, int n, double eta,
+                                         quint64 seed) {
+  QVector<PathStrip> strips;
+  if (!impl_->run || index < 0 || index >= n) return strips;
+  EddpmTrainer& run = *impl_->run;
+  QVector<widgets::ScheduleView> views;
+  QVector<QString> errors(requests.size());
+  int64_t total = 0;
+  for (int i = 0; i < requests.size(); ++i) {
+    views.append(schedule(requests[i], &errors[i]));
+    total += int64_t(n) * views.back().timesteps.size();
+  }
+  done_ = 0;
+  total_ = total;
+  for (int i = 0; i < requests.size(); ++i) {
+    check_cancel(cancel_);
+    PathStrip strip;
+    strip.schedule = views[i].name;
+    strip.timesteps = views[i].timesteps;
+    strip.error = errors[i];
+    if (strip.error.isEmpty() && !strip.timesteps.isEmpty()) {
+      // The whole draw is sampled as sample() does, so the path ends in the very image the grid shows.
+      std::vector<torch::Tensor> predictions;
+      sample_schedule(run, to_std(strip.timesteps), n, seed, eta, cancel_, &done_,
+                      [&predictions, index](int64_t first_row, int, const torch::Tensor& x0) {
+                        const int64_t row = index - first_row;
+                        if (row >= 0 && row < x0.size(0)) predictions.push_back(x0.slice(0, row, row + 1).cpu());
+                      });
+      strip.predictions = to_qimages(torch::cat(predictions), int64_t(predictions.size()));
+    }
+    strips.append(strip);
+  }
+  return strips;
 }
 
 QVector<double> SamplingService::referencePoints(int n, quint64 seed) {
@@ -157,6 +219,12 @@ QVector<SweepPoint> SamplingService::sweep(const QStringList& kinds, const QVect
   if (!impl_->run) return points;
   ScheduleMeter meter(*impl_->run, n, seed);
   meter.set_cancel(cancel_);
+  meter.set_progress(&done_);
+  done_ = 0;
+  int64_t total = 0;
+  for (int K : Ks)
+    if (K <= T()) total += int64_t(n) * K * kinds.size();
+  total_ = total;
   for (const QString& kind : kinds) {
     for (int K : Ks) {
       check_cancel(cancel_);
@@ -164,7 +232,7 @@ QVector<SweepPoint> SamplingService::sweep(const QStringList& kinds, const QVect
       QString error;
       const widgets::ScheduleView view = schedule({kind, K, {}, {}}, &error);
       if (!error.isEmpty() || view.timesteps.isEmpty()) continue;
-      points.append({kind, int(view.timesteps.size()), meter.swd(to_std(view.timesteps))});
+      points.append({kind, int(view.timesteps.size()), meter.check(to_std(view.timesteps)).value});
     }
   }
   return points;
@@ -179,6 +247,25 @@ bool SamplingService::saveSchedule(const widgets::ScheduleView& schedule, const 
       save_schedule_csv(file, path.toStdString());
     else
       save_schedule_json(file, path.toStdString());
+    return true;
+  } catch (const std::exception& e) {
+    if (error) *error = first_line(e);
+    return false;
+  }
+}
+
+bool SamplingService::saveImage(const QImage& image, const widgets::ScheduleView& schedule, double eta, quint64 seed,
+                                int n, const QString& path, QString* error) {
+  try {
+    const QImage rgb = image.convertToFormat(QImage::Format_RGB888);
+    RgbImage out;
+    out.width = rgb.width();
+    out.height = rgb.height();
+    for (int y = 0; y < rgb.height(); ++y)
+      out.pixels.insert(out.pixels.end(), rgb.constScanLine(y), rgb.constScanLine(y) + 3 * rgb.width());
+    const SampleProvenance provenance{schedule.name.toStdString(), to_std(schedule.timesteps), eta, seed,
+                                      impl_->checkpoint.toStdString()};
+    save_png(out, path.toStdString(), {{"parameters", describe(provenance, n)}});
     return true;
   } catch (const std::exception& e) {
     if (error) *error = first_line(e);

@@ -4,8 +4,10 @@
 // its own and starts no second job while one runs); results are plain values. Only the cancel
 // flag is shared: set from any thread, it stops sample() and sweep() with eddpm::Cancelled.
 #include <atomic>
+#include <cstdint>
 #include <memory>
 
+#include <QImage>
 #include <QString>
 #include <QVector>
 
@@ -22,15 +24,39 @@ struct ScheduleRequest {
 
 struct SampleOutcome {
   widgets::ScheduleView schedule;
-  QVector<double> points;  // interleaved (x, y)
+  QVector<double> points;      // 2-D models: interleaved (x, y)
+  QVector<QImage> images;      // image models: the first kShownImages samples
+  QVector<QImage> difference;  // image models: |sample - full chain's| from the same noise, per image
   double swd = 0.0, mmd = 0.0, fidelity = 0.0, fidelitySwd = 0.0, seconds = 0.0;
-  QString error;           // set when this schedule could not be built or sampled
+  double fd = -1.0, fidelityFd = -1.0;  // FD-LeNet (MNIST models; -1 elsewhere)
+  QString error;               // set when this schedule could not be built or sampled
+};
+
+// Every ticked schedule sampled from the same noise, and what they are measured against.
+struct SampleResults {
+  QVector<SampleOutcome> outcomes;
+  SampleOutcome floor;         // training data against the held-out data: the measures' floor at this n
+  QVector<QImage> fullChain;   // image models: the full chain's first images from the same noise
+};
+
+// One schedule's denoising path for one sample: its estimate of the clean image at each kept step.
+struct PathStrip {
+  QString schedule;
+  QVector<int> timesteps;
+  QVector<QImage> predictions;  // one per kept step, in sampling order
+  QString error;
 };
 
 struct SweepPoint {
   QString kind;
   int K = 0;
-  double swd = 0.0;
+  double value = 0.0;  // the sweep's measure (SamplingService::sweepMeasure)
+};
+
+// Work done of a job's total, in example-steps (network calls times their batch).
+struct JobProgress {
+  qint64 done = 0;
+  qint64 total = 0;
 };
 
 class SamplingService {
@@ -46,25 +72,40 @@ class SamplingService {
   QString checkpoint() const;
   int T() const;
   QString dataName() const;
+  bool imageModel() const;
+  // "FD-LeNet" where the model's data has a classifier (MNIST), else "SWD".
+  QString sweepMeasure() const;
   QVector<double> halfLogSnr() const;
+  // The running job's progress (any thread).
+  JobProgress progress() const { return {done_.load(), total_.load()}; }
 
   widgets::ScheduleView schedule(const ScheduleRequest& request, QString* error);
   // Every request sampled from the same starting noise; quality against fresh data and against the
   // full chain from that noise.
-  QVector<SampleOutcome> sample(const QVector<ScheduleRequest>& requests, int n, double eta, quint64 seed);
+  SampleResults sample(const QVector<ScheduleRequest>& requests, int n, double eta, quint64 seed);
   QVector<double> referencePoints(int n, quint64 seed);
-  // Quality against K for each kind.
+  // Image models: for sample `index` of the same draw sample() makes, each schedule's x0 estimate
+  // at each of its kept steps.
+  QVector<PathStrip> path(const QVector<ScheduleRequest>& requests, int index, int n, double eta, quint64 seed);
+  // Quality against K for each kind (FD-LeNet on MNIST, else SWD).
   QVector<SweepPoint> sweep(const QStringList& kinds, const QVector<int>& Ks, int n, quint64 seed);
 
   // JSON (core format) or CSV by extension; atomic.
   bool saveSchedule(const widgets::ScheduleView& schedule, const QString& path, QString* error);
-  // PNG (with the parameters text chunk) or CSV by extension; atomic.
+  // 2-D: PNG (with the parameters text chunk) or CSV by extension; atomic.
   bool savePoints(const SampleOutcome& outcome, double eta, quint64 seed, const QString& path, QString* error);
+  // Any picture of this model's samples as PNG with the parameters text chunk (schedule, eta,
+  // seed, model); atomic.
+  bool saveImage(const QImage& image, const widgets::ScheduleView& schedule, double eta, quint64 seed, int n,
+                 const QString& path, QString* error);
+
+  static constexpr int kShownImages = 64;
 
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
   const std::atomic<bool>* cancel_ = nullptr;
+  std::atomic<int64_t> done_{0}, total_{0};
 };
 
 }  // namespace eddpm::explorer

@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "pretrained_start.h"
+
 namespace eddpm::explorer {
 
 TrainConfig to_train_config(const widgets::TrainingSettings& s) {
@@ -9,6 +11,9 @@ TrainConfig to_train_config(const widgets::TrainingSettings& s) {
   if (!problem.isEmpty()) throw std::invalid_argument(problem.toStdString());
   TrainConfig c;
   c.data = s.data.toStdString();
+  c.size = s.size;
+  c.channels = s.channels;
+  c.model = s.model.toStdString();
   c.beta.kind = beta_kind_from_string(s.beta.toStdString());
   c.beta.T = s.T;
   if (c.beta.kind == BetaKind::Quadratic) c.beta.bT = 0.5;  // CSDI's range, as the CLI does
@@ -25,6 +30,8 @@ TrainConfig to_train_config(const widgets::TrainingSettings& s) {
   c.seed = uint64_t(s.seed);
   c.device = s.device.toStdString();
   c.freeze_model = s.freezeModel;
+  // The panel shows every setting, so all are the user's choice.
+  apply_start_from(c, s.fromCheckpoint.toStdString(), {true, true, true});
   // 2-D runs log as often as the CLI (at hundreds of iterations a second, every 50 is already about
   // the GUI's ten frames a second; more rows cost the training and are never drawn); image runs,
   // at a few iterations a second, twice as often.
@@ -36,6 +43,10 @@ TrainConfig to_train_config(const widgets::TrainingSettings& s) {
 widgets::TrainingSettings from_train_config(const TrainConfig& c, const QString& runDir) {
   widgets::TrainingSettings s;
   s.data = QString::fromStdString(c.data);
+  s.size = int(c.size);
+  s.channels = int(c.channels);
+  s.model = QString::fromStdString(c.model);
+  if (c.model == "torchscript") s.fromCheckpoint = QString::fromStdString(c.model_file);
   s.T = c.beta.T;
   s.beta = QString::fromStdString(to_string(c.beta.kind));
   s.stepsKept = c.steps_kept();
@@ -52,6 +63,24 @@ widgets::TrainingSettings from_train_config(const TrainConfig& c, const QString&
   s.device = QString::fromStdString(c.device);
   s.freezeModel = c.freeze_model;
   s.runDir = runDir;
+  return s;
+}
+
+}  // namespace eddpm::explorer
+
+namespace eddpm::explorer {
+
+widgets::TrainingSettings with_start_from_defaults(widgets::TrainingSettings s) {
+  TrainConfig c;
+  c.freeze_model = s.freezeModel;
+  c.semantics = semantics_from_string(s.semantics.toStdString());
+  c.reward = reward_from_string(s.reward.toStdString());
+  c.warmup = s.warmup;
+  apply_start_from(c, s.fromCheckpoint.toStdString(), {});
+  s.freezeModel = c.freeze_model;
+  s.semantics = QString::fromStdString(to_string(c.semantics));
+  s.reward = QString::fromStdString(to_string(c.reward));
+  s.warmup = c.warmup;
   return s;
 }
 

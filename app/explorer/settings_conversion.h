@@ -11,4 +11,9 @@ TrainConfig to_train_config(const widgets::TrainingSettings& settings);
 // What the setup panel shows for a run with this config (a resumed run's own settings).
 widgets::TrainingSettings from_train_config(const TrainConfig& config, const QString& runDir);
 
+// The panel's settings once the user chose the model to start from (or mask-only training): the
+// defaults `eddpm train --from` gives (pretrained_start.h), shown in the form, where the user may
+// change them again.
+widgets::TrainingSettings with_start_from_defaults(widgets::TrainingSettings settings);
+
 }  // namespace eddpm::explorer

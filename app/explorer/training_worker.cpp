@@ -16,10 +16,13 @@
 #include <cmath>
 
 #include "settings_conversion.h"
+#include "tensor_images.h"
 
 namespace eddpm::explorer {
 
 namespace {
+constexpr int64_t kPreviewImages = 16;
+
 widgets::TrainingPoint to_point(const TrainSnapshot& s, const TrainingProgress& p) {
   widgets::TrainingPoint point;
   point.iteration = s.iteration;
@@ -64,7 +67,8 @@ void TrainingWorker::run(const widgets::TrainingSettings& settings) {
   drive(QDir(settings.runDir).absolutePath(), RunFolderMode::new_run, [&settings] {
     const TrainConfig config = to_train_config(settings);
     auto trainer = std::make_unique<EddpmTrainer>(config, resolve_device(config.device));
-    if (!settings.fromCheckpoint.isEmpty()) copy_model_weights(settings.fromCheckpoint.toStdString(), *trainer);
+    if (!settings.fromCheckpoint.isEmpty() && config.model != "torchscript")
+      copy_model_weights(settings.fromCheckpoint.toStdString(), *trainer);
     return trainer;
   });
 }
@@ -72,9 +76,6 @@ void TrainingWorker::run(const widgets::TrainingSettings& settings) {
 void TrainingWorker::resume(const QString& runDir, qint64 totalIters, double lr, double lrS, const QString& device) {
   drive(QDir(runDir).absolutePath(), RunFolderMode::resume, [&runDir, totalIters, lr, lrS, &device] {
     auto trainer = load_checkpoint(QDir(runDir).filePath("checkpoint.pt").toStdString(), device.toStdString());
-    if (trainer->data().is_image())
-      throw std::invalid_argument("this is an image run: resume it with `eddpm train --resume` (the explorer trains "
-                                  "2-D runs for now)");
     const int64_t total = std::max<int64_t>(trainer->config().iters, totalIters);
     if (total <= trainer->iteration())
       throw std::invalid_argument("the run already ended at iteration " + std::to_string(trainer->iteration()) +
@@ -104,13 +105,18 @@ void TrainingWorker::drive(const QString& runDir, RunFolderMode mode, MakeTraine
     toGui([this, device = QString::fromStdString(describe_device(trainer.device())),
            run = from_train_config(config, runDir)] { emit started(device, run); });
 
-    ScheduleMeter probe(trainer, 256, 7);
+    // MNIST runs are measured by FD-LeNet, whose classifier is trained once (about a minute) and cached.
+    ScheduleMeter probe(trainer, 256, 7, 0.0, [this](const std::string& line) {
+      toGui([this, text = QString::fromStdString(line)] { emit note(text); });
+    });
+    const QString measure = QString::fromStdString(probe.check_name());
+    const bool images = trainer.data().is_image();
     // About 20 quality points per run, the full chain every 8th; all of it within 1% of the run's
     // time (a point that would exceed it waits for a later snapshot; the last is always measured).
     // On two cores a 2-D point costs ~25 ms: a 20-second run gets 8 points, a run of a minute 20.
     // 3% measurably slowed training (docs/BENCHMARKS.md, item 5).
     const int64_t quality_every = std::max<int64_t>(config.log_every, config.iters / 20 / config.log_every * config.log_every);
-    double full_swd = std::nan("");
+    double full_value = std::nan("");
     int measurements = 0;
     bool fullDue = true;
     int64_t nextQualityAt = 0;
@@ -142,18 +148,28 @@ void TrainingWorker::drive(const QString& runDir, RunFolderMode mode, MakeTraine
         nextQualityAt = (snap.iteration / quality_every + 1) * quality_every;
         if (measurements++ % 8 == 0) fullDue = true;
         measuring.start();
-        const double learned = probe.swd(snap.learned);
-        const double uniform = probe.swd(handcrafted_schedule(ScheduleKind::Uniform, k, trainer.noise()));
+        const ScheduleMeter::Check learned = probe.check(snap.learned);
+        const ScheduleMeter::Check uniform = probe.check(handcrafted_schedule(ScheduleKind::Uniform, k, trainer.noise()));
         budget.spent(steps, measuring.nsecsElapsed());
+        if (images)
+          toGui([this, preview = widgets::ImagePreview{snap.iteration, k, to_qimages(learned.samples, kPreviewImages),
+                                                       to_qimages(uniform.samples, kPreviewImages)}] {
+            emit imagePreview(preview);
+          });
         const int T = trainer.noise().T();
-        // The full chain is the reference line: a run that could not afford it gets it at its end.
-        if (fullDue && (budget.allows(T, runClock.nsecsElapsed()) || (last && std::isnan(full_swd)))) {
+        // The full chain is the reference line: a 2-D run that could not afford it gets it at its end
+        // (tens of milliseconds). An image run gets it only within the budget: its full chain samples
+        // T times 256 images (a minute on two cores for MNIST at 14x14), more than a short run's 1%.
+        const bool forceFull = last && std::isnan(full_value) && !images;
+        if (fullDue && (budget.allows(T, runClock.nsecsElapsed()) || forceFull)) {
           measuring.start();
-          full_swd = probe.swd(full_schedule(T));
+          full_value = probe.check(full_schedule(T)).value;
           budget.spent(T, measuring.nsecsElapsed());
           fullDue = false;
         }
-        toGui([this, point = widgets::QualityPoint{snap.iteration, learned, uniform, full_swd}] { emit quality(point); });
+        toGui([this, point = widgets::QualityPoint{snap.iteration, learned.value, uniform.value, full_value, measure}] {
+          emit quality(point);
+        });
       }
       lastPoint = to_point(snap, p);
       lastFrame = to_frame(snap);

@@ -50,6 +50,10 @@ class TrainingWorker : public QObject {
   void progress(const eddpm::widgets::TrainingPoint& point);
   void maskFrame(const eddpm::widgets::MaskFrame& frame);
   void quality(const eddpm::widgets::QualityPoint& point);
+  // Image runs, at each quality point: a few samples of the learned and uniform schedules.
+  void imagePreview(const eddpm::widgets::ImagePreview& preview);
+  // Something the user should know that does not stop the run (the FD classifier being trained).
+  void note(const QString& text);
   // The run ended and its files are written; `completed` is false after Stop.
   // The run holds at `iteration` until resumed or stopped (after pause(true)).
   void paused(qint64 iteration);
