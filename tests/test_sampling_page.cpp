@@ -17,6 +17,7 @@
 #include "explorer_types.h"
 #include "image_comparison_view.h"
 #include "image_grid_view.h"
+#include "mnist_files.h"
 #include "png_file.h"
 #include "sampler.h"
 #include "sampling_page.h"
@@ -202,6 +203,40 @@ class TestSamplingPage : public QObject {
     QVERIFY(QString::fromStdString(read_png_text(path("learned.png").toStdString()).at("parameters")).startsWith("schedule: learned ["));
     QVERIFY(page.saveComparison(path("compare.json"), &error));
     QVERIFY(QImage(path("compare.png")).width() > 3 * 8 * 8);
+  }
+
+  // An MNIST run folder: the table measures FD-LeNet (and its floor), the sweep plots it.
+  void mnistRunMeasuresFdLenet() {
+    if (!QFile::exists(QString::fromStdString((default_mnist_dir() / "train-images-idx3-ubyte").string()))) {
+      // scripts/test (and so CI) fetches it and sets EDDPM_REQUIRE_MNIST: there a missing set fails.
+      if (qEnvironmentVariableIsSet("EDDPM_REQUIRE_MNIST")) QFAIL("MNIST is not in the cache: run scripts/fetch-mnist");
+      QSKIP("MNIST is not fetched: run scripts/fetch-mnist");
+    }
+    auto settings = quick_image_run(dir_->filePath("mnist"), "mnist", 20);
+    settings.size = 14;
+    EddpmTrainer trainer(explorer::to_train_config(settings), torch::kCPU);
+    run_training(trainer, settings.runDir.toStdString());
+    explorer::SamplingPage page;
+    QSignalSpy loaded(&page, &explorer::SamplingPage::checkpointLoaded);
+    page.setCheckpoint(dir_->filePath("mnist/checkpoint.pt"));
+    QVERIFY(loaded.wait(30000));
+    QSignalSpy preview(&page, &explorer::SamplingPage::previewReady);
+    page.setChecked({"uniform"});
+    QVERIFY(preview.wait(30000));
+    QSignalSpy sampled(&page, &explorer::SamplingPage::samplesReady);
+    page.requestSample();
+    QVERIFY(sampled.wait(120000));  // the first use at 14x14 trains the classifier (about a minute)
+    QCOMPARE(page.outcomes().size(), 1);
+    const explorer::SampleOutcome& uniform = page.outcomes()[0];
+    QVERIFY2(uniform.error.isEmpty(), qPrintable(uniform.error));
+    QCOMPARE(uniform.images.front().size(), QSize(14, 14));
+    QVERIFY(uniform.fd > 0 && uniform.fidelityFd > 0);
+    QVERIFY(page.floor().fd >= 0 && page.floor().fd < uniform.fd);  // 20 iterations make no digits
+    QVERIFY(!page.table()->isColumnHidden(7));
+    QCOMPARE(page.table()->item(0, 7)->text().toDouble(), std::round(uniform.fd * 100) / 100);
+    QSignalSpy swept(&page, &explorer::SamplingPage::sweepReady);
+    page.requestSweep();
+    QVERIFY(swept.wait(120000));
   }
 
   // The service's sampling and sweeps stop at once when the cancel flag is set.

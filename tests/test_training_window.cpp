@@ -17,6 +17,7 @@
 #include "sampling_page.h"
 #include "time_series_plot.h"
 #include "training_setup_panel.h"
+#include "image_grid_view.h"
 #include "training_view.h"
 
 using namespace eddpm;
@@ -91,6 +92,32 @@ class TestTrainingWindow : public QObject {
     QTRY_VERIFY((box = window.findChild<QMessageBox*>()) != nullptr);
     QVERIFY(box->text().contains("already holds a run"));
     QCOMPARE(QFileInfo(run + "/checkpoint.pt").lastModified(), written);
+  }
+
+  // An image run trains from the window: the quality plot measures it, the preview grids show the
+  // learned and uniform schedules' samples, and the Sample page opens its model at the end.
+  void imageTrainingShowsPreviewGrids() {
+    MainWindow window;
+    window.setAskBeforeClosing(false);
+    QSignalSpy ended(&window, &MainWindow::trainingEnded);
+    QSignalSpy opened(window.samplingPage(), &explorer::SamplingPage::checkpointLoaded);
+    const QString run = path("images");
+    window.startTraining(quick_image_run(run, "folder:" + image_folder(path("pictures"), 40), 60));
+    QVERIFY(ended.wait(120000));
+    QCOMPARE(ended.last().at(1).toBool(), true);
+    widgets::TrainingView* view = window.trainingView();
+    QVERIFY(view->qualityPlot()->pointCount(0) >= 1);
+    QVERIFY(view->qualityPlot()->yAxis->label().startsWith("SWD"));
+    QCOMPARE(view->learnedPreview()->imageCount(), 16);
+    QCOMPARE(view->uniformPreview()->imageCount(), 16);
+    QCOMPARE(view->learnedPreview()->grid().width(), 4 * 9 - 1);  // 4 columns of 8x8 images
+    QVERIFY(view->learnedPreview()->isVisibleTo(&window));
+    QVERIFY(opened.count() == 1 || opened.wait(60000));
+    QCOMPARE(savedIteration(window, run), int64_t(60));
+    // A 2-D run hides the previews again.
+    window.startTraining(quick_run(path("points"), 100));
+    QVERIFY(!view->learnedPreview()->isVisibleTo(&window));
+    QVERIFY(ended.wait(120000));
   }
 
   // Pause holds the run at one iteration (Stop while paused ends exactly there), Resume goes on,
