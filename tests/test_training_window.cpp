@@ -120,6 +120,27 @@ class TestTrainingWindow : public QObject {
     QVERIFY(ended.wait(120000));
   }
 
+  // A message longer than any screen (a failed load of a deeply nested file) is elided where it is
+  // shown, whole in the tooltip and on standard error, and the window keeps its width.
+  void longErrorsDoNotWidenTheWindow() {
+    MainWindow window;
+    window.setAskBeforeClosing(false);
+    window.resize(1000, 700);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    window.tabs()->setCurrentWidget(window.samplingPage());
+    const int width = window.width();
+    QSignalSpy failed(window.samplingPage(), &explorer::SamplingPage::failed);
+    const QString nowhere = path(QString("deeply/nested/folder/").repeated(30) + "checkpoint.pt");
+    window.samplingPage()->setCheckpoint(nowhere);
+    QVERIFY(failed.wait(30000));
+    QVERIFY(window.samplingPage()->statusText().startsWith("Could not load " + nowhere));
+    // The label asks its layouts again; each level answers in its own posted event.
+    for (int level = 0; level < 8; ++level) QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
+    QCOMPARE(window.width(), width);
+    QVERIFY(window.samplingPage()->minimumSizeHint().width() < width);
+  }
+
   // Pause holds the run at one iteration (Stop while paused ends exactly there), Resume goes on,
   // and the checkpoint saved at Stop is the stopped iteration's, not the one saved at the start.
   void pauseResumeAndStop() {

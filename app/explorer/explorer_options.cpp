@@ -49,8 +49,11 @@ ParsedCommandLine parseExplorerCommandLine(const QStringList& arguments) {
   parser.addOption({"resume", "Continue the run in this folder from its checkpoint.", "run"});
   parser.addOption({"compare", "With RUN_DIR: open its model on the Sample & compare page, tick these schedule kinds "
                                 "(comma-separated) and sample them.", "kinds"});
-  parser.addOption({"bench-report", "Benchmark: start training at once, measure the event loop's latency meanwhile, "
-                                    "write it and the run folder to this JSON file and quit when the run ends.", "file"});
+  parser.addOption({"samples", "With --compare: samples per schedule (10 to 200000; default 2000 points, 256 images).",
+                    "n"});
+  parser.addOption({"bench-report", "Benchmark: start training at once (with RUN_DIR --compare: sample), measure the "
+                                    "event loop's latency meanwhile, write it to this JSON file and quit when done.",
+                    "file"});
   parser.addOption({"probe-ms", "Benchmark: the latency probe's interval in milliseconds (0 to 60000, default 5; 0: no "
                                 "probe, for the training rate alone).", "ms", "5"});
   parser.addPositionalArgument("run", "A run folder to open and replay.", "[RUN_DIR]");
@@ -93,6 +96,10 @@ ParsedCommandLine parseExplorerCommandLine(const QStringList& arguments) {
   if (positional.size() > 1) return fail("one run folder at most, not " + QString::number(positional.size()));
   if (!positional.isEmpty()) o.runDir = positional.first();
   if (!o.compare.isEmpty() && o.runDir.isEmpty()) return fail("--compare needs a RUN_DIR to compare");
+  if (parser.isSet("samples")) {
+    if (o.compare.isEmpty()) return fail("--samples goes with RUN_DIR --compare");
+    if (!readInteger(parser, "samples", 10, 200000, &o.samples, &error)) return fail(error);
+  }
   return result;
 }
 

@@ -14,6 +14,7 @@ struct ExplorerOptions {
   bool autostart = false;
   QString resume;        // a run folder to continue
   QString compare;       // schedule kinds, with runDir
+  qint64 samples = 0;    // with compare: samples per schedule (0: the page's default)
   QString benchReport;   // benchmark report file
   int probeMs = 5;
   QString runDir;        // a run folder to open

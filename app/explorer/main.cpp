@@ -2,17 +2,10 @@
 // (explorer_options.h)
 #include <QApplication>
 #include <QDir>
-#include <QFile>
-#include <QJsonDocument>
-#include <QJsonObject>
-#include <QSaveFile>
 
 #include <cstdio>
 
-#include <sys/resource.h>
-
-#include "event_loop_probe.h"
-
+#include "explorer_benchmark.h"
 #include "explorer_options.h"
 #include "openmp_waiting.h"
 #include "explorer_types.h"
@@ -21,32 +14,6 @@
 #include "training_worker.h"
 
 namespace {
-// Item 5 of docs/BENCHMARKS.md: the run's own metrics give its rate, the probe the GUI's latency.
-void startBenchmark(eddpm::explorer::MainWindow& window, const QString& reportPath, int probeMs) {
-  window.setAskBeforeClosing(false);
-  auto* probe = new eddpm::explorer::EventLoopProbe(std::max(1, probeMs), &window);
-  QObject::connect(&window, &eddpm::explorer::MainWindow::trainingEnded, &window,
-                   [probe, reportPath](const QString& runDir, bool completed) {
-                     probe->stop();
-                     const auto& latencies = probe->latenciesMs();
-                     rusage usage{};
-                     getrusage(RUSAGE_SELF, &usage);
-                     const QJsonObject report{
-                         {"run_dir", runDir},
-                         {"completed", completed},
-                         {"ticks", qint64(latencies.size())},
-                         {"latency_p50_ms", eddpm::explorer::percentile(latencies, 50)},
-                         {"latency_p99_ms", eddpm::explorer::percentile(latencies, 99)},
-                         {"latency_max_ms", eddpm::explorer::percentile(latencies, 100)},
-                         {"peak_rss_mib", double(usage.ru_maxrss) / 1024.0}};
-                     QSaveFile file(reportPath);
-                     if (!file.open(QIODevice::WriteOnly) || file.write(QJsonDocument(report).toJson()) < 0 || !file.commit())
-                       qWarning("cannot write %s", qPrintable(reportPath));
-                     QCoreApplication::exit(completed ? 0 : 1);
-                   });
-  if (probeMs > 0) probe->start();
-  window.startTraining(window.setupPanel()->settings());
-}
 void setApplicationNames() {
   QCoreApplication::setOrganizationName("eddpm");
   QCoreApplication::setApplicationName("eddpm-explorer");
@@ -90,13 +57,16 @@ int main(int argc, char** argv) {
   if (!o.device.isEmpty()) settings.device = o.device;
   window.setupPanel()->setSettings(settings);
   window.show();
-  if (!o.runDir.isEmpty()) {
+  if (!o.runDir.isEmpty() && !o.benchReport.isEmpty() && !o.compare.isEmpty()) {
+    eddpm::explorer::startSamplingBenchmark(window, QDir(o.runDir).absolutePath(), o.compare.split(','),
+                                            int(o.samples), o.benchReport, o.probeMs);
+  } else if (!o.runDir.isEmpty()) {
     const QString runDir = QDir(o.runDir).absolutePath();
-    if (window.openRun(runDir) && !o.compare.isEmpty()) window.showComparison(o.compare.split(','));
+    if (window.openRun(runDir) && !o.compare.isEmpty()) window.showComparison(o.compare.split(','), int(o.samples));
   } else if (!o.resume.isEmpty()) {
     window.resumeRun(QDir(o.resume).absolutePath());
   } else if (!o.benchReport.isEmpty()) {
-    startBenchmark(window, o.benchReport, o.probeMs);
+    eddpm::explorer::startTrainingBenchmark(window, o.benchReport, o.probeMs);
   } else if (o.autostart) {
     window.startTraining(window.setupPanel()->settings());
   }

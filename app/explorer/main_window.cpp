@@ -254,10 +254,11 @@ bool MainWindow::resumeRun(const QString& runDir) {
   return true;
 }
 
-void MainWindow::showComparison(const QStringList& kinds) {
+void MainWindow::showComparison(const QStringList& kinds, int samples) {
   tabs_->setCurrentWidget(sampling_);
   auto* once = new QObject(this);
-  connect(sampling_, &SamplingPage::checkpointLoaded, once, [this, kinds, once] {
+  connect(sampling_, &SamplingPage::checkpointLoaded, once, [this, kinds, samples, once] {
+    if (samples > 0) sampling_->setSampleCount(samples);
     sampling_->setChecked(kinds);
     sampling_->requestSample();
     once->deleteLater();

@@ -29,8 +29,9 @@ class MainWindow : public QMainWindow {
   bool openRun(const QString& runDir);
   // Replays the run's history, then continues training it from its checkpoint.
   bool resumeRun(const QString& runDir);
-  // Switches to the Sample & compare page and samples these kinds once the model has loaded.
-  void showComparison(const QStringList& kinds);
+  // Switches to the Sample & compare page and samples these kinds once the model has loaded, with
+  // `samples` per schedule (0: the page's default).
+  void showComparison(const QStringList& kinds, int samples = 0);
   bool isTraining() const { return training_; }
   // Off in tests: closing while training then stops and keeps the run without asking.
   void setAskBeforeClosing(bool ask) { askBeforeClosing_ = ask; }

@@ -280,7 +280,7 @@ SamplingPage::SamplingPage(QWidget* parent) : QWidget(parent) {
   connect(sweep_, &QPushButton::clicked, this, &SamplingPage::requestSweep);
   connect(cancel_, &QPushButton::clicked, this, &SamplingPage::cancelJob);
   service_.setCancelFlag(job_.cancelFlag());
-  connect(this, &SamplingPage::failed, status_, &QLabel::setText);
+  connect(this, &SamplingPage::failed, status_, &widgets::ElidedLabel::setText);
 }
 
 // The job is cancelled and joined (BackgroundJob's destructor, before the service it uses goes):
@@ -374,6 +374,8 @@ void SamplingPage::setManualSteps(const QVector<int>& steps) {
   manual_->setText(text.join(", "));
   refreshPreview();
 }
+
+void SamplingPage::setSampleCount(int n) { n_->setValue(n); }
 
 QVector<ScheduleRequest> SamplingPage::requests() const {
   QVector<ScheduleRequest> list;

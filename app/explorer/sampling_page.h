@@ -49,6 +49,8 @@ class SamplingPage : public QWidget {
   void setChecked(const QStringList& kinds);
   QStringList checkedKinds() const;
   void setManualSteps(const QVector<int>& steps);
+  // The number of samples each schedule draws (10 to 200,000).
+  void setSampleCount(int n);
   void requestSample();
   void requestSweep();
   // Image models: the denoising path of sample `index` (of the last draw's settings) per schedule.
