@@ -14,6 +14,7 @@
 #include "background_job.h"
 #include "event_loop_probe.h"
 #include "explorer_options.h"
+#include "settings_conversion.h"
 #include "quality_budget.h"
 #include "sampler.h"
 #include "thread_handoff.h"
@@ -158,6 +159,36 @@ class TestExplorerPlumbing : public QObject {
       QCOMPARE(images.options.data, data);
       QCOMPARE(images.options.size, qint64(14));
     }
+  }
+
+  // Choosing a model to start from sets what `eddpm train --from` defaults to; a TorchScript file
+  // becomes the run's frozen model.
+  void startFromSetsTheCliDefaults() {
+    widgets::TrainingSettings s;
+    s.data = "mnist";
+    s.model = "tiny";
+    s.runDir = "/tmp/run";
+    s.fromCheckpoint = "/models/ddpm/checkpoint.pt";
+    widgets::TrainingSettings chosen = explorer::with_start_from_defaults(s);
+    QCOMPARE(chosen.warmup, qint64(0));
+    QCOMPARE(chosen.semantics, QString("paper"));  // a model that keeps training keeps the defaults
+    s.freezeModel = true;
+    chosen = explorer::with_start_from_defaults(s);
+    QCOMPARE(chosen.semantics, QString("jump"));
+    QCOMPARE(chosen.reward, QString("data"));
+    s.fromCheckpoint = "eps_model.ts";
+    s.freezeModel = false;
+    s.model = "torchscript";
+    chosen = explorer::with_start_from_defaults(s);
+    QVERIFY(chosen.freezeModel);
+    const TrainConfig c = explorer::to_train_config(chosen);
+    QCOMPARE(QString::fromStdString(c.model), QString("torchscript"));
+    QVERIFY(QString::fromStdString(c.model_file).endsWith("/eps_model.ts"));
+    QVERIFY(c.freeze_model);
+    QCOMPARE(c.semantics, Semantics::Jump);
+    s.fromCheckpoint.clear();  // nothing chosen: nothing changes
+    s.model = "tiny";
+    QCOMPARE(explorer::with_start_from_defaults(s).warmup, s.warmup);
   }
 
   // Measuring may cost at most its share of the run's time, predicted from the time per sampling step.

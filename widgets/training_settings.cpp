@@ -11,7 +11,7 @@ QString TrainingSettings::problem() const {
   if (size != 0 && (size < 8 || size > 256)) return QObject::tr("image size must be within 8..256");
   if (channels != 0 && channels != 1 && channels != 3) return QObject::tr("channels must be 1 or 3");
   if (imageData() && model == "mlp") return QObject::tr("images need a U-Net model (tiny or small)");
-  if (!imageData() && model != "mlp") return QObject::tr("2-D data takes the mlp model");
+  if (!imageData() && model != "mlp" && model != "torchscript") return QObject::tr("2-D data takes the mlp model");
   if (T < 2) return QObject::tr("T must be at least 2");
   if (stepsKept < 1 || stepsKept > T) return QObject::tr("K must be between 1 and T (%1)").arg(T);
   if (iters < 1) return QObject::tr("iterations must be at least 1");

@@ -270,7 +270,7 @@ void TrainingSetupPanel::setSettings(const TrainingSettings& s) {
 void TrainingSetupPanel::adaptToData() {
   const QString kind = data_->currentText();
   const bool images = kind == "mnist" || kind == "folder";
-  const bool torchscript = images && isTorchscriptFile(from_->text().trimmed());
+  const bool torchscript = isTorchscriptFile(from_->text().trimmed());
   const bool idle = state_ == State::Idle;
   dataPathRow_->setEnabled(idle && images);
   dataPath_->setPlaceholderText(kind == "folder" ? tr("the folder of PNG/JPEG images")
@@ -279,7 +279,7 @@ void TrainingSetupPanel::adaptToData() {
   size_->setEnabled(idle && images);
   channels_->setEnabled(idle && images);
   // The model follows the data; only the U-Net's size is the user's choice.
-  const QString model = !images ? QString("mlp") : torchscript ? QString("torchscript")
+  const QString model = torchscript ? QString("torchscript") : !images ? QString("mlp")
                         : model_->currentText() == "small" ? QString("small") : QString("tiny");
   setCurrent(model_, model);
   model_->setEnabled(idle && images && !torchscript);

@@ -1,5 +1,7 @@
 #include "training_view.h"
 
+#include <algorithm>
+
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QVBoxLayout>
@@ -68,6 +70,10 @@ TrainingView::TrainingView(QWidget* parent) : QWidget(parent) {
 }
 
 void TrainingView::addPreview(const ImagePreview& p) {
+  // About 42 screen pixels per image whatever its size, so two 4x4 grids fit beside the plot; the
+  // user zooms further with Ctrl+wheel.
+  if (learnedPreview_->imageCount() == 0 && !p.learned.isEmpty())
+    learnedPreview_->setZoom(std::clamp(42 / std::max(1, p.learned.front().width()), 1, 4));
   learnedPreview_->setImages(p.learned, tr("learned, K=%1 (iteration %2)").arg(p.K).arg(p.iteration), 4);
   uniformPreview_->setImages(p.uniform, tr("uniform, K=%1").arg(p.K), 4);
   previewBox_->show();
@@ -108,6 +114,8 @@ void TrainingView::clear() {
   loss_->clear();
   quality_->clear();
   previewBox_->hide();
+  learnedPreview_->setImages({}, QString());
+  uniformPreview_->setImages({}, QString());
   smoothingStarted_ = false;
 }
 

@@ -2,6 +2,7 @@
 // (explorer_options.h)
 #include <QApplication>
 #include <QDir>
+#include <QScreen>
 
 #include <cstdio>
 
@@ -45,7 +46,8 @@ int main(int argc, char** argv) {
   eddpm::explorer::TrainingWorker::prepareEngine();
 
   eddpm::explorer::MainWindow window;
-  window.resize(1400, 900);
+  // Never larger than the screen: a laptop's 1366x768 gets the whole screen, not a window past it.
+  window.resize(QSize(1400, 900).boundedTo(window.screen()->availableGeometry().size()));
   auto settings = window.setupPanel()->settings();
   if (!o.data.isEmpty()) settings.data = o.data;  // the panel picks the model the data takes
   if (o.size > 0) settings.size = int(o.size);
