@@ -201,6 +201,12 @@ class TestExplorerPlumbing : public QObject {
     QVERIFY(!budget.allows(1000, 200'000'000)); // a 1000-step chain: 102 ms
     QVERIFY(budget.allows(1000, 3'400'000'000));
     QCOMPARE(budget.spentNs(), int64_t(2'000'000));
+    explorer::QualityBudget images(0.01);
+    images.setPrior(50'000'000);  // 50 ms a step, guessed from the training rate
+    QVERIFY(!images.allows(20, 10'000'000'000));  // 1 s would be 10% of 10 s
+    QVERIFY(images.allows(20, 100'000'000'000));  // 1% of 100 s
+    images.spent(20, 200'000'000);                // it took 10 ms a step: now that counts
+    QVERIFY(images.allows(20, 40'000'000'000));
   }
 
   // A stall of the GUI thread shows up as one late tick; the other ticks stay near on time.

@@ -22,6 +22,7 @@ namespace eddpm::explorer {
 
 namespace {
 constexpr int64_t kPreviewImages = 16;
+constexpr int64_t kProbeSamples = 256;  // per schedule at each quality point
 
 widgets::TrainingPoint to_point(const TrainSnapshot& s, const TrainingProgress& p) {
   widgets::TrainingPoint point;
@@ -106,7 +107,7 @@ void TrainingWorker::drive(const QString& runDir, RunFolderMode mode, MakeTraine
            run = from_train_config(config, runDir)] { emit started(device, run); });
 
     // MNIST runs are measured by FD-LeNet, whose classifier is trained once (about a minute) and cached.
-    ScheduleMeter probe(trainer, 256, 7, 0.0, [this](const std::string& line) {
+    ScheduleMeter probe(trainer, kProbeSamples, 7, 0.0, [this](const std::string& line) {
       toGui([this, text = QString::fromStdString(line)] { emit note(text); });
     });
     const QString measure = QString::fromStdString(probe.check_name());
@@ -144,6 +145,11 @@ void TrainingWorker::drive(const QString& runDir, RunFolderMode mode, MakeTraine
       const bool last = snap.iteration == p.total;
       const int k = trainer.config().steps_kept();
       const int64_t steps = int64_t(snap.learned.size()) + k;
+      // An image model's first check costs seconds: it waits for its share like the later ones, its
+      // cost guessed from the training rate (a sampling step is a forward pass, about a third of a
+      // training iteration's forward and backward, over kProbeSamples images instead of a batch).
+      if (images && p.its_per_s > 0)
+        budget.setPrior(1e9 / p.its_per_s / 3.0 * double(kProbeSamples) / double(trainer.config().batch));
       if ((snap.iteration >= nextQualityAt || last) && (budget.allows(steps, runClock.nsecsElapsed()) || last)) {
         nextQualityAt = (snap.iteration / quality_every + 1) * quality_every;
         if (measurements++ % 8 == 0) fullDue = true;
