@@ -100,6 +100,12 @@ class TestWidgets : public QObject {
     QCOMPARE(selected.size(), 1);
     QCOMPARE(selected.last().first().toInt(), 1);
     for (ImageGridView* g : view.grids()) QCOMPARE(g->selected(), 1);
+    QSignalSpy path(&view, &ImageComparisonView::pathRequested);
+    QTest::mouseDClick(view.grids()[1], Qt::LeftButton, {}, QPoint(2 * 4 * zoom + 1, top + 1));  // the third image
+    QCOMPARE(path.size(), 1);
+    QCOMPARE(path.last().first().toInt(), 2);
+    QCOMPARE(view.grids()[0]->selected(), 2);
+    QVERIFY(uniform->minimumSizeHint().width() >= uniform->grid().width() * zoom);  // scrolled, never squeezed
     view.grids()[0]->setZoom(7);
     for (ImageGridView* g : view.grids()) QCOMPARE(g->zoom(), 7);
     QVERIFY(view.picture().width() >= 3 * 3 * 3);

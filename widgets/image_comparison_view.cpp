@@ -16,6 +16,7 @@ constexpr int kColumns = 8;
 
 ImageComparisonView::ImageComparisonView(QWidget* parent) : QWidget(parent) {
   difference_ = new QCheckBox(tr("&Difference to the full chain"));
+  setToolTip(tr("Click a sample to select it in every grid; double-click it to see its denoising path"));
   difference_->setToolTip(tr("Each image as |sample - full chain's sample| from the same noise: black where a "
                              "schedule agrees with the full chain, white where it departs by 1 or more"));
   auto* hint = new QWidget;
@@ -46,6 +47,10 @@ ImageGridView* ImageComparisonView::addGrid() {
   connect(grid, &ImageGridView::imageClicked, this, [this](int index) {
     setSelectedSample(index);
     emit sampleSelected(index);
+  });
+  connect(grid, &ImageGridView::imageDoubleClicked, this, [this](int index) {
+    setSelectedSample(index);
+    emit pathRequested(index);
   });
   row_->addWidget(grid, 0, Qt::AlignTop);
   grids_.append(grid);

@@ -39,6 +39,8 @@ class ImageComparisonView : public QWidget {
 
  signals:
   void sampleSelected(int index);
+  // A double click on a sample: show its denoising path.
+  void pathRequested(int index);
 
  private:
   void showImages();

@@ -100,6 +100,12 @@ void ImageGridView::setSelected(int index) {
   update();
 }
 
+void ImageGridView::mouseDoubleClickEvent(QMouseEvent* event) {
+  const int index = imageAt(event->position().toPoint());
+  if (index >= 0 && event->button() == Qt::LeftButton) emit imageDoubleClicked(index);
+  QWidget::mouseDoubleClickEvent(event);
+}
+
 void ImageGridView::mousePressEvent(QMouseEvent* event) {
   const int index = imageAt(event->position().toPoint());
   if (index >= 0 && event->button() == Qt::LeftButton) emit imageClicked(index);

@@ -33,6 +33,9 @@ class ImageGridView : public QWidget {
   int selected() const { return selected_; }
 
   QSize sizeHint() const override;
+  // Whole images or none: a grid too large for its place is scrolled (the views around it scroll),
+  // never squeezed.
+  QSize minimumSizeHint() const override { return sizeHint(); }
 
  public slots:
   void setZoom(int zoom);  // clamped to [kMinZoom, kMaxZoom]
@@ -40,14 +43,16 @@ class ImageGridView : public QWidget {
 
  signals:
   void zoomChanged(int zoom);
-  // A click on an image (to choose the sample whose path is shown).
+  // A click on an image (to choose the sample whose path is shown), and a double click.
   void imageClicked(int index);
+  void imageDoubleClicked(int index);
 
  protected:
   void paintEvent(QPaintEvent* event) override;
   void wheelEvent(QWheelEvent* event) override;
   void keyPressEvent(QKeyEvent* event) override;
   void mousePressEvent(QMouseEvent* event) override;
+  void mouseDoubleClickEvent(QMouseEvent* event) override;
 
  private:
   int captionHeight() const;

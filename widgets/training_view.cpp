@@ -62,6 +62,7 @@ TrainingView::TrainingView(QWidget* parent) : QWidget(parent) {
   previews->addStretch(1);
   connect(learnedPreview_, &ImageGridView::zoomChanged, uniformPreview_, &ImageGridView::setZoom);
   connect(uniformPreview_, &ImageGridView::zoomChanged, learnedPreview_, &ImageGridView::setZoom);
+  previewBox_->setSizePolicy(QSizePolicy::Fixed, QSizePolicy::Preferred);  // whole grids, the plot takes the rest
   previewBox_->hide();
   auto* bottom = new QHBoxLayout;
   bottom->addWidget(quality_, 1);

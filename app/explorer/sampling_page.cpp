@@ -276,6 +276,7 @@ SamplingPage::SamplingPage(QWidget* parent) : QWidget(parent) {
   connect(images_, &widgets::ImageComparisonView::sampleSelected, pathSample_, &QSpinBox::setValue);
   connect(pathSample_, &QSpinBox::valueChanged, images_, &widgets::ImageComparisonView::setSelectedSample);
   connect(showPath_, &QPushButton::clicked, this, [this] { requestPath(pathSample_->value()); });
+  connect(images_, &widgets::ImageComparisonView::pathRequested, this, &SamplingPage::requestPath);
   connect(sample_, &QPushButton::clicked, this, &SamplingPage::requestSample);
   connect(sweep_, &QPushButton::clicked, this, &SamplingPage::requestSweep);
   connect(cancel_, &QPushButton::clicked, this, &SamplingPage::cancelJob);
