@@ -1,5 +1,7 @@
 #include "image_comparison_view.h"
 
+#include <algorithm>
+
 #include <QCheckBox>
 #include <QHBoxLayout>
 #include <QPainter>
@@ -61,6 +63,8 @@ void ImageComparisonView::setSets(const ImageSet& fullChain, const QVector<Image
   clear();
   fullChain_ = fullChain;
   sets_ = sets;
+  // About 28 screen pixels per image, so four grids of 8 columns fit a window; Ctrl+wheel zooms.
+  if (!fullChain_.images.isEmpty()) zoom_ = std::clamp(28 / std::max(1, fullChain_.images.front().width()), 1, 4);
   addGrid();
   for (int i = 0; i < sets_.size(); ++i) addGrid();
   showImages();
