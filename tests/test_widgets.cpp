@@ -352,6 +352,12 @@ class TestWidgets : public QObject {
     QVERIFY(!panel.startButton()->isEnabled());
   }
 
+  void ratesStayReadableBelowOneIterationASecond() {
+    QCOMPARE(TrainingSetupPanel::formatRate(412.4), QString("412"));
+    QCOMPARE(TrainingSetupPanel::formatRate(4.43), QString("4.4"));
+    QCOMPARE(TrainingSetupPanel::formatRate(0.187), QString("0.19"));
+  }
+
   void liveChangesAreOfferedOnlyWhileRunning() {
     TrainingSetupPanel panel;
     TrainingSettings s;

@@ -289,6 +289,10 @@ void TrainingSetupPanel::adaptToData() {
   revalidate();
 }
 
+QString TrainingSetupPanel::formatRate(double r) {
+  return r >= 10 ? QString::number(r, 'f', 0) : QString::number(r, 'g', 2);
+}
+
 QString TrainingSetupPanel::problem() const { return settings().problem(); }
 
 void TrainingSetupPanel::revalidate() {
@@ -298,6 +302,10 @@ void TrainingSetupPanel::revalidate() {
 }
 
 void TrainingSetupPanel::setState(State state) {
+  if (state_ == State::Idle && state == State::Running) {  // a new run: nothing done yet
+    progress_->setValue(0);
+    progress_->resetFormat();
+  }
   state_ = state;
   const bool idle = state == State::Idle;
   for (QWidget* w : std::initializer_list<QWidget*>{data_, T_, beta_, semantics_, reward_, baseline_, iters_, warmup_,
@@ -309,6 +317,7 @@ void TrainingSetupPanel::setState(State state) {
   stop_->setEnabled(!idle);
   if (idle) eta_->setText(tr("idle"));
   else if (state == State::Paused) eta_->setText(tr("paused"));
+  else if (progress_->value() == 0) eta_->setText(tr("starting: loading the data and the model…"));
   revalidate();
 }
 
@@ -316,7 +325,7 @@ void TrainingSetupPanel::showProgress(const TrainingPoint& p) {
   progress_->setValue(p.total > 0 ? int(1000 * p.iteration / p.total) : 0);
   progress_->setFormat(QString("%1 / %2").arg(p.iteration).arg(p.total));
   if (state_ == State::Running)
-    eta_->setText(tr("%1 it/s, ETA %2").arg(p.itsPerSecond, 0, 'f', 0).arg(formatEta(p.etaSeconds)));
+    eta_->setText(tr("%1 it/s, ETA %2").arg(formatRate(p.itsPerSecond), formatEta(p.etaSeconds)));
 }
 
 }  // namespace eddpm::widgets

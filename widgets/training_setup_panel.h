@@ -31,6 +31,8 @@ class TrainingSetupPanel : public QWidget {
   State state() const { return state_; }
   void showProgress(const TrainingPoint& point);
   QString problem() const;
+  // "412", "4.4", "0.19": whole iterations a second where that is readable, two digits below 10.
+  static QString formatRate(double itsPerSecond);
 
   QPushButton* startButton() const { return start_; }
   QPushButton* pauseButton() const { return pause_; }

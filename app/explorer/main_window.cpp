@@ -88,7 +88,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     rateLabel_->setText(tr("iteration %1 of %2, %3 it/s%4, ETA %5 s")
                             .arg(p.iteration)
                             .arg(p.total)
-                            .arg(p.itsPerSecond, 0, 'f', 0)
+                            .arg(TrainingSetupPanel::formatRate(p.itsPerSecond))
                             .arg(p.threads == 1 ? tr(" on 1 thread (cores busy)") : QString())
                             .arg(p.etaSeconds, 0, 'f', 0));
   });

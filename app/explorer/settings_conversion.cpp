@@ -34,8 +34,9 @@ TrainConfig to_train_config(const widgets::TrainingSettings& s) {
   apply_start_from(c, s.fromCheckpoint.toStdString(), {true, true, true});
   // 2-D runs log as often as the CLI (at hundreds of iterations a second, every 50 is already about
   // the GUI's ten frames a second; more rows cost the training and are never drawn); image runs,
-  // at a few iterations a second, twice as often.
-  c.log_every = c.image_data() ? 25 : 50;
+  // at a few iterations a second, twice as often, and rollout rewards on images (16 masks sampled
+  // per iteration, a few seconds each) every 5, so that the plots move within half a minute.
+  c.log_every = !c.image_data() ? 50 : c.rollout_reward() ? 5 : 25;
   validate(c);
   return c;
 }
