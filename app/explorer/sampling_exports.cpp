@@ -1,0 +1,134 @@
+// The Sample & compare page's exports: schedules, samples, image grids, single samples, denoising
+// paths and the comparison table with its montage. Every file is written to a temporary name and
+// renamed; nothing is read from the service while a job's thread uses it.
+#include "sampling_page.h"
+
+#include <QFileDialog>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QPainter>
+
+#include "denoising_path_view.h"
+#include "elided_label.h"
+#include "image_comparison_view.h"
+#include "image_grid_view.h"
+#include "point_cloud_view.h"
+#include "save_file.h"
+
+namespace eddpm::explorer {
+
+namespace {
+// Exports read the service: never while a job's thread uses it.
+bool refuseWhileBusy(bool busy, QString* error) {
+  if (busy && error) *error = QObject::tr("Wait for the running job to end (or cancel it with Esc)");
+  return busy;
+}
+}  // namespace
+
+bool SamplingPage::saveSchedule(int index, const QString& path, QString* error) {
+  if (refuseWhileBusy(busy(), error)) return false;
+  if (index < 0 || index >= preview_.size()) return false;
+  return service_.saveSchedule(preview_[index], path, error);
+}
+
+bool SamplingPage::saveSamples(int index, const QString& path, QString* error) {
+  if (refuseWhileBusy(busy(), error)) return false;
+  if (index < 0 || index >= outcomes_.size()) return false;
+  return service_.savePoints(outcomes_[index], eta_->value(), quint64(seed_->value()), path, error);
+}
+
+void SamplingPage::exportImages() {
+  if (outcomes_.isEmpty()) return emit failed(tr("Sample first"));
+  const QString dir = QFileDialog::getExistingDirectory(this, tr("Write image grids to"));
+  if (dir.isEmpty()) return;
+  QString error;
+  if (!saveGrid(-1, dir + "/grid_full.png", &error)) return emit failed(error);
+  for (int i = 0; i < outcomes_.size(); ++i) {
+    const QString name = outcomes_[i].schedule.name.section('/', -1).remove(".json");
+    if (!saveGrid(i, dir + "/grid_" + name + ".png", &error)) return emit failed(error);
+  }
+  status_->setText(tr("Image grids written to %1").arg(dir));
+}
+
+bool SamplingPage::saveGrid(int index, const QString& path, QString* error) {
+  if (refuseWhileBusy(busy(), error)) return false;
+  if (!imageModel_ || index < -1 || index >= outcomes_.size() || images_->grids().size() != outcomes_.size() + 1) {
+    if (error) *error = tr("No image grid %1 to save").arg(index);
+    return false;
+  }
+  widgets::ScheduleView full;
+  full.name = "full";
+  for (int t = service_.T() - 1; t >= 0; --t) full.timesteps.append(t);
+  const widgets::ScheduleView& schedule = index < 0 ? full : outcomes_[index].schedule;
+  // The grid as shown: the samples, or their differences when those are shown.
+  return service_.saveImage(images_->grids()[index + 1]->grid(), schedule, sampledEta_, sampledSeed_, sampledN_, path,
+                            error);
+}
+
+bool SamplingPage::saveSample(int index, int sample, const QString& path, QString* error) {
+  if (refuseWhileBusy(busy(), error)) return false;
+  if (index < 0 || index >= outcomes_.size() || sample < 0 || sample >= outcomes_[index].images.size()) {
+    if (error) *error = tr("No sample %1 of schedule %2 to save").arg(sample).arg(index);
+    return false;
+  }
+  return service_.saveImage(outcomes_[index].images[sample], outcomes_[index].schedule, sampledEta_, sampledSeed_,
+                            sampledN_, path, error);
+}
+
+bool SamplingPage::savePaths(const QString& path, QString* error) {
+  if (refuseWhileBusy(busy(), error)) return false;
+  if (paths_.isEmpty()) {
+    if (error) *error = tr("No denoising path to save");
+    return false;
+  }
+  widgets::ScheduleView all;
+  QStringList names;
+  for (const PathStrip& p : paths_) names << p.schedule;
+  all.name = tr("path of sample %1: %2").arg(images_->selectedSample()).arg(names.join(", "));
+  return service_.saveImage(pathView_->picture(), all, sampledEta_, sampledSeed_, sampledN_, path, error);
+}
+
+bool SamplingPage::saveComparison(const QString& path, QString* error) {
+  if (refuseWhileBusy(busy(), error)) return false;
+  QJsonArray rows;
+  // FD-LeNet only where there is a classifier, as in `eddpm compare`'s report.
+  auto quality = [](const SampleOutcome& o) {
+    QJsonObject q{{"swd", o.swd}, {"mmd", o.mmd}, {"fidelity", o.fidelity}, {"fidelity_swd", o.fidelitySwd}};
+    if (o.fd >= 0) q["fd_lenet"] = o.fd;
+    if (o.fidelityFd >= 0) q["fidelity_fd"] = o.fidelityFd;
+    return q;
+  };
+  for (const SampleOutcome& o : outcomes_) {
+    QJsonArray steps;
+    for (int t : o.schedule.timesteps) steps.append(t);
+    rows.append(QJsonObject{{"model", service_.checkpoint()}, {"schedule", o.schedule.name}, {"K", steps.size()},
+                            {"timesteps", steps}, {"eta", eta_->value()}, {"seed", seed_->value()},
+                            {"quality", quality(o)}, {"seconds", o.seconds}});
+  }
+  rows.append(QJsonObject{{"model", service_.checkpoint()}, {"schedule", "real"}, {"n", sampledN_},
+                          {"quality", quality(floor_)}});
+  const QByteArray json = QJsonDocument(rows).toJson();
+  bool ok = widgets::saveAtomically(path, error, [&](const QString& temporary) {
+    QFile f(temporary);
+    return f.open(QIODevice::WriteOnly) && f.write(json) == json.size();
+  });
+  // The montage: every result side by side in one picture beside the table.
+  if (ok && imageModel_ && !images_->grids().isEmpty()) {
+    const QString png = path.left(path.lastIndexOf('.')) + ".png";
+    ok = widgets::saveAtomically(png, error, [&](const QString& temporary) { return images_->picture().save(temporary, "PNG"); });
+  } else if (ok && !views_.isEmpty()) {
+    const QString png = path.left(path.lastIndexOf('.')) + ".png";
+    ok = widgets::saveAtomically(png, error, [&](const QString& temporary) {
+      QPixmap montage(views_.size() * 360, 360);
+      montage.fill(Qt::white);
+      QPainter painter(&montage);
+      for (int i = 0; i < views_.size(); ++i) painter.drawPixmap(i * 360, 0, views_[i]->toPixmap(360, 360));
+      return montage.save(temporary, "PNG");
+    });
+  }
+  if (ok) status_->setText(tr("Comparison written to %1").arg(path));
+  return ok;
+}
+
+}  // namespace eddpm::explorer
