@@ -5,15 +5,17 @@
 
 namespace eddpm {
 
+torch::Tensor predicted_x0(const torch::Tensor& x, const torch::Tensor& eps_hat, double a,
+                           const std::optional<double>& clip) {
+  const torch::Tensor x0 = (x - std::sqrt(1.0 - a) * eps_hat) / std::sqrt(a);
+  return clip ? x0.clamp(-*clip, *clip) : x0;
+}
+
 torch::Tensor sampler_update(const torch::Tensor& x, const torch::Tensor& eps_hat, double a,
                              double a_prev, double eta, const torch::Tensor& z,
                              const std::optional<double>& clip) {
-  torch::Tensor x0 = (x - std::sqrt(1.0 - a) * eps_hat) / std::sqrt(a);
-  torch::Tensor eps = eps_hat;
-  if (clip) {
-    x0 = x0.clamp(-*clip, *clip);
-    eps = (x - std::sqrt(a) * x0) / std::sqrt(1.0 - a);
-  }
+  const torch::Tensor x0 = predicted_x0(x, eps_hat, a, clip);
+  const torch::Tensor eps = clip ? (x - std::sqrt(a) * x0) / std::sqrt(1.0 - a) : eps_hat;
   const double sigma = eta * std::sqrt((1.0 - a_prev) / (1.0 - a)) * std::sqrt(1.0 - a / a_prev);
   const double direction = std::sqrt(std::max(0.0, 1.0 - a_prev - sigma * sigma));
   torch::Tensor next = std::sqrt(a_prev) * x0 + direction * eps;
@@ -44,11 +46,8 @@ torch::Tensor sample_chain(EpsModel& model, const std::vector<int>& timesteps,
     const torch::Tensor t = torch::full({n}, timesteps[j], index_options);
     const torch::Tensor eps_hat = model.forward(x, t);
     if (options.progress) options.progress->fetch_add(n, std::memory_order_relaxed);
-    if (options.on_prediction) {
-      torch::Tensor x0_hat = (x - std::sqrt(1.0 - a) * eps_hat) / std::sqrt(a);
-      if (options.clip) x0_hat = x0_hat.clamp(-*options.clip, *options.clip);
-      options.on_prediction(timesteps[j], x0_hat);
-    }
+    // The update computes x0_hat again: the hook is for one-off path views, not hot loops.
+    if (options.on_prediction) options.on_prediction(timesteps[j], predicted_x0(x, eps_hat, a, options.clip));
     torch::Tensor z;
     if (options.eta > 0.0 && !last) z = torch::randn(x.sizes(), gen, x.options());
     x = sampler_update(x, eps_hat, a, a_prev, options.eta, z, options.clip);

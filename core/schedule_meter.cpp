@@ -44,6 +44,8 @@ torch::Tensor sample_schedule(EddpmTrainer& run, const std::vector<int>& timeste
   return torch::cat(parts);
 }
 
+std::string check_name(const EddpmTrainer& run) { return mnist_dir_of(run.config().data) ? "FD-LeNet" : "SWD"; }
+
 ScheduleMeter::ScheduleMeter(EddpmTrainer& run, int64_t n, uint64_t seed, double eta, const FdLenet::Log& log)
     : run_(run), n_(n), seed_(seed), eta_(eta), data_gen_(make_cpu_generator(seed + 1000003)) {
   real_ = run.data().held_out(n, data_gen_);
@@ -82,10 +84,6 @@ ScheduleMeasure ScheduleMeter::measure(const std::vector<int>& timesteps, bool w
     }
   }
   return m;
-}
-
-double ScheduleMeter::swd(const std::vector<int>& timesteps) {
-  return sliced_wasserstein(sample_schedule(run_, timesteps, n_, seed_, eta_, cancel_, progress_), real_);
 }
 
 ScheduleMeter::Check ScheduleMeter::check(const std::vector<int>& timesteps) {

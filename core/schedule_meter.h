@@ -27,6 +27,10 @@ torch::Tensor sample_schedule(EddpmTrainer& run, const std::vector<int>& timeste
                               uint64_t seed, double eta, const std::atomic<bool>* cancel = nullptr,
                               std::atomic<int64_t>* progress = nullptr, const PredictionHook& on_prediction = {});
 
+// What ScheduleMeter::check measures on `run`'s data: "FD-LeNet" where there is a classifier
+// (MNIST), else "SWD".
+std::string check_name(const EddpmTrainer& run);
+
 struct ScheduleMeasure {
   torch::Tensor samples;  // (n, ...) on the CPU
   double swd = 0.0;       // sliced Wasserstein-2 to the held-out data (images: over pixels)
@@ -45,8 +49,6 @@ class ScheduleMeter {
 
   // Samples and measures; the full chain (for fidelity) is sampled once, on first need.
   ScheduleMeasure measure(const std::vector<int>& timesteps, bool with_fidelity = true);
-  // Only the distance to the held-out data: the cheap check for the live quality plot.
-  double swd(const std::vector<int>& timesteps);
   // The live quality plot's check on any data: FD-LeNet where there is a classifier (MNIST), else
   // the SWD to the held-out data, with the samples it measured (the first ones make a preview
   // from the same noise at every call).
@@ -55,8 +57,7 @@ class ScheduleMeter {
     torch::Tensor samples;
   };
   Check check(const std::vector<int>& timesteps);
-  // What check() measures: "FD-LeNet" or "SWD".
-  std::string check_name() const { return lenet_ ? "FD-LeNet" : "SWD"; }
+  // What check() measures on this model: check_name(run).
   // A fresh draw of training data against the held-out set: the floor of the measures at n.
   ScheduleMeasure real_floor();
   const torch::Tensor& full_chain();

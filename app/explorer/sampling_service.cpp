@@ -5,7 +5,6 @@
 #include "checkpoint.h"
 #include "handcrafted_schedules.h"
 #include "mask_semantics.h"
-#include "mnist_files.h"
 #include "png_file.h"
 #include "sample_export.h"
 #include "rng.h"
@@ -70,7 +69,7 @@ QString SamplingService::dataName() const {
 bool SamplingService::imageModel() const { return impl_->run && impl_->run->data().is_image(); }
 
 QString SamplingService::sweepMeasure() const {
-  return impl_->run && mnist_dir_of(impl_->run->config().data) ? "FD-LeNet" : "SWD";
+  return impl_->run ? QString::fromStdString(check_name(*impl_->run)) : QString("SWD");
 }
 
 QVector<double> SamplingService::halfLogSnr() const {
@@ -114,6 +113,20 @@ widgets::ScheduleView SamplingService::schedule(const ScheduleRequest& r, QStrin
   return view;
 }
 
+QVector<widgets::ScheduleView> SamplingService::startJob(const QVector<ScheduleRequest>& requests, int n,
+                                                         int extraSteps, QVector<QString>* errors) {
+  QVector<widgets::ScheduleView> views;
+  errors->fill(QString(), requests.size());
+  int64_t steps = extraSteps;
+  for (int i = 0; i < requests.size(); ++i) {
+    views.append(schedule(requests[i], &(*errors)[i]));
+    steps += views.back().timesteps.size();
+  }
+  done_ = 0;
+  total_ = int64_t(n) * steps;
+  return views;
+}
+
 SampleResults SamplingService::sample(const QVector<ScheduleRequest>& requests, int n, double eta, quint64 seed) {
   SampleResults results;
   if (!impl_->run) return results;
@@ -122,15 +135,8 @@ SampleResults SamplingService::sample(const QVector<ScheduleRequest>& requests, 
   meter.set_cancel(cancel_);
   meter.set_progress(&done_);
   // The schedules first (their steps give the job's total), then the full chain all compare with.
-  QVector<QString> errors(requests.size());
-  QVector<widgets::ScheduleView> views;
-  int64_t total = int64_t(n) * run.noise().T();
-  for (int i = 0; i < requests.size(); ++i) {
-    views.append(schedule(requests[i], &errors[i]));
-    total += int64_t(n) * views.back().timesteps.size();
-  }
-  done_ = 0;
-  total_ = total;
+  QVector<QString> errors;
+  const QVector<widgets::ScheduleView> views = startJob(requests, n, run.noise().T(), &errors);
   const bool images = run.data().is_image();
   const torch::Tensor& full = meter.full_chain();
   if (images) results.fullChain = to_qimages(full, kShownImages);
@@ -178,15 +184,8 @@ QVector<PathStrip> SamplingService::path(const QVector<ScheduleRequest>& request
   QVector<PathStrip> strips;
   if (!impl_->run || index < 0 || index >= n) return strips;
   EddpmTrainer& run = *impl_->run;
-  QVector<widgets::ScheduleView> views;
-  QVector<QString> errors(requests.size());
-  int64_t total = 0;
-  for (int i = 0; i < requests.size(); ++i) {
-    views.append(schedule(requests[i], &errors[i]));
-    total += int64_t(n) * views.back().timesteps.size();
-  }
-  done_ = 0;
-  total_ = total;
+  QVector<QString> errors;
+  const QVector<widgets::ScheduleView> views = startJob(requests, n, 0, &errors);
   for (int i = 0; i < requests.size(); ++i) {
     check_cancel(cancel_);
     PathStrip strip;

@@ -102,6 +102,11 @@ class SamplingService {
   static constexpr int kShownImages = 64;
 
  private:
+  // Each request's schedule (its error, if any, in `errors`), with the progress counter reset to a
+  // job of n samples through all of them and `extraSteps` more (the full chain).
+  QVector<widgets::ScheduleView> startJob(const QVector<ScheduleRequest>& requests, int n, int extraSteps,
+                                          QVector<QString>* errors);
+
   struct Impl;
   std::unique_ptr<Impl> impl_;
   const std::atomic<bool>* cancel_ = nullptr;

@@ -67,10 +67,6 @@ widgets::TrainingSettings from_train_config(const TrainConfig& c, const QString&
   return s;
 }
 
-}  // namespace eddpm::explorer
-
-namespace eddpm::explorer {
-
 widgets::TrainingSettings with_start_from_defaults(widgets::TrainingSettings s) {
   TrainConfig c;
   c.freeze_model = s.freezeModel;

@@ -110,7 +110,7 @@ void TrainingWorker::drive(const QString& runDir, RunFolderMode mode, MakeTraine
     ScheduleMeter probe(trainer, kProbeSamples, 7, 0.0, [this](const std::string& line) {
       toGui([this, text = QString::fromStdString(line)] { emit note(text); });
     });
-    const QString measure = QString::fromStdString(probe.check_name());
+    const QString measure = QString::fromStdString(check_name(trainer));
     const bool images = trainer.data().is_image();
     // About 20 quality points per run, the full chain every 8th; all of it within 1% of the run's
     // time (a point that would exceed it waits for a later snapshot; the last is always measured).
