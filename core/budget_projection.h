@@ -3,6 +3,8 @@
 // Euclidean projection onto S = { s in [0,1]^T : sum(s) <= K_e } (spec section 4, step 8).
 #include <torch/types.h>
 
+#include "budget_rule.h"
+
 namespace eddpm {
 
 struct BudgetRamp {
@@ -15,18 +17,20 @@ struct BudgetRamp {
   double gamma(long iteration) const;
 };
 
-// Projection of a 1-D z onto { 0 <= s <= 1, sum(s) <= budget }: s = clamp(z - v, 0, 1) with the
-// smallest v >= 0 that meets the budget. On the CPU a walk over the sorted breakpoints; elsewhere
+// Projection of a 1-D z onto { 0 <= s <= 1, sum(s) <= budget } (AtMost) or { ..., sum(s) = budget }
+// (Exact; a budget above n gives all ones): s = clamp(z - v, 0, 1) with the v that meets the
+// budget (at most: the smallest v >= 0). On the CPU a walk over the sorted breakpoints; elsewhere
 // project_to_budget_on_device.
-torch::Tensor project_to_budget(const torch::Tensor& z, double budget);
+torch::Tensor project_to_budget(const torch::Tensor& z, double budget, BudgetRule rule = BudgetRule::AtMost);
 
 // The same walk on n values in host memory, replaced by their projection: the CPU trainer's mask
 // update works on plain arrays (a dozen tensor operations on T values cost it ~100 us an iteration).
-void project_to_budget_in_place(double* z, int64_t n, double budget);
+void project_to_budget_in_place(double* z, int64_t n, double budget, BudgetRule rule = BudgetRule::AtMost);
 
 // The same exact projection as a fixed sequence of tensor operations (a sort and a search, no
 // rounds) that never reads back to the host: capturable in a CUDA graph. `budget` is a 0-dim
 // tensor on the device of z, so a captured step can be given a new budget each iteration.
-torch::Tensor project_to_budget_on_device(const torch::Tensor& z, const torch::Tensor& budget);
+torch::Tensor project_to_budget_on_device(const torch::Tensor& z, const torch::Tensor& budget,
+                                          BudgetRule rule = BudgetRule::AtMost);
 
 }  // namespace eddpm

@@ -141,8 +141,10 @@ void copy_model_weights(const std::filesystem::path& checkpoint, EddpmTrainer& t
                                 ", T=" + std::to_string(from.beta.T) + ", beta " + to_string(from.beta.kind) +
                                 ": start from it with the same settings");
   torch::NoGradGuard no_grad;
+  // The weights the source samples with: its EMA where it keeps one.
   auto target = trainer.model().named_parameters();
-  for (const auto& item : source->model().named_parameters()) target[item.key()].copy_(item.value());
+  for (const auto& item : source->sampling_model().named_parameters()) target[item.key()].copy_(item.value());
+  trainer.restart_weights_ema();
 }
 
 }  // namespace eddpm

@@ -8,10 +8,14 @@
 
 #include <algorithm>
 
+#include "mask_settling.h"
+
 namespace eddpm {
 
 namespace {
-enum Scalar { kNegStepSize, kSqrtBiasCorrection2, kMaskRate, kFreeBudget, kMaskLearns, kScalars };
+enum Scalar {
+  kNegStepSize, kSqrtBiasCorrection2, kMaskRate, kFreeBudget, kMaskLearns, kSettleRate, kWeightsEmaDecay, kScalars
+};
 }  // namespace
 
 void EddpmTrainer::step_on_device() {
@@ -33,6 +37,8 @@ void EddpmTrainer::step_on_device() {
   host[kMaskRate] = config_.lr_s;
   host[kFreeBudget] = std::max(0.0, budget - 1.0);  // the pinned last step spends 1
   host[kMaskLearns] = iteration_ >= ramp_.warmup ? 1.0 : 0.0;
+  host[kSettleRate] = config_.settle ? settle_rate(iteration_, ramp_.ramp_end, config_.iters) : 0.0;
+  host[kWeightsEmaDecay] = weights_ema_decay(iteration_);
   batch_copy_.copy(batch, x0_);
   scalars_copy_.copy(torch::from_blob(host.data(), {kScalars}, torch::kFloat64), scalars_);
   graphed_->run([this] { device_iteration(); });
@@ -47,12 +53,15 @@ void EddpmTrainer::device_iteration() {
   if (!config_.freeze_model)
     device_adam_->minimize(mean_loss.to(torch::kFloat32), config_.grad_clip,
                            scalars_.slice(0, kNegStepSize, kSqrtBiasCorrection2 + 1));
+  if (!config_.freeze_model && ema_model_) update_weights_ema(scalars_[kWeightsEmaDecay]);
   {
     torch::NoGradGuard no_grad;
     const int T = noise_.T();
     const torch::Tensor z = s_ - scalars_[kMaskRate] * mask_gradient(f.draw.masks, f.rewards);
     torch::Tensor next = torch::ones_like(s_);
-    next.slice(0, 0, T - 1).copy_(project_to_budget_on_device(z.slice(0, 0, T - 1), scalars_[kFreeBudget]));
+    next.slice(0, 0, T - 1).copy_(
+        project_to_budget_on_device(z.slice(0, 0, T - 1), scalars_[kFreeBudget], config_.budget_rule));
+    if (config_.settle) next = settle_on_device(next, config_.steps_kept(), scalars_[kSettleRate]);
     s_.copy_(torch::where(scalars_[kMaskLearns] > 0.5, next, s_));
     const torch::Tensor mean_reward = f.rewards.mean();
     ema_.copy_(config_.ema_decay * ema_ + (1.0 - config_.ema_decay) * mean_reward);

@@ -9,6 +9,7 @@
 #include "mask_gradient.h"
 #include "mnist_files.h"
 #include "mask_semantics.h"
+#include "mask_settling.h"
 #include "model_factory.h"
 #include "rng.h"
 
@@ -34,10 +35,19 @@ EddpmTrainer::EddpmTrainer(const TrainConfig& config, const c10::Device& device,
       device_gen_(make_training_generator(device, config.seed + 1)) {
   validate(config_);
   const double gamma_initial = double(config_.initial_budget_steps()) / noise_.T();
-  ramp_ = {config_.warmup_iters(), config_.ramp_end_iters(), std::min(config_.keep, gamma_initial), gamma_initial};
+  // Under the exact rule the final budget is K itself, not keep * T, which need not be whole.
+  const double gamma_final = config_.budget_rule == BudgetRule::Exact ? double(config_.steps_kept()) / noise_.T()
+                                                                       : config_.keep;
+  ramp_ = {config_.warmup_iters(), config_.ramp_end_iters(), std::min(gamma_final, gamma_initial), gamma_initial};
   {
     const DefaultGeneratorScope initialization(torch::kCPU, config_.seed);  // LibTorch initializes from it
     model_ = make_model(config_, data_->sample_shape(), device_);
+    // A frozen model's average is itself; a TorchScript model is frozen.
+    if (config_.weights_ema > 0.0 && !config_.freeze_model && config_.model != "torchscript") {
+      ema_model_ = make_model(config_, data_->sample_shape(), device_);
+      for (auto& p : ema_model_->parameters()) p.set_requires_grad(false);
+      restart_weights_ema();
+    }
   }
   optimizer_ = std::make_unique<torch::optim::Adam>(model_->parameters(),
                                                     torch::optim::AdamOptions(config_.lr));
@@ -65,6 +75,32 @@ EddpmTrainer::EddpmTrainer(const TrainConfig& config, const c10::Device& device,
   ema_ = torch::zeros({}, s_.options());
   loss_sum_ = torch::zeros({}, s_.options());
   reward_sum_ = torch::zeros({}, s_.options());
+}
+
+void EddpmTrainer::restart_weights_ema() {
+  if (!ema_model_) return;
+  torch::NoGradGuard no_grad;
+  const auto from = model_->parameters();
+  auto to = ema_model_->parameters();
+  for (size_t i = 0; i < to.size(); ++i) to[i].copy_(from[i]);
+  const auto from_buffers = model_->buffers();
+  auto to_buffers = ema_model_->buffers();
+  for (size_t i = 0; i < to_buffers.size(); ++i) to_buffers[i].copy_(from_buffers[i]);
+}
+
+double EddpmTrainer::weights_ema_decay(int64_t updates) const {
+  return std::min(config_.weights_ema, (1.0 + double(updates)) / (10.0 + double(updates)));
+}
+
+void EddpmTrainer::update_weights_ema(const torch::Tensor& decay) {
+  torch::NoGradGuard no_grad;
+  const auto from = model_->parameters();
+  auto to = ema_model_->parameters();
+  const torch::Tensor weight = (1.0 - decay).to(torch::kFloat32);
+  for (size_t i = 0; i < to.size(); ++i) to[i].lerp_(from[i], weight.to(to[i].scalar_type()));
+  const auto from_buffers = model_->buffers();
+  auto to_buffers = ema_model_->buffers();
+  for (size_t i = 0; i < to_buffers.size(); ++i) to_buffers[i].copy_(from_buffers[i]);
 }
 
 void EddpmTrainer::set_total_iters(int64_t iters) {
@@ -143,6 +179,8 @@ void EddpmTrainer::update_mask(const torch::Tensor& masks, const torch::Tensor& 
   const int T = noise_.T();
   const torch::Tensor g = mask_gradient(masks, rewards);
   const double budget = ramp_.gamma(iteration_) * T;
+  const BudgetRule rule = config_.budget_rule;
+  const double settle = config_.settle ? settle_rate(iteration_, ramp_.ramp_end, config_.iters) : 0.0;
   if (s_.device().is_cpu()) {  // the same step on plain arrays (see project_to_budget_in_place)
     const torch::Tensor g64 = g.to(torch::kFloat64).contiguous();
     s_ = s_.contiguous();
@@ -152,32 +190,34 @@ void EddpmTrainer::update_mask(const torch::Tensor& masks, const torch::Tensor& 
     double* next = s.data_ptr<double>();
     for (int t = 0; t < T; ++t) next[t] = old[t] - config_.lr_s * grad[t];
     if (config_.pin_last) {
-      project_to_budget_in_place(next, T - 1, std::max(0.0, budget - 1.0));
+      project_to_budget_in_place(next, T - 1, std::max(0.0, budget - 1.0), rule);
       next[T - 1] = 1.0;
     } else {
-      project_to_budget_in_place(next, T, budget);
+      project_to_budget_in_place(next, T, budget, rule);
     }
+    settle_in_place(next, T, config_.steps_kept(), settle);
     s_ = s;
     return;
   }
   const torch::Tensor z = s_ - config_.lr_s * g;
+  torch::Tensor s;
   if (config_.pin_last) {
-    torch::Tensor s = torch::ones_like(s_);
-    s.slice(0, 0, T - 1).copy_(project_to_budget(z.slice(0, 0, T - 1), std::max(0.0, budget - 1.0)));
-    s_ = s;
+    s = torch::ones_like(s_);
+    s.slice(0, 0, T - 1).copy_(project_to_budget(z.slice(0, 0, T - 1), std::max(0.0, budget - 1.0), rule));
   } else {
-    s_ = project_to_budget(z, budget);
+    s = project_to_budget(z, budget, rule);
   }
+  s_ = settle > 0.0 ? settle_on_device(s, config_.steps_kept(), torch::full({}, settle, s.options())) : s;
 }
 
 torch::Tensor EddpmTrainer::update_mask_by_rollouts() {
   const int64_t refresh = config_.refresh_interval();
   if (!rollout_->ready() || (refresh > 0 && iteration_ % refresh == 0))
-    rollout_->refresh(*model_, config_.pool, data_->sample_shape(), device_, device_gen_);
+    rollout_->refresh(sampling_model(), config_.pool, data_->sample_shape(), device_, device_gen_);
   const torch::Tensor masks = draw_masks(s_, config_.masks_per_iter, config_.pin_last, device_gen_);
   torch::Tensor data_batch;
   if (config_.reward == Reward::Data) data_batch = data_->sample(config_.pool, data_gen_).to(device_);
-  const torch::Tensor rewards = rollout_->rewards(*model_, masks, data_batch);
+  const torch::Tensor rewards = rollout_->rewards(sampling_model(), masks, data_batch);
   update_mask(masks, rewards);
   return rewards;
 }
@@ -205,6 +245,7 @@ void EddpmTrainer::step() {
     mean_loss.to(torch::kFloat32).backward();
     if (config_.grad_clip > 0) torch::nn::utils::clip_grad_norm_(model_->parameters(), config_.grad_clip);
     optimizer_->step();
+    if (ema_model_) update_weights_ema(torch::full({}, weights_ema_decay(iteration_), torch::kFloat64));
   }
   if (rollout_) {
     if (iteration_ >= ramp_.warmup) rewards = update_mask_by_rollouts();
@@ -248,6 +289,11 @@ void EddpmTrainer::save_state(torch::serialize::OutputArchive& archive) const {
   optimizer_->save(optimizer_archive);
   archive.write("model", model_archive);
   archive.write("optimizer", optimizer_archive);
+  if (ema_model_) {
+    torch::serialize::OutputArchive ema_archive;
+    ema_model_->save(ema_archive);
+    archive.write("model_ema", ema_archive);
+  }
   archive.write("s", s_.cpu());
   archive.write("ema", ema_.cpu());
   archive.write("iteration", torch::tensor(iteration_, torch::kLong));
@@ -270,6 +316,15 @@ void EddpmTrainer::load_state(torch::serialize::InputArchive& archive) {
   model_->to(device_);
   archive.read("optimizer", optimizer_archive);
   optimizer_->load(optimizer_archive);
+  if (ema_model_) {
+    torch::serialize::InputArchive ema_archive;
+    if (archive.try_read("model_ema", ema_archive)) {
+      ema_model_->load(ema_archive);
+      ema_model_->to(device_);
+    } else {
+      restart_weights_ema();
+    }
+  }
   torch::Tensor s, ema, iteration, rng_data, rng_device;
   archive.read("s", s);
   archive.read("ema", ema);

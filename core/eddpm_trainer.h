@@ -49,7 +49,14 @@ class EddpmTrainer {
   const TrainConfig& config() const { return config_; }
   const NoiseSchedule& noise() const { return noise_; }
   const c10::Device& device() const { return device_; }
+  // The weights training updates.
   EpsModel& model() { return *model_; }
+  // The weights to sample and measure with: the EMA of the weights where the config keeps one
+  // (weights_ema), else the trained weights themselves.
+  EpsModel& sampling_model() { return ema_model_ ? *ema_model_ : *model_; }
+  bool keeps_weights_ema() const { return ema_model_ != nullptr; }
+  // Sets the EMA to the weights as they are now (after weights were copied in from elsewhere).
+  void restart_weights_ema();
   // The rollout reward's scorer (fidelity, data), or null for loss rewards.
   const RolloutReward* rollout() const { return rollout_.get(); }
   const Dataset& data() const { return *data_; }
@@ -84,6 +91,10 @@ class EddpmTrainer {
   };
   Forward forward(const torch::Tensor& x0);
   torch::Tensor mask_gradient(const torch::Tensor& masks, const torch::Tensor& rewards);
+  // The decay of the weights' EMA after `updates` optimizer steps: warmed up as (1 + n) / (10 + n)
+  // so that a short run's average is not dominated by its random initialization.
+  double weights_ema_decay(int64_t updates) const;
+  void update_weights_ema(const torch::Tensor& decay);
   void update_mask(const torch::Tensor& masks, const torch::Tensor& rewards);
   // The device step (eddpm_device_step.cpp): the host part (batch, scalars) and the device part.
   void step_on_device();
@@ -98,6 +109,7 @@ class EddpmTrainer {
   BudgetRamp ramp_;
   std::unique_ptr<RolloutReward> rollout_;  // set for the fidelity and data rewards
   std::shared_ptr<EpsModel> model_;
+  std::shared_ptr<EpsModel> ema_model_;  // the EMA of model_'s weights, or null
   std::unique_ptr<torch::optim::Adam> optimizer_;
   torch::Tensor betas_, alpha_bars_;  // (T) float64 on device
   torch::Tensor s_;                   // (T) float64 on device

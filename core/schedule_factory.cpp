@@ -12,7 +12,7 @@ namespace eddpm {
 
 std::vector<double> denoising_errors(EddpmTrainer& run, int64_t n, at::Generator& gen) {
   torch::NoGradGuard no_grad;
-  EpsModel& model = run.model();
+  EpsModel& model = run.sampling_model();
   const bool was_training = model.is_training();
   model.eval();
   const int T = run.noise().T();

@@ -21,7 +21,7 @@ torch::Tensor sample_schedule(EddpmTrainer& run, const std::vector<int>& timeste
                               uint64_t seed, double eta, const std::atomic<bool>* cancel,
                               std::atomic<int64_t>* progress, const PredictionHook& on_prediction) {
   at::Generator noise_gen = make_cpu_generator(seed);
-  std::vector<int64_t> shape = run.model().sample_shape();
+  std::vector<int64_t> shape = run.sampling_model().sample_shape();
   shape.insert(shape.begin(), n);
   const torch::Tensor x_T = torch::randn(shape, noise_gen);
   at::Generator step_gen = make_generator(run.device(), seed + 1);
@@ -39,7 +39,7 @@ torch::Tensor sample_schedule(EddpmTrainer& run, const std::vector<int>& timeste
     const torch::Tensor x = x_T.slice(0, start, std::min(n, start + chunk)).to(run.device());
     if (on_prediction)
       options.on_prediction = [&on_prediction, start](int t, const torch::Tensor& x0) { on_prediction(start, t, x0); };
-    parts.push_back(sample_chain(run.model(), timesteps, levels, x, options, step_gen).cpu());
+    parts.push_back(sample_chain(run.sampling_model(), timesteps, levels, x, options, step_gen).cpu());
   }
   return torch::cat(parts);
 }

@@ -68,6 +68,14 @@ StepPath step_path_from_string(const std::string& name) {
   throw std::invalid_argument("unknown step path '" + name + "' (auto, plain, device)");
 }
 
+std::string to_string(BudgetRule r) { return r == BudgetRule::Exact ? "exact" : "at-most"; }
+
+BudgetRule budget_rule_from_string(const std::string& name) {
+  if (name == "exact") return BudgetRule::Exact;
+  if (name == "at-most") return BudgetRule::AtMost;
+  throw std::invalid_argument("unknown budget rule '" + name + "' (exact, at-most)");
+}
+
 bool TrainConfig::image_data() const {
   return data == "mnist" || data.rfind("mnist:", 0) == 0 || data.rfind("folder:", 0) == 0;
 }
@@ -136,6 +144,8 @@ void validate(const TrainConfig& c) {
   if (!(c.lr >= 0.0) || !(c.lr_s >= 0.0)) throw std::invalid_argument("learning rates must be >= 0");
   if (!(c.sigma0 > 0.0)) throw std::invalid_argument("sigma0 must be > 0");
   if (!(c.ema_decay >= 0.0 && c.ema_decay < 1.0)) throw std::invalid_argument("ema decay must be in [0, 1)");
+  if (!(c.weights_ema >= 0.0 && c.weights_ema < 1.0))
+    throw std::invalid_argument("the weights' EMA decay must be in [0, 1)");
   if (c.rollout_reward() && c.masks_per_iter < 2)
     throw std::invalid_argument("rollout rewards need at least 2 masks per iteration (leave-one-out baseline)");
   if (c.pool < 2) throw std::invalid_argument("the rollout pool needs at least 2 examples");
@@ -159,6 +169,7 @@ nlohmann::json to_json(const TrainConfig& c) {
           {"baseline", to_string(c.baseline)}, {"ema_decay", c.ema_decay},
           {"normalize_advantages", c.normalize_advantages},
           {"per_example_masks", c.per_example_masks}, {"pin_last", c.pin_last},
+          {"budget_rule", to_string(c.budget_rule)}, {"settle", c.settle}, {"weights_ema", c.weights_ema},
           {"fused_mask_draw", c.fused_mask_draw}, {"step_path", to_string(c.step_path)}, {"sigma0", c.sigma0},
           {"iters", c.iters}, {"warmup", c.warmup_iters()}, {"ramp_end", c.ramp_end_iters()},
           {"batch", c.batch}, {"lr", c.lr}, {"lr_s", c.lr_s}, {"grad_clip", c.grad_clip},
@@ -210,6 +221,9 @@ TrainConfig train_config_from_json(const nlohmann::json& j) {
     c.normalize_advantages = j.value("normalize_advantages", c.normalize_advantages);
     c.per_example_masks = j.value("per_example_masks", c.per_example_masks);
     c.pin_last = j.value("pin_last", c.pin_last);
+    c.budget_rule = budget_rule_from_string(j.value("budget_rule", std::string("at-most")));
+    c.settle = j.value("settle", false);
+    c.weights_ema = j.value("weights_ema", 0.0);
     c.fused_mask_draw = j.value("fused_mask_draw", false);
     c.step_path = step_path_from_string(j.value("step_path", to_string(c.step_path)));
     c.sigma0 = j.value("sigma0", c.sigma0);

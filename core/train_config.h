@@ -5,6 +5,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "budget_rule.h"
 #include "mask_semantics.h"
 #include "noise_schedule.h"
 
@@ -27,6 +28,8 @@ Reward reward_from_string(const std::string& name);
 std::string to_string(BaselineKind b);
 BaselineKind baseline_from_string(const std::string& name);
 std::string to_string(StepPath p);
+std::string to_string(BudgetRule r);
+BudgetRule budget_rule_from_string(const std::string& name);
 StepPath step_path_from_string(const std::string& name);
 
 struct TrainConfig {
@@ -48,6 +51,15 @@ struct TrainConfig {
   bool normalize_advantages = true;
   bool per_example_masks = true;
   bool pin_last = true;
+  // The mask's budget: spent exactly (ours, the default) or at most (the paper); budget_rule.h.
+  // Checkpoints without the key resume with "at-most", the rule they were trained with.
+  BudgetRule budget_rule = BudgetRule::Exact;
+  // Pull s toward its top K from the ramp's end to the last iteration (mask_settling.h), so the
+  // mask ends deterministic. Checkpoints without the key resume without it.
+  bool settle = true;
+  // Decay of the exponential moving average of the model's weights, which sampling and measuring
+  // use (0: none, sample from the trained weights). Checkpoints without the key resume without one.
+  double weights_ema = 0.999;
   // Per-example masks on the CPU are drawn by the fused pass of fused_mask_draw.h (false: the
   // reference tensor operations, also used on other devices). Checkpoints without the key resume
   // with the reference draw, which their random streams were made with.

@@ -3,12 +3,13 @@
 #include <QtTest>
 
 #include "budget_projection.h"
+#include "mask_settling.h"
 
 using namespace eddpm;
 
 namespace {
-torch::Tensor on_device(const torch::Tensor& z, double budget) {
-  return project_to_budget_on_device(z, torch::tensor(budget, torch::kFloat64));
+torch::Tensor on_device(const torch::Tensor& z, double budget, BudgetRule rule = BudgetRule::AtMost) {
+  return project_to_budget_on_device(z, torch::tensor(budget, torch::kFloat64), rule);
 }
 
 double distance2(const torch::Tensor& a, const torch::Tensor& b) { return (a - b).pow(2).sum().item<double>(); }
@@ -93,6 +94,64 @@ class TestBudgetProjection : public QObject {
       QVERIFY2(best <= grid_best + 1e-12, qPrintable(QString("trial %1: %2 > %3").arg(trial).arg(best).arg(grid_best)));
       QVERIFY(grid_best - best < 0.06);  // and the grid comes close to it
     }
+  }
+
+  // Under the exact rule a z whose clamp spends less than the budget is raised to spend all of it;
+  // it is still a projection: every entry strictly inside (0, 1) moved by the same amount.
+  void exactRuleRaisesAMaskThatSpendsTooLittle() {
+    torch::manual_seed(11);
+    for (int trial = 0; trial < 40; ++trial) {
+      const int n = 1 + trial * 7;
+      torch::Tensor z = torch::randn({n}, torch::kFloat64) * (trial % 3 == 0 ? 2.0 : 0.3) - 0.2;
+      if (trial % 5 == 0) z.slice(0, 0, n / 2).fill_(0.0);  // probabilities absorbed at 0
+      for (double share : {0.0, 0.05, 0.3, 0.7, 1.0}) {
+        const double budget = share * n;
+        const torch::Tensor s = project_to_budget(z, budget, BudgetRule::Exact);
+        const torch::Tensor fast = on_device(z, budget, BudgetRule::Exact);
+        QVERIFY2(std::abs(s.sum().item<double>() - budget) < 1e-9,
+                 qPrintable(QString("n %1 budget %2: sum %3").arg(n).arg(budget).arg(s.sum().item<double>())));
+        QVERIFY(s.min().item<double>() >= 0.0 && s.max().item<double>() <= 1.0);
+        QVERIFY2(torch::allclose(fast, s, 1e-9, 1e-10),
+                 qPrintable(QString("n %1 budget %2: device differs by %3").arg(n).arg(budget)
+                                .arg((fast - s).abs().max().item<double>())));
+        const torch::Tensor inside = (s > 1e-12) & (s < 1.0 - 1e-12);
+        if (inside.sum().item<int64_t>() > 1) {
+          const torch::Tensor shift = (z - s).index({inside});
+          QVERIFY((shift.max() - shift.min()).item<double>() < 1e-9);
+        }
+        // A z that already spends more than the budget is projected as under "at most".
+        if (torch::clamp(z, 0.0, 1.0).sum().item<double>() >= budget)
+          QVERIFY(torch::equal(s, project_to_budget(z, budget, BudgetRule::AtMost)));
+      }
+    }
+  }
+
+  void exactRuleWithABudgetOfEveryEntryKeepsThemAll() {
+    const torch::Tensor z = torch::tensor({0.0, -3.0, 0.4}, torch::kFloat64);
+    QVERIFY(torch::equal(project_to_budget(z, 3.0, BudgetRule::Exact), torch::ones({3}, torch::kFloat64)));
+    QVERIFY(torch::allclose(on_device(z, 3.0, BudgetRule::Exact), torch::ones({3}, torch::kFloat64)));
+  }
+
+  // The settling pull is linear in the iterations and its last step lands on the top-K indicator
+  // (ties to the larger t); the host and device forms agree.
+  void settlingLandsOnTheTopK() {
+    QCOMPARE(settle_rate(79, 80, 100), 0.0);
+    QCOMPARE(settle_rate(80, 80, 100), 1.0 / 20);
+    QCOMPARE(settle_rate(99, 80, 100), 1.0);
+    QCOMPARE(settle_rate(100, 80, 100), 0.0);
+    std::vector<double> s = {0.5, 0.9, 0.5, 0.2, 0.5, 1.0};
+    std::vector<double> start = s;
+    const torch::Tensor half = settle_on_device(torch::tensor(s, torch::kFloat64), 3, torch::tensor(0.5, torch::kFloat64));
+    settle_in_place(s.data(), 6, 3, 0.5);
+    const std::vector<double> expected = {0.25, 0.95, 0.25, 0.1, 0.75, 1.0};  // top 3: t = 5, 1 and 4 (a tie to the larger)
+    for (int t = 0; t < 6; ++t) {
+      QVERIFY2(std::abs(s[t] - expected[t]) < 1e-15, qPrintable(QString("t %1: %2").arg(t).arg(s[t])));
+      QVERIFY(std::abs(half[t].item<double>() - expected[t]) < 1e-15);
+    }
+    settle_in_place(start.data(), 6, 3, 1.0);
+    QCOMPARE(start, (std::vector<double>{0, 1, 0, 0, 1, 1}));
+    const torch::Tensor last = settle_on_device(torch::tensor({0.3, 0.7, 0.7}, torch::kFloat64), 1, torch::tensor(1.0, torch::kFloat64));
+    QVERIFY(torch::equal(last, torch::tensor({0.0, 0.0, 1.0}, torch::kFloat64)));
   }
 
   void rampFollowsTheCubic() {

@@ -73,14 +73,16 @@ class TestTrainer : public QObject {
     for (double v : trainer.mask_probabilities()) QCOMPARE(v, 1.0);
   }
 
-  // Under jump semantics and the ELBO reward the mask settles to 0s and 1s inside the budget. It
-  // does not always spend the whole budget: over seeds 0-11 either mask draw ended with 4 to 10
-  // steps kept (mean 8.6 fused, 8.8 plain), so the test asks for a settled mask, not for exactly K.
-  void maskSettlesToZerosAndOnesWithinTheBudget() {
+  // The paper's rule (at most K_e, no settling): under jump semantics and the ELBO reward the mask
+  // settles to 0s and 1s inside the budget but does not always spend it: over seeds 0-11 either
+  // mask draw ended with 4 to 10 steps kept (mean 8.6 fused, 8.8 plain).
+  void atMostRuleSettlesWithinTheBudget() {
     TrainConfig c = small_run();
     c.semantics = Semantics::Jump;
     c.reward = Reward::Elbo;
     c.lr_s = 0.3;
+    c.budget_rule = BudgetRule::AtMost;
+    c.settle = false;
     EddpmTrainer trainer(c, torch::kCPU);
     QTemporaryDir dir;
     const TrainSnapshot last = run_training(trainer, dir.path().toStdString());
@@ -94,31 +96,73 @@ class TestTrainer : public QObject {
     QVERIFY(std::isfinite(last.loss));
   }
 
-  // Rewards that favour fewer steps still settle, within the budget.
-  void maskSettlesUnderOtherRewards_data() {
+  // Issue 17: with the defaults (exact budget, settling) every seed ends with a deterministic mask
+  // of exactly K steps, also under a reward that favours fewer steps (jump + simple ended with 4 of
+  // 10 under the paper's rule), and the mask spends its whole budget at every iteration of the ramp.
+  void masksEndDeterministicOnEverySeed_data() {
     QTest::addColumn<int>("semantics");
     QTest::addColumn<int>("reward");
-    QTest::newRow("jump, simple") << int(Semantics::Jump) << int(Reward::Simple);
-    QTest::newRow("paper, elbo (defaults)") << int(Semantics::Paper) << int(Reward::Elbo);
+    QTest::addColumn<int>("seed");
+    for (int seed = 0; seed < 5; ++seed)
+      QTest::newRow(qPrintable(QString("defaults, seed %1").arg(seed))) << int(Semantics::Paper) << int(Reward::Elbo) << seed;
+    for (int seed = 0; seed < 2; ++seed)
+      QTest::newRow(qPrintable(QString("jump, simple, seed %1").arg(seed))) << int(Semantics::Jump) << int(Reward::Simple) << seed;
   }
 
-  void maskSettlesUnderOtherRewards() {
+  void masksEndDeterministicOnEverySeed() {
     QFETCH(int, semantics);
     QFETCH(int, reward);
+    QFETCH(int, seed);
     TrainConfig c = small_run();
+    c.iters = 1000;
+    c.warmup = 150;
+    c.ramp_end = 750;
+    c.batch = 64;
     c.semantics = Semantics(semantics);
     c.reward = Reward(reward);
+    c.seed = uint64_t(seed);
     EddpmTrainer trainer(c, torch::kCPU);
-    QTemporaryDir dir;
-    const TrainSnapshot last = run_training(trainer, dir.path().toStdString());
-    // OpenBLAS picks its kernels by CPU, so a run differs in its last bits from one processor to
-    // another: here u = 0.053 on an Intel Xeon; under 0.05 on the AMD EPYC where 0.05 was chosen.
-    QVERIFY2(last.stats.uncertainty < 0.06, qPrintable(QString("u = %1").arg(last.stats.uncertainty)));
-    // The budget bounds the sum of s, not the count above one half: over seeds 0-5 either mask draw
-    // ended with 7 to 12 steps above one half under the default rewards.
-    QVERIFY2(last.stats.kept_over_half >= 2 && last.stats.kept_over_half <= 12,
-             qPrintable(QString("%1 kept, sum %2").arg(last.stats.kept_over_half).arg(last.stats.sum)));
-    QVERIFY(last.stats.sum <= 10 + 1e-9);
+    const BudgetRule defaults = TrainConfig().budget_rule;
+    QCOMPARE(int(defaults), int(BudgetRule::Exact));
+    const BudgetRamp ramp{c.warmup, c.ramp_end, c.keep};
+    for (int i = 0; i < c.iters; ++i) {
+      trainer.step();
+      if (i < c.warmup || i % 25 != 0) continue;
+      const auto s = trainer.mask_probabilities();
+      const double sum = std::accumulate(s.begin(), s.end(), 0.0);
+      QVERIFY2(std::abs(sum - ramp.gamma(i) * 50) < 1e-9, qPrintable(QString("iteration %1: sum %2, budget %3")
+                                                                       .arg(i).arg(sum).arg(ramp.gamma(i) * 50)));
+    }
+    const TrainSnapshot last = trainer.take_snapshot();
+    QVERIFY2(last.stats.deterministic, qPrintable(QString("%1 above 0.5, c = %2").arg(last.stats.kept_over_half)
+                                                       .arg(last.stats.concentration)));
+    QCOMPARE(last.stats.kept_over_half, 10);
+    for (double v : last.s) QVERIFY(v == 0.0 || v == 1.0);
+  }
+
+  // The weights' EMA: a second copy of the weights, warmed up as (1 + n) / (10 + n) (decay 0.1 at
+  // the first update), which sampling and measuring use; none when the decay is 0.
+  void weightsEmaAveragesTheTrainedWeights() {
+    TrainConfig c = small_run();
+    EddpmTrainer trainer(c, torch::kCPU);
+    QVERIFY(trainer.keeps_weights_ema());
+    QVERIFY(&trainer.sampling_model() != &trainer.model());
+    std::vector<torch::Tensor> initial;
+    for (const auto& p : trainer.model().parameters()) initial.push_back(p.detach().clone());
+    trainer.step();
+    const auto trained = trainer.model().parameters(), average = trainer.sampling_model().parameters();
+    QCOMPARE(average.size(), initial.size());
+    for (size_t i = 0; i < initial.size(); ++i)
+      QVERIFY(torch::allclose(average[i], 0.1 * initial[i] + 0.9 * trained[i], 1e-6, 1e-7));
+    for (int i = 0; i < 30; ++i) trainer.step();
+    bool differs = false;
+    for (size_t i = 0; i < initial.size(); ++i) differs |= !torch::equal(trained[i], average[i]);
+    QVERIFY(differs);
+
+    c.weights_ema = 0.0;
+    EddpmTrainer without(c, torch::kCPU);
+    QVERIFY(!without.keeps_weights_ema());
+    QVERIFY(&without.sampling_model() == &without.model());
   }
 
   void runFolderHasEveryFile() {
@@ -221,15 +265,16 @@ class TestTrainer : public QObject {
         device.step();
       }
       const TrainSnapshot a = plain.take_snapshot(), b = device.take_snapshot();
-      // docs/BENCHMARKS.md: the same losses and rewards to the last bit, masks within 1e-14 (the
-      // projection sums in another order: 1.1e-15 measured on one CPU, under 1e-15 on another).
+      // docs/BENCHMARKS.md: the same losses and rewards to the last bit, masks within 1e-10 (the
+      // projection sums in another order: 1.1e-15 measured on one CPU under the "at most" rule;
+      // raising the mask under the exact rule interpolates otherwise too: 1.3e-12 on an Intel Xeon).
       QVERIFY2(a.loss == b.loss,
                qPrintable(QString("block %1: loss %2 vs %3").arg(block).arg(a.loss, 0, 'g', 17).arg(b.loss, 0, 'g', 17)));
       QVERIFY2(a.reward == b.reward,
                qPrintable(QString("block %1: reward %2 vs %3").arg(block).arg(a.reward, 0, 'g', 17).arg(b.reward, 0, 'g', 17)));
       double largest = 0.0;
       for (size_t t = 0; t < a.s.size(); ++t) largest = std::max(largest, std::abs(a.s[t] - b.s[t]));
-      QVERIFY2(largest <= 1e-14, qPrintable(QString("block %1: mask differs by %2").arg(block).arg(largest)));
+      QVERIFY2(largest <= 1e-10, qPrintable(QString("block %1: mask differs by %2").arg(block).arg(largest)));
     }
     const auto pa = plain.model().parameters(), pb = device.model().parameters();
     for (size_t i = 0; i < pa.size(); ++i) QVERIFY(torch::allclose(pa[i], pb[i], 1e-6, 1e-8));
@@ -274,6 +319,9 @@ class TestTrainer : public QObject {
     QCOMPARE(b.size(), a.size());
     for (size_t i = 0; i < a.size(); ++i) QVERIFY2(a[i] == b[i], (a[i].dump() + " vs " + b[i].dump()).c_str());
     QCOMPARE(resumed->mask_probabilities(), straight.mask_probabilities());
+    QVERIFY(resumed->keeps_weights_ema());  // the average is in the checkpoint, and resumes bit for bit
+    const auto ema_a = straight.sampling_model().parameters(), ema_b = resumed->sampling_model().parameters();
+    for (size_t i = 0; i < ema_a.size(); ++i) QVERIFY(torch::equal(ema_a[i], ema_b[i]));
   }
 
   // Stopped between two log points (a user's Stop), the run's checkpoint carries the half-averaged
