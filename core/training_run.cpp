@@ -108,6 +108,7 @@ TrainSnapshot run_training(EddpmTrainer& trainer, const fs::path& run_dir, const
   fs::create_directories(run_dir);
   // The replaced run's schedule must not pass for this run's before this run writes its own.
   if (!resuming) fs::remove(run_dir / "schedule_learned.json");
+  fs::remove(run_dir / "verdict.json");  // judged a mask that is about to change
   remove_stale_temporaries(run_dir);  // left by a process killed while it saved
   RunLogs logs(run_dir, resuming, trainer.iteration(), trainer.noise().T());
   const int64_t total = trainer.config().iters;

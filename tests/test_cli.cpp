@@ -245,6 +245,13 @@ class TestCli : public QObject {
     for (const QString& f : {"checkpoint.pt", "metrics.jsonl", "mask_history.csv", "schedule_learned.json"})
       QVERIFY2(QFile::exists(run + "/" + f), qPrintable(f));
     QCOMPARE(read_json(run + "/schedule_learned.json").object()["timesteps"].toArray().size(), 5);
+    // The run's verdict: a sentence on stdout, the numbers in verdict.json, the same learned steps.
+    QVERIFY2(r.out.contains("verdict: Learned 5 steps "), qPrintable(r.out));
+    const QJsonObject verdict = read_json(run + "/verdict.json").object();
+    QCOMPARE(verdict["measure"].toString(), QString("SWD"));
+    QCOMPARE(verdict["handcrafted"].toArray().size(), 8);
+    QCOMPARE(verdict["learned"].toObject()["timesteps"], read_json(run + "/schedule_learned.json").object()["timesteps"]);
+    QVERIFY(r.out.contains(verdict["summary"].toString()));
 
     r = eddpm({"sample", "--checkpoint", run + "/checkpoint.pt", "--schedule", run + "/schedule_learned.json", "--n", "100",
                "--out", path("points.csv")});

@@ -15,6 +15,7 @@
 #include "eddpm_trainer.h"
 #include "handcrafted_schedules.h"
 #include "schedule_meter.h"
+#include "schedule_verdict.h"
 #include "training_run.h"
 
 using namespace eddpm;
@@ -163,6 +164,45 @@ class TestTrainer : public QObject {
     EddpmTrainer without(c, torch::kCPU);
     QVERIFY(!without.keeps_weights_ema());
     QVERIFY(&without.sampling_model() == &without.model());
+  }
+
+  // The guard a run ends with: every handcrafted family at K on fresh noise, the best of them named,
+  // and a sentence that says which wins, by how much, and what to use instead.
+  void verdictNamesTheBestScheduleAndSaysWhoWins() {
+    TrainConfig c = small_run();
+    c.iters = 300;
+    c.warmup = 50;
+    c.ramp_end = 250;
+    c.batch = 64;
+    EddpmTrainer trainer(c, torch::kCPU);
+    for (int i = 0; i < c.iters; ++i) trainer.step();
+    const ScheduleVerdict v = judge_learned_schedule(trainer, 500);
+    QCOMPARE(v.measure, std::string("SWD"));
+    QCOMPARE(v.K, 10);
+    QCOMPARE(v.seed, verdict_seed(c.seed));
+    QVERIFY(v.seed != c.seed && v.seed != c.seed + 1);  // not the training streams
+    QCOMPARE(int(v.handcrafted.size()), 8);
+    QCOMPARE(v.learned.timesteps, top_k_timesteps(trainer.mask_probabilities(), 10));
+    double best = v.handcrafted.front().value;
+    for (const auto& s : v.handcrafted) best = std::min(best, s.value);
+    QCOMPARE(v.best.value, best);
+    QCOMPARE(v.uniform.kind, std::string("uniform"));
+    // The measure is the live check's: the same number from a meter on the same noise.
+    ScheduleMeter meter(trainer, 500, v.seed);
+    QCOMPARE(meter.check(v.learned.timesteps).value, v.learned.value);
+
+    ScheduleVerdict lose = v;
+    lose.learned.value = 0.30;
+    lose.uniform.value = 0.20;
+    lose.best = {"karras", {49, 30, 10}, 0.10};
+    QVERIFY(!lose.learned_wins());
+    QCOMPARE(lose.summary(), std::string("Learned 10 steps lose: SWD 0.3000, 3.0x worse than karras (0.1000) and "
+                                         "50% worse than uniform (0.2000). Use karras instead: 49 30 10."));
+    ScheduleVerdict win = lose;
+    win.learned.value = 0.09;
+    QVERIFY(win.learned_wins());
+    QCOMPARE(win.summary(), std::string("Learned 10 steps beat every handcrafted schedule: SWD 0.0900, the best "
+                                        "handcrafted (karras) 0.1000, uniform 0.2000."));
   }
 
   void runFolderHasEveryFile() {

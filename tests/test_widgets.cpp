@@ -352,6 +352,18 @@ class TestWidgets : public QObject {
     QVERIFY(!panel.startButton()->isEnabled());
   }
 
+  // A finished run's verdict stays under the progress bar until the next run starts.
+  void verdictShowsUntilTheNextRun() {
+    TrainingSetupPanel panel;
+    QCOMPARE(panel.verdict(), QString());
+    panel.showVerdict("Learned 10 steps lose: SWD 0.3000. Use karras instead: 999 500 0.", false);
+    QCOMPARE(panel.verdict(), QString("Learned 10 steps lose: SWD 0.3000. Use karras instead: 999 500 0."));
+    panel.setState(TrainingSetupPanel::State::Idle);
+    QVERIFY(!panel.verdict().isEmpty());
+    panel.setState(TrainingSetupPanel::State::Running);
+    QCOMPARE(panel.verdict(), QString());
+  }
+
   void ratesStayReadableBelowOneIterationASecond() {
     QCOMPARE(TrainingSetupPanel::formatRate(412.4), QString("412"));
     QCOMPARE(TrainingSetupPanel::formatRate(4.43), QString("4.4"));

@@ -175,6 +175,10 @@ TrainingSetupPanel::TrainingSetupPanel(QWidget* parent) : QWidget(parent) {
   progress_->setRange(0, 1000);
   progress_->setValue(0);
   eta_ = new QLabel(tr("idle"));
+  verdict_ = new QLabel;
+  verdict_->setWordWrap(true);
+  verdict_->setTextInteractionFlags(Qt::TextSelectableByMouse);  // the better schedule's steps can be copied
+  verdict_->hide();
 
   auto* layout = new QVBoxLayout(this);
   layout->addLayout(form);
@@ -182,6 +186,7 @@ TrainingSetupPanel::TrainingSetupPanel(QWidget* parent) : QWidget(parent) {
   layout->addLayout(buttons);
   layout->addWidget(progress_);
   layout->addWidget(eta_);
+  layout->addWidget(verdict_);
   layout->addStretch(1);
 
   connect(start_, &QPushButton::clicked, this, [this] {
@@ -316,6 +321,7 @@ void TrainingSetupPanel::setState(State state) {
   pause_->setText(state == State::Paused ? tr("Resume") : tr("Pause"));
   stop_->setEnabled(!idle);
   if (idle) eta_->setText(tr("idle"));
+  if (state == State::Running) showVerdict(QString(), true);
   else if (state == State::Paused) eta_->setText(tr("paused"));
   else if (progress_->value() == 0) eta_->setText(tr("starting: loading the data and the model…"));
   revalidate();
@@ -327,5 +333,13 @@ void TrainingSetupPanel::showProgress(const TrainingPoint& p) {
   if (state_ == State::Running)
     eta_->setText(tr("%1 it/s, ETA %2").arg(formatRate(p.itsPerSecond), formatEta(p.etaSeconds)));
 }
+
+void TrainingSetupPanel::showVerdict(const QString& summary, bool learnedWins) {
+  verdict_->setText(summary);
+  verdict_->setStyleSheet(learnedWins ? "color: #1b5e20" : "color: #b00020; font-weight: bold");
+  verdict_->setVisible(!summary.isEmpty());
+}
+
+QString TrainingSetupPanel::verdict() const { return verdict_->isHidden() ? QString() : verdict_->text(); }
 
 }  // namespace eddpm::widgets

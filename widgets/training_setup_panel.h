@@ -30,6 +30,10 @@ class TrainingSetupPanel : public QWidget {
   void setState(State state);
   State state() const { return state_; }
   void showProgress(const TrainingPoint& point);
+  // A finished run's verdict on its learned steps (green when they win, red when they lose), shown
+  // under the progress bar until the next run starts.
+  void showVerdict(const QString& summary, bool learnedWins);
+  QString verdict() const;
   QString problem() const;
   // "412", "4.4", "0.19": whole iterations a second where that is readable, two digits below 10.
   static QString formatRate(double itsPerSecond);
@@ -53,6 +57,7 @@ class TrainingSetupPanel : public QWidget {
   void adaptToData();
 
   State state_ = State::Idle;
+  QLabel* verdict_ = nullptr;
   QComboBox *data_, *channels_, *model_, *beta_, *semantics_, *reward_, *baseline_, *device_;
   QLineEdit* dataPath_;
   QWidget* dataPathRow_;

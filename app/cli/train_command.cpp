@@ -15,6 +15,8 @@
 #include "cli_options.h"
 #include "compute_device.h"
 #include "pretrained_start.h"
+#include "schedule_meter.h"
+#include "schedule_verdict.h"
 #include "torchscript_model.h"
 #include "training_run.h"
 #include "unet.h"
@@ -30,11 +32,11 @@ struct TrainOptions {
   TrainConfig config;
   BetaOptions beta;
   std::string semantics = "paper", reward = "elbo", loss_weight = "simple", baseline = "loo";
-  std::string masks = "example", mask_draw = "fused", step = "auto";
+  std::string masks = "example", mask_draw = "fused", step = "auto", budget_rule = "exact";
   int steps_kept = 0;
   bool no_pin = false;
   std::string out, from, resume;
-  bool quiet = false, overwrite = false;
+  bool quiet = false, overwrite = false, no_verdict = false;
   bool iters_given = false, lr_given = false, lr_s_given = false, model_given = false;
   bool semantics_given = false, reward_given = false;
   double autosave_minutes = 5.0;
@@ -91,6 +93,7 @@ int run_train(TrainOptions& o) {
   c.pin_last = !o.no_pin;
   c.fused_mask_draw = o.mask_draw == "fused";
   c.step_path = step_path_from_string(o.step);
+  c.budget_rule = budget_rule_from_string(o.budget_rule);
   if (o.steps_kept > 0) {
     if (o.steps_kept > c.beta.T) throw UsageError("--steps-kept must not exceed T");
     c.keep = double(o.steps_kept) / c.beta.T;
@@ -141,6 +144,17 @@ std::string failure_reason(const std::string& what) {
   return "TorchScript model failed: " + what.substr(begin == std::string::npos ? 0 : begin + 1, end + 1 - (begin == std::string::npos ? 0 : begin + 1));
 }
 
+// The guard of schedule_verdict.h: the learned steps against every handcrafted family on fresh
+// noise, one plain sentence on stdout and the numbers in verdict.json.
+void report_verdict(EddpmTrainer& trainer, const std::string& out) {
+  std::cerr << "Measuring the learned steps against the handcrafted ones on fresh noise ("
+            << check_name(trainer) << ")...\n";
+  const ScheduleVerdict verdict = judge_learned_schedule(trainer);
+  std::cout << "verdict: " << verdict.summary() << "\n";
+  save_verdict(verdict, std::filesystem::path(out) / "verdict.json");
+  std::cout << "wrote " << out << "/verdict.json\n";
+}
+
 int train_and_report(EddpmTrainer& trainer, const TrainOptions& o, RunFolderMode mode) {
   const bool tty = isatty(STDERR_FILENO) && !o.quiet;
   RunCallbacks callbacks;
@@ -176,6 +190,7 @@ int train_and_report(EddpmTrainer& trainer, const TrainOptions& o, RunFolderMode
             << last.stats.uncertainty << "  concentration " << last.stats.concentration << "  terminal_level "
             << last.terminal_level << (last.stats.deterministic ? "  (deterministic)" : "  (not yet deterministic)")
             << "\nwrote " << o.out << "/{checkpoint.pt,metrics.jsonl,mask_history.csv,schedule_learned.json}\n";
+  if (!o.no_verdict) report_verdict(trainer, o.out);
   return 0;
 }
 
@@ -224,6 +239,17 @@ void add_train_command(CLI::App& app, Action& action) {
   cmd->add_option("--masks", o->masks, "one mask per example or per iteration")
       ->check(CLI::IsMember({"example", "iteration"}))->capture_default_str();
   cmd->add_flag("--no-pin-last", o->no_pin, "let the last step be dropped too");
+  cmd->add_flag("--no-verdict", o->no_verdict,
+                "skip the end-of-run check of the learned steps against the handcrafted ones (verdict.json)");
+  cmd->add_option("--budget-rule", o->budget_rule,
+                  "the mask spends its budget exactly (sum s = K_e) or at most (the paper: a step at 0 never comes back)")
+      ->check(CLI::IsMember({"exact", "at-most"}))->capture_default_str();
+  cmd->add_option("--settle", c.settle,
+                  "pull the mask toward its top K from the ramp's end on, so it ends deterministic (1) or not (0, the paper)")
+      ->capture_default_str();
+  cmd->add_option("--weights-ema", c.weights_ema,
+                  "decay of the EMA of the model's weights that sampling and measuring use (0: none)")
+      ->check(CLI::Range(0.0, 0.999999))->capture_default_str();
   cmd->add_option("--mask-draw", o->mask_draw,
                   "per-example masks on the CPU: fused (one pass per row) | plain (tensor operations)")
       ->check(CLI::IsMember({"fused", "plain"}))->capture_default_str();

@@ -100,12 +100,20 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     statusBar()->showMessage(tr("Paused at iteration %1").arg(iteration));
     emit trainingPaused(iteration);
   });
+  connect(worker_, &TrainingWorker::verdict, this, [this](const QString& summary, bool learnedWins) {
+    verdict_ = summary;
+    panel_->showVerdict(summary, learnedWins);
+    logToStderr("verdict", summary);
+  });
   connect(worker_, &TrainingWorker::finished, this, [this](const QString& runDir, bool completed, qint64 iteration) {
     training_ = false;
     view_->flush();
     panel_->setState(TrainingSetupPanel::State::Idle);
-    statusBar()->showMessage(completed ? tr("Run finished at iteration %1; saved in %2").arg(iteration).arg(runDir)
+    // The verdict leads: whether the learned steps are worth using is what a finished run tells.
+    statusBar()->showMessage(completed ? (verdict_.isEmpty() ? QString() : verdict_ + "  ") +
+                                             tr("Run finished at iteration %1; saved in %2").arg(iteration).arg(runDir)
                                        : tr("Run stopped at iteration %1; saved in %2").arg(iteration).arg(runDir));
+    verdict_.clear();
     sampling_->setCheckpoint(QDir(runDir).filePath("checkpoint.pt"));
     moveToFreshRunFolder(runDir);
     emit trainingEnded(runDir, completed, iteration);

@@ -79,6 +79,7 @@ class MainWindow : public QMainWindow {
   TrainingWorker* worker_;
   QString runDir_;
   bool training_ = false;
+  QString verdict_;  // the last completed run's verdict (schedule_verdict.h), for its status line
   bool askBeforeClosing_ = true;
 };
 

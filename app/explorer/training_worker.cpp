@@ -5,7 +5,9 @@
 #include "heap_tuning.h"
 #include "handcrafted_schedules.h"
 #include "quality_budget.h"
+#include "sampler.h"
 #include "schedule_meter.h"
+#include "schedule_verdict.h"
 #include "training_run.h"
 
 #include "training_worker.h"
@@ -86,6 +88,17 @@ void TrainingWorker::resume(const QString& runDir, qint64 totalIters, double lr,
     trainer->set_mask_learning_rate(lrS);
     return trainer;
   });
+}
+
+void TrainingWorker::reportVerdict(EddpmTrainer& trainer, const QString& runDir) {
+  toGui([this] { emit note(tr("Measuring the learned steps against the handcrafted ones on fresh noise…")); });
+  try {
+    const ScheduleVerdict v = judge_learned_schedule(trainer, 0, &stop_);
+    save_verdict(v, QDir(runDir).filePath("verdict.json").toStdString());
+    toGui([this, summary = QString::fromStdString(v.summary()), wins = v.learned_wins()] { emit verdict(summary, wins); });
+  } catch (const Cancelled&) {
+    // Stopped while measuring: the run itself is complete and saved.
+  }
 }
 
 void TrainingWorker::reportSnapshot(const widgets::TrainingPoint& point, const widgets::MaskFrame& frame) {
@@ -187,6 +200,7 @@ void TrainingWorker::drive(const QString& runDir, RunFolderMode mode, MakeTraine
     };
     run_training(trainer, runDir.toStdString(), callbacks, mode);
     if (!lastEmitted) reportSnapshot(lastPoint, lastFrame);
+    if (!stop_.load() && trainer.iteration() >= trainer.config().iters) reportVerdict(trainer, runDir);
     toGui([this, runDir, completed = !stop_.load(), iteration = qint64(trainer.iteration())] {
       emit finished(runDir, completed, iteration);
     });

@@ -19,6 +19,10 @@
 #include "plot_data.h"
 #include "training_settings.h"
 
+namespace eddpm {
+class EddpmTrainer;
+}
+
 namespace eddpm::explorer {
 
 class TrainingWorker : public QObject {
@@ -57,6 +61,9 @@ class TrainingWorker : public QObject {
   // The run ended and its files are written; `completed` is false after Stop.
   // The run holds at `iteration` until resumed or stopped (after pause(true)).
   void paused(qint64 iteration);
+  // A completed run's learned steps against the handcrafted ones on fresh noise (schedule_verdict.h),
+  // just before finished(); also in the run folder's verdict.json.
+  void verdict(const QString& summary, bool learnedWins);
   // The run ended at `iteration` (the checkpoint's): completed, or stopped.
   void finished(const QString& runDir, bool completed, qint64 iteration);
   void failed(const QString& message);
@@ -66,6 +73,8 @@ class TrainingWorker : public QObject {
   void drive(const QString& runDir, RunFolderMode mode, MakeTrainer makeTrainer);
   void toGui(std::function<void()> task) { toGui_.post(std::move(task)); }
   void reportSnapshot(const widgets::TrainingPoint& point, const widgets::MaskFrame& frame);
+  // Judges the learned steps (Stop cancels it), writes verdict.json and emits verdict().
+  void reportVerdict(EddpmTrainer& trainer, const QString& runDir);
 
   // A child, so it moves with the worker to its thread.
   ThreadHandoff* inbox_ = new ThreadHandoff(this);
