@@ -10,8 +10,10 @@
 #include "mnist_files.h"
 #include "mask_semantics.h"
 #include "mask_settling.h"
+#include "handcrafted_schedules.h"
 #include "model_factory.h"
 #include "rng.h"
+#include "schedule_factory.h"
 
 namespace eddpm {
 
@@ -217,9 +219,35 @@ torch::Tensor EddpmTrainer::update_mask_by_rollouts() {
   const torch::Tensor masks = draw_masks(s_, config_.masks_per_iter, config_.pin_last, device_gen_);
   torch::Tensor data_batch;
   if (config_.reward == Reward::Data) data_batch = data_->sample(config_.pool, data_gen_).to(device_);
+  if (config_.mask_start == MaskStart::BestHandcrafted && iteration_ == ramp_.warmup)
+    start_mask_from_best_handcrafted(data_batch);
   const torch::Tensor rewards = rollout_->rewards(sampling_model(), masks, data_batch);
   update_mask(masks, rewards);
   return rewards;
+}
+
+void EddpmTrainer::start_mask_from_best_handcrafted(const torch::Tensor& data_batch) {
+  const int T = noise_.T(), K = config_.steps_kept();
+  at::Generator gen = make_cpu_generator(config_.seed + 2);  // ELBO-DP's errors; not a training stream
+  std::vector<std::vector<int>> candidates;
+  for (ScheduleKind kind : {ScheduleKind::Uniform, ScheduleKind::Trailing, ScheduleKind::Linspace,
+                            ScheduleKind::Quadratic, ScheduleKind::LogSnr, ScheduleKind::Karras,
+                            ScheduleKind::KlOptimal, ScheduleKind::ElboDp}) {
+    std::vector<int> steps = make_schedule(kind, K, *this, gen);
+    if (config_.pin_last && steps.front() != T - 1) {  // the pinned step is kept whatever the family says
+      steps.insert(steps.begin(), T - 1);
+      if (int(steps.size()) > K) steps.pop_back();
+    }
+    candidates.push_back(std::move(steps));
+  }
+  torch::Tensor masks = torch::zeros({int64_t(candidates.size()), T}, s_.options());
+  for (size_t i = 0; i < candidates.size(); ++i)
+    for (int t : candidates[i]) masks[int64_t(i)][t] = 1.0;
+  const int64_t best = rollout_->rewards(sampling_model(), masks, data_batch).argmin().item<int64_t>();
+  const torch::Tensor kept = masks[best];
+  const double budget = ramp_.gamma(iteration_) * T;
+  const double spare = std::max(0.0, budget - kept.sum().item<double>()) / std::max<int64_t>(1, T - kept.sum().item<int64_t>());
+  s_ = torch::where(kept > 0.5, torch::ones_like(kept), torch::full_like(kept, std::min(1.0, spare)));
 }
 
 EddpmTrainer::Forward EddpmTrainer::forward(const torch::Tensor& x0) {

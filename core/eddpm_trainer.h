@@ -101,6 +101,9 @@ class EddpmTrainer {
   void device_iteration();
   // Rollout rewards: M masks scored by their few-step samples; returns their rewards.
   torch::Tensor update_mask_by_rollouts();
+  // MaskStart::BestHandcrafted: scores every handcrafted family's K steps on the pool and sets s to
+  // the best one's indicator plus the rest of the current budget spread evenly.
+  void start_mask_from_best_handcrafted(const torch::Tensor& data_batch);
 
   TrainConfig config_;
   NoiseSchedule noise_;

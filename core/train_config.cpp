@@ -76,6 +76,14 @@ BudgetRule budget_rule_from_string(const std::string& name) {
   throw std::invalid_argument("unknown budget rule '" + name + "' (exact, at-most)");
 }
 
+std::string to_string(MaskStart m) { return m == MaskStart::Even ? "even" : "best-handcrafted"; }
+
+MaskStart mask_start_from_string(const std::string& name) {
+  if (name == "even") return MaskStart::Even;
+  if (name == "best-handcrafted") return MaskStart::BestHandcrafted;
+  throw std::invalid_argument("unknown mask start '" + name + "' (even, best-handcrafted)");
+}
+
 bool TrainConfig::image_data() const {
   return data == "mnist" || data.rfind("mnist:", 0) == 0 || data.rfind("folder:", 0) == 0;
 }
@@ -169,7 +177,7 @@ nlohmann::json to_json(const TrainConfig& c) {
           {"baseline", to_string(c.baseline)}, {"ema_decay", c.ema_decay},
           {"normalize_advantages", c.normalize_advantages},
           {"per_example_masks", c.per_example_masks}, {"pin_last", c.pin_last},
-          {"budget_rule", to_string(c.budget_rule)}, {"settle", c.settle}, {"weights_ema", c.weights_ema},
+          {"budget_rule", to_string(c.budget_rule)}, {"settle", c.settle}, {"mask_start", to_string(c.mask_start)}, {"weights_ema", c.weights_ema},
           {"fused_mask_draw", c.fused_mask_draw}, {"step_path", to_string(c.step_path)}, {"sigma0", c.sigma0},
           {"iters", c.iters}, {"warmup", c.warmup_iters()}, {"ramp_end", c.ramp_end_iters()},
           {"batch", c.batch}, {"lr", c.lr}, {"lr_s", c.lr_s}, {"grad_clip", c.grad_clip},
@@ -223,6 +231,7 @@ TrainConfig train_config_from_json(const nlohmann::json& j) {
     c.pin_last = j.value("pin_last", c.pin_last);
     c.budget_rule = budget_rule_from_string(j.value("budget_rule", std::string("at-most")));
     c.settle = j.value("settle", false);
+    c.mask_start = mask_start_from_string(j.value("mask_start", std::string("even")));
     c.weights_ema = j.value("weights_ema", 0.0);
     c.fused_mask_draw = j.value("fused_mask_draw", false);
     c.step_path = step_path_from_string(j.value("step_path", to_string(c.step_path)));

@@ -20,6 +20,11 @@ enum class BaselineKind { None, LeaveOneOut, Ema };
 // draw on the CPU), device (no host reads: captured in a CUDA graph on CUDA), auto (device on
 // CUDA where the settings allow it, else plain).
 enum class StepPath { Auto, Plain, Device };
+// Where a rollout reward's mask search starts (ours): even (the initial budget spread over every
+// step, the paper's start from s = 1 projected) or best-handcrafted (the K steps of whichever
+// handcrafted family the reward scores best on the first pool at 1, the rest of the initial budget
+// spread evenly), so the search refines the best rule instead of having to rediscover it.
+enum class MaskStart { Even, BestHandcrafted };
 
 std::string to_string(Weighting w);
 Weighting weighting_from_string(const std::string& name);
@@ -29,6 +34,8 @@ std::string to_string(BaselineKind b);
 BaselineKind baseline_from_string(const std::string& name);
 std::string to_string(StepPath p);
 std::string to_string(BudgetRule r);
+std::string to_string(MaskStart m);
+MaskStart mask_start_from_string(const std::string& name);
 BudgetRule budget_rule_from_string(const std::string& name);
 StepPath step_path_from_string(const std::string& name);
 
@@ -57,6 +64,8 @@ struct TrainConfig {
   // Pull s toward its top K from the ramp's end to the last iteration (mask_settling.h), so the
   // mask ends deterministic. Checkpoints without the key resume without it.
   bool settle = true;
+  // Rollout rewards only. Checkpoints without the key resume with "even".
+  MaskStart mask_start = MaskStart::Even;
   // Decay of the exponential moving average of the model's weights, which sampling and measuring
   // use (0: none, sample from the trained weights). Checkpoints without the key resume without one.
   double weights_ema = 0.999;

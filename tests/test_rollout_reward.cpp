@@ -2,15 +2,19 @@
 
 #include <QtTest>
 
+#include <algorithm>
+
 #include <QTemporaryDir>
 
 #include "checkpoint.h"
 #include "eddpm_trainer.h"
 #include "handcrafted_schedules.h"
+#include "learned_schedule.h"
 #include "mask_gradient.h"
 #include "mlp_denoiser.h"
 #include "rng.h"
 #include "rollout_reward.h"
+#include "schedule_factory.h"
 #include "sampler.h"
 
 using namespace eddpm;
@@ -168,6 +172,44 @@ class TestRolloutReward : public QObject {
     QCOMPARE(resumed->mask_probabilities(), straight.mask_probabilities());
     const std::vector<double> s = straight.mask_probabilities();
     QVERIFY(std::accumulate(s.begin(), s.end(), 0.0) <= 5.0 + 1e-9);  // the ramp reached K = 5
+  }
+
+  // --mask-start best-handcrafted: the search starts from the handcrafted family the reward scores
+  // best on the first pool (its K steps at 1, the pinned last step kept), the rest of the initial
+  // budget spread evenly over the other steps. With lr_s = 0 the start is all the run does.
+  void searchStartsFromTheBestHandcraftedSchedule() {
+    TrainConfig c = rollout_run(Reward::Fidelity);
+    c.mask_start = MaskStart::BestHandcrafted;
+    c.freeze_model = true;
+    c.lr_s = 0.0;
+    EddpmTrainer trainer(c, torch::kCPU);
+    trainer.step();
+    const int T = 50, K = 5;
+    at::Generator gen = make_cpu_generator(c.seed + 2);
+    std::vector<std::vector<int>> candidates;
+    for (ScheduleKind kind : {ScheduleKind::Uniform, ScheduleKind::Trailing, ScheduleKind::Linspace,
+                              ScheduleKind::Quadratic, ScheduleKind::LogSnr, ScheduleKind::Karras,
+                              ScheduleKind::KlOptimal, ScheduleKind::ElboDp}) {
+      std::vector<int> steps = make_schedule(kind, K, trainer, gen);
+      if (steps.front() != T - 1) {
+        steps.insert(steps.begin(), T - 1);
+        if (int(steps.size()) > K) steps.pop_back();
+      }
+      candidates.push_back(steps);
+    }
+    torch::Tensor masks = torch::zeros({int64_t(candidates.size()), T}, torch::kFloat64);
+    for (size_t i = 0; i < candidates.size(); ++i) masks[int64_t(i)] = mask_of(candidates[i], T);
+    const torch::Tensor rewards = trainer.rollout()->rewards(trainer.sampling_model(), masks, torch::Tensor());
+    const std::vector<int>& best = candidates[size_t(rewards.argmin().item<int64_t>())];
+    // Not a tie that any pick would pass: the best is strictly better than the worst.
+    QVERIFY(rewards.min().item<double>() < rewards.max().item<double>());
+    const std::vector<double> s = trainer.mask_probabilities();
+    QCOMPARE(top_k_timesteps(s, int(best.size())), best);
+    const double spare = (20.0 - double(best.size())) / double(T - int(best.size()));
+    for (int t = 0; t < T; ++t) {
+      const bool kept = std::find(best.begin(), best.end(), t) != best.end();
+      QVERIFY2(std::abs(s[size_t(t)] - (kept ? 1.0 : spare)) < 1e-12, qPrintable(QString("t=%1: %2").arg(t).arg(s[size_t(t)])));
+    }
   }
 };
 

@@ -32,7 +32,7 @@ struct TrainOptions {
   TrainConfig config;
   BetaOptions beta;
   std::string semantics = "paper", reward = "elbo", loss_weight = "simple", baseline = "loo";
-  std::string masks = "example", mask_draw = "fused", step = "auto", budget_rule = "exact";
+  std::string masks = "example", mask_draw = "fused", step = "auto", budget_rule = "exact", mask_start = "even";
   int steps_kept = 0;
   bool no_pin = false;
   std::string out, from, resume;
@@ -94,6 +94,7 @@ int run_train(TrainOptions& o) {
   c.fused_mask_draw = o.mask_draw == "fused";
   c.step_path = step_path_from_string(o.step);
   c.budget_rule = budget_rule_from_string(o.budget_rule);
+  c.mask_start = mask_start_from_string(o.mask_start);
   if (o.steps_kept > 0) {
     if (o.steps_kept > c.beta.T) throw UsageError("--steps-kept must not exceed T");
     c.keep = double(o.steps_kept) / c.beta.T;
@@ -244,6 +245,10 @@ void add_train_command(CLI::App& app, Action& action) {
   cmd->add_option("--budget-rule", o->budget_rule,
                   "the mask spends its budget exactly (sum s = K_e) or at most (the paper: a step at 0 never comes back)")
       ->check(CLI::IsMember({"exact", "at-most"}))->capture_default_str();
+  cmd->add_option("--mask-start", o->mask_start,
+                  "fidelity/data: start the mask search from an even spread (even) or from the handcrafted "
+                  "schedule the reward scores best (best-handcrafted)")
+      ->check(CLI::IsMember({"even", "best-handcrafted"}))->capture_default_str();
   cmd->add_option("--settle", c.settle,
                   "pull the mask toward its top K from the ramp's end on, so it ends deterministic (1) or not (0, the paper)")
       ->capture_default_str();
