@@ -230,9 +230,7 @@ void EddpmTrainer::start_mask_from_best_handcrafted(const torch::Tensor& data_ba
   const int T = noise_.T(), K = config_.steps_kept();
   at::Generator gen = make_cpu_generator(config_.seed + 2);  // ELBO-DP's errors; not a training stream
   std::vector<std::vector<int>> candidates;
-  for (ScheduleKind kind : {ScheduleKind::Uniform, ScheduleKind::Trailing, ScheduleKind::Linspace,
-                            ScheduleKind::Quadratic, ScheduleKind::LogSnr, ScheduleKind::Karras,
-                            ScheduleKind::KlOptimal, ScheduleKind::ElboDp}) {
+  for (ScheduleKind kind : handcrafted_kinds()) {
     std::vector<int> steps = make_schedule(kind, K, *this, gen);
     if (config_.pin_last && steps.front() != T - 1) {  // the pinned step is kept whatever the family says
       steps.insert(steps.begin(), T - 1);

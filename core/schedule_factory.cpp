@@ -55,6 +55,13 @@ std::vector<std::vector<double>> elbo_pair_costs(const NoiseSchedule& noise, con
   return cost;
 }
 
+const std::vector<ScheduleKind>& handcrafted_kinds() {
+  static const std::vector<ScheduleKind> kinds = {ScheduleKind::Uniform,  ScheduleKind::Trailing, ScheduleKind::Linspace,
+                                                  ScheduleKind::Quadratic, ScheduleKind::LogSnr,  ScheduleKind::Karras,
+                                                  ScheduleKind::KlOptimal, ScheduleKind::ElboDp};
+  return kinds;
+}
+
 std::vector<int> make_schedule(ScheduleKind kind, int K, EddpmTrainer& run, at::Generator& gen) {
   const NoiseSchedule& noise = run.noise();
   if (K < 1 || K > noise.T()) throw std::invalid_argument("K must be in [1, T]");

@@ -18,6 +18,10 @@ std::vector<double> denoising_errors(EddpmTrainer& run, int64_t n, at::Generator
 std::vector<std::vector<double>> elbo_pair_costs(const NoiseSchedule& noise,
                                                  const std::vector<double>& errors, double sigma0);
 
+// The families a learned schedule is judged against and a search may start from: every closed
+// form, then ELBO-DP, in the order of ScheduleKind.
+const std::vector<ScheduleKind>& handcrafted_kinds();
+
 // The K-step schedule of `kind` for this run. Throws std::invalid_argument for Manual.
 std::vector<int> make_schedule(ScheduleKind kind, int K, EddpmTrainer& run, at::Generator& gen);
 

@@ -75,9 +75,7 @@ ScheduleVerdict judge_learned_schedule(EddpmTrainer& run, int64_t n, const std::
   v.learned.timesteps = top_k_timesteps(run.mask_probabilities(), v.K);
   v.learned.value = meter.check(v.learned.timesteps).value;
   at::Generator gen = make_cpu_generator(v.seed);  // ELBO-DP's denoising errors
-  for (ScheduleKind kind : {ScheduleKind::Uniform, ScheduleKind::Trailing, ScheduleKind::Linspace,
-                            ScheduleKind::Quadratic, ScheduleKind::LogSnr, ScheduleKind::Karras,
-                            ScheduleKind::KlOptimal, ScheduleKind::ElboDp}) {
+  for (ScheduleKind kind : handcrafted_kinds()) {
     ScheduleScore score;
     score.kind = to_string(kind);
     score.timesteps = make_schedule(kind, v.K, run, gen);

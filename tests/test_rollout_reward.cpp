@@ -187,9 +187,7 @@ class TestRolloutReward : public QObject {
     const int T = 50, K = 5;
     at::Generator gen = make_cpu_generator(c.seed + 2);
     std::vector<std::vector<int>> candidates;
-    for (ScheduleKind kind : {ScheduleKind::Uniform, ScheduleKind::Trailing, ScheduleKind::Linspace,
-                              ScheduleKind::Quadratic, ScheduleKind::LogSnr, ScheduleKind::Karras,
-                              ScheduleKind::KlOptimal, ScheduleKind::ElboDp}) {
+    for (ScheduleKind kind : handcrafted_kinds()) {
       std::vector<int> steps = make_schedule(kind, K, trainer, gen);
       if (steps.front() != T - 1) {
         steps.insert(steps.begin(), T - 1);
