@@ -94,12 +94,16 @@ double EddpmTrainer::weights_ema_decay(int64_t updates) const {
   return std::min(config_.weights_ema, (1.0 + double(updates)) / (10.0 + double(updates)));
 }
 
-void EddpmTrainer::update_weights_ema(const torch::Tensor& decay) {
+void EddpmTrainer::update_weights_ema(const std::variant<double, torch::Tensor>& decay) {
   torch::NoGradGuard no_grad;
   const auto from = model_->parameters();
   auto to = ema_model_->parameters();
-  const torch::Tensor weight = (1.0 - decay).to(torch::kFloat32);
-  for (size_t i = 0; i < to.size(); ++i) to[i].lerp_(from[i], weight.to(to[i].scalar_type()));
+  if (const double* host = std::get_if<double>(&decay)) {
+    for (size_t i = 0; i < to.size(); ++i) to[i].lerp_(from[i], 1.0 - *host);
+  } else {  // the device step: the decay is data on the device, so a captured graph can replay it
+    const torch::Tensor weight = (1.0 - std::get<torch::Tensor>(decay)).to(torch::kFloat32);
+    for (size_t i = 0; i < to.size(); ++i) to[i].lerp_(from[i], weight.to(to[i].scalar_type()));
+  }
   const auto from_buffers = model_->buffers();
   auto to_buffers = ema_model_->buffers();
   for (size_t i = 0; i < to_buffers.size(); ++i) to_buffers[i].copy_(from_buffers[i]);
@@ -271,7 +275,7 @@ void EddpmTrainer::step() {
     mean_loss.to(torch::kFloat32).backward();
     if (config_.grad_clip > 0) torch::nn::utils::clip_grad_norm_(model_->parameters(), config_.grad_clip);
     optimizer_->step();
-    if (ema_model_) update_weights_ema(torch::full({}, weights_ema_decay(iteration_), torch::kFloat64));
+    if (ema_model_) update_weights_ema(weights_ema_decay(iteration_));
   }
   if (rollout_) {
     if (iteration_ >= ramp_.warmup) rewards = update_mask_by_rollouts();

@@ -2,6 +2,7 @@
 // The EDDPM trainer (spec sections 4-6): one call to step() is one iteration of Algorithm 1.
 // Not thread-safe: one thread drives a trainer; snapshots are plain values to hand elsewhere.
 #include <memory>
+#include <variant>
 #include <vector>
 
 #include <torch/optim/adam.h>
@@ -94,7 +95,8 @@ class EddpmTrainer {
   // The decay of the weights' EMA after `updates` optimizer steps: warmed up as (1 + n) / (10 + n)
   // so that a short run's average is not dominated by its random initialization.
   double weights_ema_decay(int64_t updates) const;
-  void update_weights_ema(const torch::Tensor& decay);
+  // A host decay (the plain step) or a 0-dim tensor on the device (the device step).
+  void update_weights_ema(const std::variant<double, torch::Tensor>& decay);
   void update_mask(const torch::Tensor& masks, const torch::Tensor& rewards);
   // The device step (eddpm_device_step.cpp): the host part (batch, scalars) and the device part.
   void step_on_device();

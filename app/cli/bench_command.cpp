@@ -57,6 +57,9 @@ TrainConfig bench_config(const BenchOptions& o) {
   c.device = o.device;
   c.fused_mask_draw = o.mask_draw == "fused";
   c.step_path = step_path_from_string(o.step);
+  // The scripts' step has the paper's budget (at most K_e) and no average of the weights.
+  c.budget_rule = BudgetRule::AtMost;
+  c.weights_ema = 0.0;
   return c;
 }
 
