@@ -220,11 +220,12 @@ torch::Tensor EddpmTrainer::update_mask_by_rollouts() {
   const int64_t refresh = config_.refresh_interval();
   if (!rollout_->ready() || (refresh > 0 && iteration_ % refresh == 0))
     rollout_->refresh(sampling_model(), config_.pool, data_->sample_shape(), device_, device_gen_);
-  const torch::Tensor masks = draw_masks(s_, config_.masks_per_iter, config_.pin_last, device_gen_);
-  torch::Tensor data_batch;
+  torch::Tensor data_batch;  // its own stream: drawn before or after the masks, the same numbers
   if (config_.reward == Reward::Data) data_batch = data_->sample(config_.pool, data_gen_).to(device_);
+  // The start comes before this iteration's masks, which must be drawn from the s they update.
   if (config_.mask_start == MaskStart::BestHandcrafted && iteration_ == ramp_.warmup)
     start_mask_from_best_handcrafted(data_batch);
+  const torch::Tensor masks = draw_masks(s_, config_.masks_per_iter, config_.pin_last, device_gen_);
   const torch::Tensor rewards = rollout_->rewards(sampling_model(), masks, data_batch);
   update_mask(masks, rewards);
   return rewards;
