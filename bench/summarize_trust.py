@@ -1,0 +1,77 @@
+#!/usr/bin/env python3
+"""Tables of issue 17's grid (bench/trust_grid.sh): one row per run with its verdict.
+
+Usage: bench/summarize_trust.py OUT_DIR
+Columns: the learned schedule's measure (SWD on 2-D data), uniform's, the best handcrafted family
+and its value, learned / best (below 1: the learned steps win), whether the learned steps are no
+worse than uniform, and the mask before settling (at the ramp's end: steps above 0.5 and
+concentration c) and at the end.
+"""
+import json
+import pathlib
+import re
+import sys
+
+NAME = re.compile(r"(?P<data>[a-z0-9]+)-(?P<beta>[a-z]+)(?P<T>\d+)-K(?P<K>\d+)-s(?P<seed>\d+)$")
+
+
+def ramp_end_stats(run):
+    config_rows = [json.loads(l) for l in (run / "metrics.jsonl").read_text().splitlines() if l.strip()]
+    learned = json.loads((run / "schedule_learned.json").read_text())
+    iters = learned["metrics"]["iteration"]
+    ramp_end = int(0.8 * iters)
+    before = [r for r in config_rows if r["iter"] <= ramp_end]
+    return (before[-1] if before else config_rows[0]), learned["metrics"]
+
+
+def rows(out, part):
+    for verdict_path in sorted((out / part).glob("*/verdict.json")):
+        run = verdict_path.parent
+        m = NAME.match(run.name)
+        if not m:
+            continue
+        v = json.loads(verdict_path.read_text())
+        at_ramp_end, final = ramp_end_stats(run)
+        yield dict(m.groupdict(), verdict=v, ramp=at_ramp_end, final=final)
+
+
+def table(out, part):
+    lines = ["| data | beta | T | K | seed | learned | uniform | best handcrafted | learned/best | >= uniform | at ramp end | end |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    wins = losses = 0
+    failing = []
+    for r in rows(out, part):
+        v = r["verdict"]
+        learned, uniform, best = v["learned"]["value"], v["uniform"]["value"], v["best_handcrafted"]
+        ratio = learned / best["value"] if best["value"] > 0 else float("inf")
+        ok = learned <= best["value"]
+        wins += ok
+        losses += not ok
+        if not ok:
+            failing.append(f"{r['data']} {r['beta']} T={r['T']} K={r['K']} seed {r['seed']}: "
+                           f"{ratio:.2f}x {best['kind']}")
+        ramp, final = r["ramp"], r["final"]
+        lines.append(f"| {r['data']} | {r['beta']} | {r['T']} | {r['K']} | {r['seed']} | "
+                     f"{'**' if ok else ''}{learned:.4f}{'**' if ok else ''} | {uniform:.4f} | "
+                     f"{best['kind']} {best['value']:.4f} | {ratio:.2f} | {'yes' if learned <= uniform else 'no'} | "
+                     f">0.5: {ramp['kept_over_half']} c={ramp['concentration']:.2f} | "
+                     f">0.5: {final['kept_over_half']} c={final['concentration']:.2f} |")
+    lines.append("")
+    lines.append(f"{wins} of {wins + losses} runs: learned at least as good as the best handcrafted schedule.")
+    if failing:
+        lines.append("Losses: " + "; ".join(failing) + ".")
+    return "\n".join(lines)
+
+
+def main():
+    out = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else "runs/trust")
+    for part, title in (("joint", "Model and mask trained together (defaults)"),
+                        ("frozen", "Mask searched on a frozen plain DDPM (defaults for --from --freeze-model)")):
+        if (out / part).is_dir() and any((out / part).glob("*/verdict.json")):
+            print(f"### {title}\n")
+            print(table(out, part))
+            print()
+
+
+if __name__ == "__main__":
+    main()
