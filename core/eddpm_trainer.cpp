@@ -22,6 +22,13 @@ torch::Tensor to_tensor(const std::vector<double>& v, const c10::Device& device)
   return torch::tensor(v, torch::kFloat64).to(device);
 }
 
+// Buffers (statistics, not learned) are not averaged: the EMA model takes the trained model's.
+void copy_buffers(torch::nn::Module& from, torch::nn::Module& to) {
+  const auto source = from.buffers();
+  auto target = to.buffers();
+  for (size_t i = 0; i < target.size(); ++i) target[i].copy_(source[i]);
+}
+
 std::vector<double> to_vector(const torch::Tensor& t) {
   const torch::Tensor c = t.to(torch::kCPU, torch::kFloat64).contiguous();
   return {c.data_ptr<double>(), c.data_ptr<double>() + c.numel()};
@@ -85,9 +92,7 @@ void EddpmTrainer::restart_weights_ema() {
   const auto from = model_->parameters();
   auto to = ema_model_->parameters();
   for (size_t i = 0; i < to.size(); ++i) to[i].copy_(from[i]);
-  const auto from_buffers = model_->buffers();
-  auto to_buffers = ema_model_->buffers();
-  for (size_t i = 0; i < to_buffers.size(); ++i) to_buffers[i].copy_(from_buffers[i]);
+  copy_buffers(*model_, *ema_model_);
 }
 
 double EddpmTrainer::weights_ema_decay(int64_t updates) const {
@@ -104,9 +109,7 @@ void EddpmTrainer::update_weights_ema(const std::variant<double, torch::Tensor>&
     const torch::Tensor weight = (1.0 - std::get<torch::Tensor>(decay)).to(torch::kFloat32);
     for (size_t i = 0; i < to.size(); ++i) to[i].lerp_(from[i], weight.to(to[i].scalar_type()));
   }
-  const auto from_buffers = model_->buffers();
-  auto to_buffers = ema_model_->buffers();
-  for (size_t i = 0; i < to_buffers.size(); ++i) to_buffers[i].copy_(from_buffers[i]);
+  copy_buffers(*model_, *ema_model_);
 }
 
 void EddpmTrainer::set_total_iters(int64_t iters) {
@@ -243,13 +246,16 @@ void EddpmTrainer::start_mask_from_best_handcrafted(const torch::Tensor& data_ba
     }
     candidates.push_back(std::move(steps));
   }
-  torch::Tensor masks = torch::zeros({int64_t(candidates.size()), T}, s_.options());
+  torch::Tensor masks = torch::zeros({int64_t(candidates.size()), T}, torch::kFloat64);  // filled on the host
+  auto rows = masks.accessor<double, 2>();
   for (size_t i = 0; i < candidates.size(); ++i)
-    for (int t : candidates[i]) masks[int64_t(i)][t] = 1.0;
+    for (int t : candidates[i]) rows[int64_t(i)][t] = 1.0;
+  masks = masks.to(device_);
   const int64_t best = rollout_->rewards(sampling_model(), masks, data_batch).argmin().item<int64_t>();
-  const torch::Tensor kept = masks[best];
+  const int64_t kept_count = int64_t(candidates[size_t(best)].size());
   const double budget = ramp_.gamma(iteration_) * T;
-  const double spare = std::max(0.0, budget - kept.sum().item<double>()) / std::max<int64_t>(1, T - kept.sum().item<int64_t>());
+  const double spare = std::max(0.0, budget - double(kept_count)) / double(std::max<int64_t>(1, T - kept_count));
+  const torch::Tensor kept = masks[best];
   s_ = torch::where(kept > 0.5, torch::ones_like(kept), torch::full_like(kept, std::min(1.0, spare)));
 }
 

@@ -34,6 +34,16 @@ TrainConfig small_run() {
   return c;
 }
 
+// The same, shorter: a run of `iters` iterations, its ramp from `warmup` to `ramp_end`.
+TrainConfig small_run(int64_t iters, int64_t warmup, int64_t ramp_end, int64_t batch) {
+  TrainConfig c = small_run();
+  c.iters = iters;
+  c.warmup = warmup;
+  c.ramp_end = ramp_end;
+  c.batch = batch;
+  return c;
+}
+
 // A run's metrics.jsonl rows without its_per_s (a timing, never equal between two runs).
 std::vector<nlohmann::json> metric_rows(const QString& path) {
   std::ifstream in(path.toStdString());
@@ -114,11 +124,7 @@ class TestTrainer : public QObject {
     QFETCH(int, semantics);
     QFETCH(int, reward);
     QFETCH(int, seed);
-    TrainConfig c = small_run();
-    c.iters = 1000;
-    c.warmup = 150;
-    c.ramp_end = 750;
-    c.batch = 64;
+    TrainConfig c = small_run(1000, 150, 750, 64);
     c.semantics = Semantics(semantics);
     c.reward = Reward(reward);
     c.seed = uint64_t(seed);
@@ -169,11 +175,7 @@ class TestTrainer : public QObject {
   // The guard a run ends with: every handcrafted family at K on fresh noise, the best of them named,
   // and a sentence that says which wins, by how much, and what to use instead.
   void verdictNamesTheBestScheduleAndSaysWhoWins() {
-    TrainConfig c = small_run();
-    c.iters = 300;
-    c.warmup = 50;
-    c.ramp_end = 250;
-    c.batch = 64;
+    TrainConfig c = small_run(300, 50, 250, 64);
     EddpmTrainer trainer(c, torch::kCPU);
     for (int i = 0; i < c.iters; ++i) trainer.step();
     const ScheduleVerdict v = judge_learned_schedule(trainer, 500);
@@ -280,11 +282,7 @@ class TestTrainer : public QObject {
   void deviceStepFollowsThePlainStep() {
     QFETCH(bool, paper);
     QFETCH(bool, perExample);
-    TrainConfig c = small_run();
-    c.iters = 240;
-    c.warmup = 40;
-    c.ramp_end = 200;
-    c.batch = 64;
+    TrainConfig c = small_run(240, 40, 200, 64);
     c.fused_mask_draw = false;
     c.per_example_masks = perExample;
     if (!paper) {
@@ -367,12 +365,8 @@ class TestTrainer : public QObject {
   // Stopped between two log points (a user's Stop), the run's checkpoint carries the half-averaged
   // loss and reward, so the first row after the resume is the uninterrupted run's.
   void stoppedBetweenLogPointsResumesToTheSameRows() {
-    TrainConfig c = small_run();
-    c.iters = 200;
-    c.warmup = 40;
-    c.ramp_end = 160;
+    TrainConfig c = small_run(200, 40, 160, 32);
     c.log_every = 50;
-    c.batch = 32;
     QTemporaryDir whole, split;
     EddpmTrainer straight(c, torch::kCPU);
     run_training(straight, whole.path().toStdString());
@@ -399,11 +393,7 @@ class TestTrainer : public QObject {
   // on CUDA a captured training step replays from the default generator. So a run draws exactly the
   // same numbers with probes as without.
   void probesLeaveTheTrainingStreamsAlone() {
-    TrainConfig c = small_run();
-    c.iters = 120;
-    c.warmup = 20;
-    c.ramp_end = 100;
-    c.batch = 32;
+    TrainConfig c = small_run(120, 20, 100, 32);
     auto default_cpu_state = [] {
       at::Generator gen = at::globalContext().defaultGenerator(c10::Device(c10::kCPU));
       std::lock_guard<std::mutex> lock(gen.mutex());
