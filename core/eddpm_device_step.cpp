@@ -14,7 +14,7 @@ namespace eddpm {
 
 namespace {
 enum Scalar {
-  kNegStepSize, kSqrtBiasCorrection2, kMaskRate, kFreeBudget, kMaskLearns, kSettleRate, kWeightsEmaDecay, kScalars
+  kNegStepSize, kSqrtBiasCorrection2, kMaskRate, kFreeBudget, kMaskLearns, kSettleRate, kSettleToTarget, kWeightsEmaDecay, kScalars
 };
 }  // namespace
 
@@ -24,6 +24,7 @@ void EddpmTrainer::step_on_device() {
     x0_ = torch::empty(batch.sizes(), batch.options().device(device_));
     scalars_ = torch::zeros({kScalars}, torch::TensorOptions().dtype(torch::kFloat64).device(device_));
   }
+  if (!settle_indicator_.defined()) set_settle_target(settle_target_);  // the buffer a graph captures
   if (!config_.freeze_model && !device_adam_) device_adam_ = std::make_unique<DeviceAdam>(*optimizer_);
   if (!graphed_) graphed_ = std::make_unique<GraphedStep>(device_);
 
@@ -38,6 +39,7 @@ void EddpmTrainer::step_on_device() {
   host[kFreeBudget] = std::max(0.0, budget - 1.0);  // the pinned last step spends 1
   host[kMaskLearns] = iteration_ >= ramp_.warmup ? 1.0 : 0.0;
   host[kSettleRate] = config_.settle ? settle_rate(iteration_, ramp_.ramp_end, config_.iters) : 0.0;
+  host[kSettleToTarget] = settle_target_.empty() ? 0.0 : 1.0;
   host[kWeightsEmaDecay] = weights_ema_decay(iteration_);
   batch_copy_.copy(batch, x0_);
   scalars_copy_.copy(torch::from_blob(host.data(), {kScalars}, torch::kFloat64), scalars_);
@@ -61,7 +63,11 @@ void EddpmTrainer::device_iteration() {
     torch::Tensor next = torch::ones_like(s_);
     next.slice(0, 0, T - 1).copy_(
         project_to_budget_on_device(z.slice(0, 0, T - 1), scalars_[kFreeBudget], config_.budget_rule));
-    if (config_.settle) next = settle_on_device(next, config_.steps_kept(), scalars_[kSettleRate]);
+    if (config_.settle) {
+      const torch::Tensor indicator = torch::where(scalars_[kSettleToTarget] > 0.5, settle_indicator_,
+                                                   top_k_indicator_on_device(next, config_.steps_kept()));
+      next = settle_toward_on_device(next, indicator, scalars_[kSettleRate]);
+    }
     s_.copy_(torch::where(scalars_[kMaskLearns] > 0.5, next, s_));
     const torch::Tensor mean_reward = f.rewards.mean();
     ema_.copy_(config_.ema_decay * ema_ + (1.0 - config_.ema_decay) * mean_reward);

@@ -1,5 +1,6 @@
 #include "eddpm_trainer.h"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
@@ -132,6 +133,35 @@ void EddpmTrainer::set_steps_kept(int K) {
   if (K < 1 || K > noise_.T()) throw std::invalid_argument("K must be in [1, T]");
   config_.keep = double(K) / noise_.T();
   ramp_.gamma_final = config_.keep;
+  if (!settle_target_.empty() && int(settle_target_.size()) != K) set_settle_target({});
+}
+
+void EddpmTrainer::set_settle_target(const std::vector<int>& timesteps) {
+  const int T = noise_.T();
+  std::vector<int> target = timesteps;
+  std::sort(target.rbegin(), target.rend());
+  if (!target.empty()) {
+    if (int(target.size()) != config_.steps_kept())
+      throw std::invalid_argument("a settle target needs K = " + std::to_string(config_.steps_kept()) + " steps, not " +
+                                  std::to_string(target.size()));
+    if (target.back() < 0 || target.front() >= T) throw std::invalid_argument("settle target outside [0, T)");
+    if (std::adjacent_find(target.begin(), target.end()) != target.end())
+      throw std::invalid_argument("settle target repeats a step");
+    if (config_.pin_last && target.front() != T - 1)
+      throw std::invalid_argument("settle target drops the pinned last step");
+  }
+  settle_target_ = target;
+  torch::Tensor indicator = torch::zeros({T}, torch::kFloat64);
+  for (int t : target) indicator[t] = 1.0;
+  if (settle_indicator_.defined())
+    settle_indicator_.copy_(indicator);  // in place: a captured CUDA graph reads this buffer
+  else
+    settle_indicator_ = indicator.to(device_);
+}
+
+bool EddpmTrainer::wants_settle_target() const {
+  return config_.settle && config_.settle_to == SettleTo::BestMeasured && settle_target_.empty() &&
+         iteration_ >= ramp_.ramp_end && iteration_ < config_.iters;
 }
 
 MaskDraw EddpmTrainer::draw_training_masks(bool need_elbo) {
@@ -204,7 +234,7 @@ void EddpmTrainer::update_mask(const torch::Tensor& masks, const torch::Tensor& 
     } else {
       project_to_budget_in_place(next, T, budget, rule);
     }
-    settle_in_place(next, T, config_.steps_kept(), settle);
+    settle_in_place(next, T, config_.steps_kept(), settle, settle_target_);
     s_ = s;
     return;
   }
@@ -216,7 +246,12 @@ void EddpmTrainer::update_mask(const torch::Tensor& masks, const torch::Tensor& 
   } else {
     s = project_to_budget(z, budget, rule);
   }
-  s_ = settle > 0.0 ? settle_on_device(s, config_.steps_kept(), torch::full({}, settle, s.options())) : s;
+  if (settle > 0.0) {
+    const torch::Tensor indicator =
+        settle_target_.empty() ? top_k_indicator_on_device(s, config_.steps_kept()) : settle_indicator_;
+    s = settle_toward_on_device(s, indicator, torch::full({}, settle, s.options()));
+  }
+  s_ = s;
 }
 
 torch::Tensor EddpmTrainer::update_mask_by_rollouts() {
@@ -340,6 +375,8 @@ void EddpmTrainer::save_state(torch::serialize::OutputArchive& archive) const {
   archive.write("window_iterations", torch::tensor(accumulated_, torch::kLong));
   archive.write("rng_data", generator_state(data_gen_));
   archive.write("rng_device", generator_state(device_gen_).cpu());
+  if (!settle_target_.empty())
+    archive.write("settle_target", torch::tensor(std::vector<int64_t>(settle_target_.begin(), settle_target_.end())));
   if (rollout_ && rollout_->ready()) {
     archive.write("pool_x_T", rollout_->starting_noise().cpu());
     if (rollout_->reference().defined()) archive.write("pool_reference", rollout_->reference().cpu());
@@ -388,6 +425,13 @@ void EddpmTrainer::load_state(torch::serialize::InputArchive& archive) {
     loss_sum_ = window_loss.reshape({}).to(loss_sum_.options());
     reward_sum_ = window_reward.reshape({}).to(reward_sum_.options());
     accumulated_ = window_iterations.item<int64_t>();
+  }
+  torch::Tensor settle_target;
+  if (archive.try_read("settle_target", settle_target)) {
+    const torch::Tensor steps = settle_target.to(torch::kCPU, torch::kLong).contiguous();
+    set_settle_target(std::vector<int>(steps.data_ptr<int64_t>(), steps.data_ptr<int64_t>() + steps.numel()));
+  } else {
+    set_settle_target({});
   }
   archive.read("rng_data", rng_data);
   set_generator_state(data_gen_, rng_data);

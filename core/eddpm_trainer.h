@@ -74,7 +74,16 @@ class EddpmTrainer {
   // Live changes between iterations: the mask's learning rate and the final number of kept steps.
   void set_mask_learning_rate(double lr_s);
   void set_model_learning_rate(double lr);
-  void set_steps_kept(int K);
+  void set_steps_kept(int K);  // a settle target of another K is dropped
+
+  // Settling's target: the K 0-based timesteps s is pulled toward from the ramp's end (empty: s's
+  // own top K). Kept in the checkpoint. Throws std::invalid_argument unless the steps are K distinct
+  // timesteps in [0, T) that keep the last one where the config pins it.
+  void set_settle_target(const std::vector<int>& timesteps);
+  const std::vector<int>& settle_target() const { return settle_target_; }
+  // Whether the run has reached the ramp's end with settle_to best-measured and no target: the
+  // training loop measures the candidates (settle_target.h) and sets one before the next iteration.
+  bool wants_settle_target() const;
 
   void save_state(torch::serialize::OutputArchive& archive) const;
   void load_state(torch::serialize::InputArchive& archive);
@@ -130,6 +139,8 @@ class EddpmTrainer {
   torch::Tensor x0_;       // the device step's batch, copied in each iteration
   StagedCopy batch_copy_, scalars_copy_;  // into x0_ and scalars_ without a host sync
   torch::Tensor scalars_;  // (5) float64: Adam's two factors, lr_s, the free budget, mask update on
+  std::vector<int> settle_target_;  // descending 0-based timesteps, or empty
+  torch::Tensor settle_indicator_;  // (T) float64 on device: the target's indicator, for the device step
   at::Generator data_gen_;    // CPU: data batches
   at::Generator device_gen_;  // device: masks, timesteps, noise
 };

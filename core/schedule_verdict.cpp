@@ -45,7 +45,7 @@ nlohmann::json to_json(const ScheduleScore& s) {
 }  // namespace
 
 std::string ScheduleVerdict::summary() const {
-  const std::string k = std::to_string(K) + " steps";
+  const std::string k = std::to_string(K) + " steps" + (same_as.empty() ? "" : " (" + same_as + "'s)");
   if (learned_wins()) {
     std::string text = "Learned " + k + " beat every handcrafted schedule: " + measure + " " + number(learned.value) +
                        ", the best handcrafted (" + best.kind + ") " + number(best.value);
@@ -81,6 +81,7 @@ ScheduleVerdict judge_learned_schedule(EddpmTrainer& run, int64_t n, const std::
     score.timesteps = make_schedule(kind, v.K, run, gen);
     score.value = meter.check(score.timesteps).value;
     if (kind == ScheduleKind::Uniform) v.uniform = score;
+    if (v.same_as.empty() && score.timesteps == v.learned.timesteps) v.same_as = score.kind;
     if (v.handcrafted.empty() || score.value < v.best.value) v.best = score;
     v.handcrafted.push_back(std::move(score));
   }
@@ -90,7 +91,7 @@ ScheduleVerdict judge_learned_schedule(EddpmTrainer& run, int64_t n, const std::
 nlohmann::json to_json(const ScheduleVerdict& v) {
   nlohmann::json families = nlohmann::json::array();
   for (const auto& s : v.handcrafted) families.push_back(to_json(s));
-  return {{"measure", v.measure}, {"K", v.K}, {"n", v.n}, {"seed", v.seed}, {"learned_wins", v.learned_wins()},
+  return {{"measure", v.measure}, {"K", v.K}, {"n", v.n}, {"seed", v.seed}, {"learned_wins", v.learned_wins()}, {"same_as", v.same_as},
           {"learned", to_json(v.learned)}, {"uniform", to_json(v.uniform)}, {"best_handcrafted", to_json(v.best)},
           {"handcrafted", families}, {"summary", v.summary()}};
 }

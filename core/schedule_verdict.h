@@ -28,6 +28,8 @@ struct ScheduleVerdict {
   uint64_t seed = 0;    // of the starting noise: not one of the run's training streams
   ScheduleScore learned, uniform, best;  // best: the best handcrafted family (uniform included)
   std::vector<ScheduleScore> handcrafted;  // every family measured, in the order of to_string(ScheduleKind)
+  // The family whose steps the learned ones are, where settling chose one (settle_target.h); else empty.
+  std::string same_as;
 
   bool learned_wins() const { return learned.value <= best.value; }
   // One sentence for a status bar: "Learned 10 steps beat every handcrafted schedule: ..." or

@@ -84,6 +84,14 @@ MaskStart mask_start_from_string(const std::string& name) {
   throw std::invalid_argument("unknown mask start '" + name + "' (even, best-handcrafted)");
 }
 
+std::string to_string(SettleTo s) { return s == SettleTo::TopK ? "top-k" : "best-measured"; }
+
+SettleTo settle_to_from_string(const std::string& name) {
+  if (name == "top-k") return SettleTo::TopK;
+  if (name == "best-measured") return SettleTo::BestMeasured;
+  throw std::invalid_argument("unknown settle target '" + name + "' (top-k, best-measured)");
+}
+
 bool TrainConfig::image_data() const {
   return data == "mnist" || data.rfind("mnist:", 0) == 0 || data.rfind("folder:", 0) == 0;
 }
@@ -177,7 +185,8 @@ nlohmann::json to_json(const TrainConfig& c) {
           {"baseline", to_string(c.baseline)}, {"ema_decay", c.ema_decay},
           {"normalize_advantages", c.normalize_advantages},
           {"per_example_masks", c.per_example_masks}, {"pin_last", c.pin_last},
-          {"budget_rule", to_string(c.budget_rule)}, {"settle", c.settle}, {"mask_start", to_string(c.mask_start)}, {"weights_ema", c.weights_ema},
+          {"budget_rule", to_string(c.budget_rule)}, {"settle", c.settle}, {"settle_to", to_string(c.settle_to)},
+          {"mask_start", to_string(c.mask_start)}, {"weights_ema", c.weights_ema},
           {"fused_mask_draw", c.fused_mask_draw}, {"step_path", to_string(c.step_path)}, {"sigma0", c.sigma0},
           {"iters", c.iters}, {"warmup", c.warmup_iters()}, {"ramp_end", c.ramp_end_iters()},
           {"batch", c.batch}, {"lr", c.lr}, {"lr_s", c.lr_s}, {"grad_clip", c.grad_clip},
@@ -231,6 +240,7 @@ TrainConfig train_config_from_json(const nlohmann::json& j) {
     c.pin_last = j.value("pin_last", c.pin_last);
     c.budget_rule = budget_rule_from_string(j.value("budget_rule", std::string("at-most")));
     c.settle = j.value("settle", false);
+    c.settle_to = settle_to_from_string(j.value("settle_to", std::string("top-k")));
     c.mask_start = mask_start_from_string(j.value("mask_start", std::string("even")));
     c.weights_ema = j.value("weights_ema", 0.0);
     c.fused_mask_draw = j.value("fused_mask_draw", false);

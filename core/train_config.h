@@ -25,6 +25,10 @@ enum class StepPath { Auto, Plain, Device };
 // handcrafted family the reward scores best on the first pool at 1, the rest of the initial budget
 // spread evenly), so the search refines the best rule instead of having to rediscover it.
 enum class MaskStart { Even, BestHandcrafted };
+// What settling pulls s toward (ours, settle_target.h): top-k (its own K largest probabilities) or
+// best-measured (at the ramp's end the run samples the mask's top K, draws from the mask and every
+// handcrafted family at K on noise of its own and settles toward whichever samples best).
+enum class SettleTo { TopK, BestMeasured };
 
 std::string to_string(Weighting w);
 Weighting weighting_from_string(const std::string& name);
@@ -36,6 +40,8 @@ std::string to_string(StepPath p);
 std::string to_string(BudgetRule r);
 std::string to_string(MaskStart m);
 MaskStart mask_start_from_string(const std::string& name);
+std::string to_string(SettleTo s);
+SettleTo settle_to_from_string(const std::string& name);
 BudgetRule budget_rule_from_string(const std::string& name);
 StepPath step_path_from_string(const std::string& name);
 
@@ -64,6 +70,8 @@ struct TrainConfig {
   // Pull s toward its top K from the ramp's end to the last iteration (mask_settling.h), so the
   // mask ends deterministic. Checkpoints without the key resume without it.
   bool settle = true;
+  // Checkpoints without the key resume with "top-k".
+  SettleTo settle_to = SettleTo::BestMeasured;
   // Rollout rewards only. Checkpoints without the key resume with "even".
   MaskStart mask_start = MaskStart::Even;
   // Decay of the exponential moving average of the model's weights, which sampling and measuring

@@ -13,6 +13,7 @@
 #include "adaptive_cpu_threads.h"
 #include "atomic_file.h"
 #include "checkpoint.h"
+#include "sampler.h"
 #include "schedule_file.h"
 
 namespace eddpm {
@@ -109,6 +110,7 @@ TrainSnapshot run_training(EddpmTrainer& trainer, const fs::path& run_dir, const
   // The replaced run's schedule must not pass for this run's before this run writes its own.
   if (!resuming) fs::remove(run_dir / "schedule_learned.json");
   fs::remove(run_dir / "verdict.json");  // judged a mask that is about to change
+  if (!resuming) fs::remove(run_dir / "settle_choice.json");
   remove_stale_temporaries(run_dir);  // left by a process killed while it saved
   RunLogs logs(run_dir, resuming, trainer.iteration(), trainer.noise().T());
   const int64_t total = trainer.config().iters;
@@ -141,6 +143,17 @@ TrainSnapshot run_training(EddpmTrainer& trainer, const fs::path& run_dir, const
     }
     if (stopped()) break;
     if (callbacks.before_iteration) callbacks.before_iteration();
+    if (trainer.wants_settle_target()) {
+      SettleChoice choice;
+      try {
+        choice = choose_settle_target(trainer, 0, callbacks.stop);
+      } catch (const Cancelled&) {
+        break;
+      }
+      trainer.set_settle_target(choice.best().timesteps);
+      write_text_atomically(run_dir / "settle_choice.json", to_json(choice).dump(2) + "\n");
+      if (callbacks.on_settle_choice) callbacks.on_settle_choice(choice);
+    }
     threads.run([&] { trainer.step(); });
     const int64_t i = trainer.iteration();
     if (i % log_every != 0 && i != total) continue;

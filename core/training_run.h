@@ -9,6 +9,7 @@
 
 #include "eddpm_trainer.h"
 #include "run_folder.h"
+#include "settle_target.h"
 
 namespace eddpm {
 
@@ -31,6 +32,9 @@ struct RunCallbacks {
   std::function<void()> before_iteration;
   const std::atomic<bool>* stop = nullptr;   // set from any thread: stops after the current iteration
   const std::atomic<bool>* pause = nullptr;  // set from any thread: waits between iterations while true
+  // Called when the run, at the ramp's end, has measured its candidates and chosen what the mask
+  // settles toward (settle_target.h; also written to the run folder's settle_choice.json).
+  std::function<void(const SettleChoice&)> on_settle_choice;
   // Called once each time the run begins to wait on `pause`, with the iteration it holds at.
   std::function<void(int64_t iteration)> on_pause;
   double autosave_seconds = 300.0;           // checkpoint.pt is rewritten this often (0: only at the end)
@@ -40,7 +44,8 @@ struct RunCallbacks {
   bool adapt_cpu_threads = false;
 };
 
-// Runs until the config's iteration count (or stop), logging every config.log_every iterations and
+// Runs until the config's iteration count (or stop), choosing the settle target where the trainer
+// wants one (a stop while it measures stops the run there), logging every config.log_every iterations and
 // saving checkpoint.pt every autosave_seconds and at the end. A trainer past iteration 0 (loaded
 // from the folder's checkpoint) resumes: the logs continue from its iteration, bit for bit on CPU
 // (with adapt_cpu_threads off).

@@ -16,6 +16,7 @@
 #include "handcrafted_schedules.h"
 #include "schedule_meter.h"
 #include "schedule_verdict.h"
+#include "settle_target.h"
 #include "training_run.h"
 
 using namespace eddpm;
@@ -145,6 +146,107 @@ class TestTrainer : public QObject {
                                                        .arg(last.stats.concentration)));
     QCOMPARE(last.stats.kept_over_half, 10);
     for (double v : last.s) QVERIFY(v == 0.0 || v == 1.0);
+  }
+
+  // Settling toward a target (settle_target.h) ends exactly on the target's steps, whatever s's own
+  // top K is; the trainer asks for one at the ramp's end, keeps it in its checkpoint and drops it
+  // when K changes.
+  void settlingLandsOnTheTargetItIsGiven_data() {
+    QTest::addColumn<int>("path");
+    QTest::newRow("plain") << int(StepPath::Plain);
+    QTest::newRow("device") << int(StepPath::Device);
+  }
+
+  void settlingLandsOnTheTargetItIsGiven() {
+    QFETCH(int, path);
+    TrainConfig c = small_run(300, 50, 200, 64);
+    c.step_path = StepPath(path);
+    EddpmTrainer trainer(c, torch::kCPU);
+    while (trainer.iteration() < c.ramp_end) {
+      QVERIFY(!trainer.wants_settle_target());
+      trainer.step();
+    }
+    QVERIFY(trainer.wants_settle_target());
+    // The steps s ranks lowest (and the pinned one): a target its own top K would never reach.
+    std::vector<int> order(49);
+    std::iota(order.begin(), order.end(), 0);
+    const std::vector<double> s = trainer.mask_probabilities();
+    std::stable_sort(order.begin(), order.end(), [&s](int a, int b) { return s[a] < s[b]; });
+    std::vector<int> target(order.begin(), order.begin() + 9);
+    target.push_back(49);
+    std::sort(target.rbegin(), target.rend());
+    QVERIFY(target != top_k_timesteps(s, 10));
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, trainer.set_settle_target({49, 48, 47}));
+    std::vector<int> unpinned = target;
+    unpinned.front() = 48 == target[1] ? 47 : 48;
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, trainer.set_settle_target(unpinned));
+    std::vector<int> repeated = target;
+    repeated[2] = repeated[1];
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, trainer.set_settle_target(repeated));
+    trainer.set_settle_target(target);
+    QVERIFY(!trainer.wants_settle_target());
+
+    QTemporaryDir dir;
+    const std::string file = dir.filePath("checkpoint.pt").toStdString();
+    save_checkpoint(trainer, file);
+    QCOMPARE(load_checkpoint(file, "cpu")->settle_target(), target);
+
+    while (trainer.iteration() < c.iters) trainer.step();
+    const std::vector<double> end = trainer.mask_probabilities();
+    for (int t = 0; t < 50; ++t)
+      QCOMPARE(end[t], std::find(target.begin(), target.end(), t) != target.end() ? 1.0 : 0.0);
+    QVERIFY(!trainer.wants_settle_target());  // the run is over
+
+    trainer.set_total_iters(400);
+    trainer.set_steps_kept(8);
+    QVERIFY(trainer.settle_target().empty());
+    QVERIFY(trainer.wants_settle_target());
+  }
+
+  // Draws of K steps from the mask: K distinct steps, the pinned one kept, none where s is 0.
+  void stepSetsAreDrawnFromTheMask() {
+    std::vector<double> s(50, 0.0);
+    for (int t = 10; t < 30; ++t) s[t] = 0.4;
+    s[49] = 1.0;
+    const auto sets = draw_step_sets(s, 6, true, 8, 3);
+    QCOMPARE(sets.size(), size_t(8));
+    for (const auto& steps : sets) {
+      QCOMPARE(steps.size(), size_t(6));
+      QCOMPARE(steps.front(), 49);
+      for (size_t i = 1; i < steps.size(); ++i) {
+        QVERIFY(steps[i] < steps[i - 1]);
+        QVERIFY(steps[i] >= 10 && steps[i] < 30);
+      }
+      QCOMPARE(std::count(sets.begin(), sets.end(), steps), 1L);
+    }
+  }
+
+  // The chooser measures the mask's top K, draws from the mask and the handcrafted families that
+  // can be targets, and chooses the one that measured best; run_training hands it to the trainer
+  // and writes it down, and the run ends on those steps.
+  void runSettlesTowardTheBestMeasuredCandidate() {
+    TrainConfig c = small_run(300, 50, 200, 64);
+    QCOMPARE(int(c.settle_to), int(SettleTo::BestMeasured));  // the default
+    EddpmTrainer trainer(c, torch::kCPU);
+    QTemporaryDir dir;
+    SettleChoice heard;
+    RunCallbacks callbacks;
+    callbacks.on_settle_choice = [&heard](const SettleChoice& choice) { heard = choice; };
+    run_training(trainer, dir.path().toStdString(), callbacks);
+    QCOMPARE(heard.iteration, c.ramp_end);
+    QCOMPARE(heard.candidates.front().kind, std::string("learned"));
+    QVERIFY(heard.candidates.size() > size_t(10));
+    for (const SettleCandidate& candidate : heard.candidates) {
+      QCOMPARE(candidate.timesteps.size(), size_t(10));
+      QCOMPARE(candidate.timesteps.front(), 49);
+      QVERIFY(candidate.value >= heard.best().value);
+    }
+    QCOMPARE(trainer.settle_target(), heard.best().timesteps);
+    QCOMPARE(top_k_timesteps(trainer.mask_probabilities(), 10), heard.best().timesteps);
+    std::ifstream file(dir.filePath("settle_choice.json").toStdString());
+    const nlohmann::json written = nlohmann::json::parse(file);
+    QCOMPARE(written.at("timesteps").get<std::vector<int>>(), heard.best().timesteps);
+    QCOMPARE(written.at("candidates").size(), heard.candidates.size());
   }
 
   // The weights' EMA: a second copy of the weights, warmed up as (1 + n) / (10 + n) (decay 0.1 at
@@ -325,35 +427,51 @@ class TestTrainer : public QObject {
   // logs (its_per_s aside), and ends with the same mask; with either step.
   void resumedRunEqualsUninterrupted_data() {
     QTest::addColumn<int>("path");
-    QTest::newRow("plain") << int(StepPath::Plain);
-    QTest::newRow("device") << int(StepPath::Device);
+    QTest::addColumn<int>("splitAt");
+    QTest::newRow("plain") << int(StepPath::Plain) << 150;
+    QTest::newRow("device") << int(StepPath::Device) << 150;
+    QTest::newRow("plain, settling toward its chosen target") << int(StepPath::Plain) << 270;
   }
 
   void resumedRunEqualsUninterrupted() {
     QFETCH(int, path);
+    QFETCH(int, splitAt);
     TrainConfig c = small_run();
     c.step_path = StepPath(path);
     c.iters = 300;
     c.warmup = 50;
     c.ramp_end = 250;
-    c.log_every = 50;
+    c.log_every = 10;
     c.batch = 64;
     QTemporaryDir whole, split;
     EddpmTrainer straight(c, torch::kCPU);
     run_training(straight, whole.path().toStdString());
 
-    c.iters = 150;
+    // Before the ramp's end a shorter run is the same run; after it, settling's pace depends on the
+    // total, so the run is stopped there instead.
+    std::atomic<bool> stop{false};
+    RunCallbacks callbacks;
+    if (splitAt > c.ramp_end) {
+      callbacks.stop = &stop;
+      callbacks.on_snapshot = [&stop, splitAt](const TrainSnapshot& s, const TrainingProgress&) {
+        if (s.iteration == splitAt) stop = true;
+      };
+    } else {
+      c.iters = splitAt;
+    }
     EddpmTrainer first(c, torch::kCPU);
-    run_training(first, split.path().toStdString());
+    run_training(first, split.path().toStdString(), callbacks);
     // The interrupted process had logged past its last checkpoint: those rows must go.
-    std::ofstream(split.filePath("metrics.jsonl").toStdString(), std::ios::app) << "{\"iter\":200,\"loss\":1}\n{\"it";
+    std::ofstream(split.filePath("metrics.jsonl").toStdString(), std::ios::app) << "{\"iter\":290,\"loss\":1}\n{\"it";
     auto resumed = load_checkpoint(split.filePath("checkpoint.pt").toStdString(), "cpu");
-    QCOMPARE(resumed->iteration(), int64_t(150));
+    QCOMPARE(resumed->iteration(), int64_t(splitAt));
+    QCOMPARE(resumed->settle_target(), first.settle_target());
+    QCOMPARE(first.settle_target().empty(), splitAt <= c.ramp_end);
     resumed->set_total_iters(300);
     run_training(*resumed, split.path().toStdString());
 
     const auto a = metric_rows(whole.filePath("metrics.jsonl")), b = metric_rows(split.filePath("metrics.jsonl"));
-    QCOMPARE(a.size(), size_t(6));
+    QCOMPARE(a.size(), size_t(30));
     QCOMPARE(b.size(), a.size());
     for (size_t i = 0; i < a.size(); ++i) QVERIFY2(a[i] == b[i], (a[i].dump() + " vs " + b[i].dump()).c_str());
     QCOMPARE(resumed->mask_probabilities(), straight.mask_probabilities());

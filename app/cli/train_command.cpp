@@ -33,6 +33,7 @@ struct TrainOptions {
   BetaOptions beta;
   std::string semantics = "paper", reward = "elbo", loss_weight = "simple", baseline = "loo";
   std::string masks = "example", mask_draw = "fused", step = "auto", budget_rule = "exact", mask_start = "even";
+  std::string settle_to = "best-measured";
   int steps_kept = 0;
   bool no_pin = false;
   std::string out, from, resume;
@@ -95,6 +96,7 @@ int run_train(TrainOptions& o) {
   c.step_path = step_path_from_string(o.step);
   c.budget_rule = budget_rule_from_string(o.budget_rule);
   c.mask_start = mask_start_from_string(o.mask_start);
+  c.settle_to = settle_to_from_string(o.settle_to);
   if (o.steps_kept > 0) {
     if (o.steps_kept > c.beta.T) throw UsageError("--steps-kept must not exceed T");
     c.keep = double(o.steps_kept) / c.beta.T;
@@ -169,6 +171,9 @@ int train_and_report(EddpmTrainer& trainer, const TrainOptions& o, RunFolderMode
       noted = true;
     }
     if (!quiet) print_progress(s, p, tty);
+  };
+  callbacks.on_settle_choice = [tty](const SettleChoice& choice) {
+    std::cerr << (tty ? "\n" : "") << choice.summary() << " (settle_choice.json)\n";
   };
   TrainSnapshot last;
   try {
@@ -252,6 +257,10 @@ void add_train_command(CLI::App& app, Action& action) {
   cmd->add_option("--settle", c.settle,
                   "pull the mask toward its top K from the ramp's end on, so it ends deterministic (1) or not (0, the paper)")
       ->capture_default_str();
+  cmd->add_option("--settle-to", o->settle_to,
+                  "what settling pulls toward: the mask's own top K (top-k) or, measured at the ramp's end on noise "
+                  "of its own, the best of the mask's top K, draws from the mask and the handcrafted schedules (best-measured)")
+      ->check(CLI::IsMember({"top-k", "best-measured"}))->capture_default_str();
   cmd->add_option("--weights-ema", c.weights_ema,
                   "decay of the EMA of the model's weights that sampling and measuring use (0: none)")
       ->check(CLI::Range(0.0, 0.999999))->capture_default_str();

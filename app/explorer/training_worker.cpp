@@ -147,12 +147,20 @@ void TrainingWorker::drive(const QString& runDir, RunFolderMode mode, MakeTraine
     callbacks.pause = &pause_;
     callbacks.adapt_cpu_threads = !cpu_threads_pinned();
     callbacks.on_pause = [this](int64_t iteration) { toGui([this, iteration] { emit paused(iteration); }); };
+    callbacks.on_settle_choice = [this](const SettleChoice& choice) {
+      toGui([this, text = QString::fromStdString(choice.summary())] { emit note(text); });
+    };
     callbacks.before_iteration = [&] {
-      std::lock_guard<std::mutex> lock(liveMutex_);
-      if (!liveChanged_) return;
-      liveChanged_ = false;
-      trainer.set_mask_learning_rate(liveLrS_);
-      trainer.set_steps_kept(std::clamp(liveStepsKept_, 1, trainer.noise().T()));
+      {
+        std::lock_guard<std::mutex> lock(liveMutex_);
+        if (liveChanged_) {
+          liveChanged_ = false;
+          trainer.set_mask_learning_rate(liveLrS_);
+          trainer.set_steps_kept(std::clamp(liveStepsKept_, 1, trainer.noise().T()));
+        }
+      }
+      if (trainer.wants_settle_target())  // run_training measures the candidates next: seconds on images
+        toGui([this] { emit note(tr("Ramp ended: measuring what the mask should settle toward…")); });
     };
     callbacks.on_snapshot = [&](const TrainSnapshot& snap, const TrainingProgress& p) {
       const bool last = snap.iteration == p.total;
