@@ -65,8 +65,8 @@ if [ "$PART" = joint ] || [ "$PART" = all ]; then
   done
 fi
 if [ "$PART" = frozen ] || [ "$PART" = all ]; then
-  for setting in "${SETTINGS[@]}"; do
-    for data in moons 8gaussians; do frozen_cell "$data" "$setting" 10 0; done
+  for data in moons 8gaussians; do
+    for setting in "${SETTINGS[@]}"; do frozen_cell "$data" "$setting" 10 0; done
   done
   for setting in "${SETTINGS[@]}"; do
     for K in 5 8; do frozen_cell moons "$setting" "$K" 0; done

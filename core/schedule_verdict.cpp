@@ -46,6 +46,9 @@ nlohmann::json to_json(const ScheduleScore& s) {
 
 std::string ScheduleVerdict::summary() const {
   const std::string k = std::to_string(K) + " steps" + (same_as.empty() ? "" : " (" + same_as + "'s)");
+  if (learned_wins() && same_as == best.kind)
+    return "Learned " + std::to_string(K) + " steps are " + best.kind + "'s, the best handcrafted schedule here: " +
+           measure + " " + number(best.value) + "; the mask found nothing better on this model.";
   if (learned_wins()) {
     std::string text = "Learned " + k + " beat every handcrafted schedule: " + measure + " " + number(learned.value) +
                        ", the best handcrafted (" + best.kind + ") " + number(best.value);

@@ -1,5 +1,6 @@
 #include "train_config.h"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
@@ -91,6 +92,13 @@ SettleTo settle_to_from_string(const std::string& name) {
   if (name == "best-measured") return SettleTo::BestMeasured;
   throw std::invalid_argument("unknown settle target '" + name + "' (top-k, best-measured)");
 }
+
+Semantics default_semantics(const BetaSpec& beta) {
+  const std::vector<double>& betas = NoiseSchedule(beta).betas();
+  return *std::max_element(betas.begin(), betas.end()) <= 0.1 ? Semantics::Paper : Semantics::Jump;
+}
+
+bool default_pin_last(Semantics semantics) { return semantics == Semantics::Paper; }
 
 bool TrainConfig::image_data() const {
   return data == "mnist" || data.rfind("mnist:", 0) == 0 || data.rfind("folder:", 0) == 0;

@@ -119,6 +119,17 @@ struct TrainConfig {
   int64_t ramp_end_iters() const;  // resolved i2
 };
 
+// The semantics a run gets unless one is chosen (ours, issue 17; docs/FINDINGS.md): paper where
+// every base beta is at most 0.1 (linear), else jump. Under paper semantics a skipped step adds no
+// noise, so with a few large final betas (cosine, CSDI's quadratic) any K kept steps give one level
+// near 0 and the rest near 1, and the learned schedules sampled 1.5-3.4x worse than uniform steps.
+Semantics default_semantics(const BetaSpec& beta);
+// Whether the last step is pinned unless chosen: under paper semantics, whose terminal level needs
+// the last (largest) beta; not under jump, where every schedule starts from noise at its first step
+// and the families that start below T - 1 (uniform, quadratic) are often the best: a pinned mask
+// could never settle on them (settle_target.h).
+bool default_pin_last(Semantics semantics);
+
 // Whether `data` is a --data spelling: a 2-D set, "mnist", "mnist:DIR" or "folder:PATH" (a
 // non-empty DIR or PATH). Whether the files are there is make_dataset's question.
 bool is_data_name(const std::string& data);

@@ -204,8 +204,8 @@ class TestCli : public QObject {
     QVERIFY(QFile::exists(path("images-learned.png")));
   }
 
-  // A frozen pretrained model defaults to its own noise levels and the data reward; what the user
-  // types still wins.
+  // A frozen pretrained model defaults to its own noise levels, the data reward and no pinned last
+  // step; what the user types still wins.
   void frozenModelsDefaultToTheDataReward() {
     const QStringList base = {"train", "--T", "50", "--beta", "quadratic", "--batch", "32", "--device", "cpu", "--quiet"};
     const Result ddpm = eddpm(base + QStringList{"--keep", "1", "--iters", "40", "--out", path("frozen_ddpm")});
@@ -216,10 +216,12 @@ class TestCli : public QObject {
     const Result chosen = eddpm(frozen + QStringList{"--out", path("frozen_data")});
     QVERIFY2(chosen.code == 0, qPrintable(chosen.err));
     QVERIFY2(chosen.err.contains("jump semantics, reward data"), qPrintable(chosen.err));
-    const Result typed = eddpm(frozen + QStringList{"--reward", "fidelity", "--semantics", "paper", "--out",
-                                                    path("frozen_fidelity")});
+    QVERIFY2(chosen.err.contains("last step not pinned"), qPrintable(chosen.err));
+    const Result typed = eddpm(frozen + QStringList{"--reward", "fidelity", "--semantics", "paper", "--pin-last",
+                                                    "--out", path("frozen_fidelity")});
     QVERIFY2(typed.code == 0, qPrintable(typed.err));
     QVERIFY2(typed.err.contains("paper semantics, reward fidelity"), qPrintable(typed.err));
+    QVERIFY2(!typed.err.contains("not pinned"), qPrintable(typed.err));
   }
 
   void scheduleFileIsDiffusersReady() {

@@ -191,6 +191,27 @@ class TestExplorerPlumbing : public QObject {
     QCOMPARE(explorer::with_start_from_defaults(s).warmup, s.warmup);
   }
 
+  // Picking a base schedule sets the semantics `eddpm train` gives it (jump where a beta exceeds
+  // 0.1), and the run pins its last step under paper semantics only, as the CLI does.
+  void baseScheduleSetsTheCliSemantics() {
+    widgets::TrainingSettings s;
+    s.runDir = "/tmp/run";
+    s.beta = "cosine";
+    widgets::TrainingSettings chosen = explorer::with_base_schedule_defaults(s);
+    QCOMPARE(chosen.semantics, QString("jump"));
+    QVERIFY(!explorer::to_train_config(chosen).pin_last);
+    s.beta = "quadratic";  // CSDI's range, to 0.5
+    QCOMPARE(explorer::with_base_schedule_defaults(s).semantics, QString("jump"));
+    s.beta = "linear";
+    s.semantics = "jump";
+    chosen = explorer::with_base_schedule_defaults(s);
+    QCOMPARE(chosen.semantics, QString("paper"));
+    QVERIFY(explorer::to_train_config(chosen).pin_last);
+    s.freezeModel = true;  // a frozen model keeps the levels it was trained on
+    s.fromCheckpoint = "/models/ddpm/checkpoint.pt";
+    QCOMPARE(explorer::with_base_schedule_defaults(s).semantics, QString("jump"));
+  }
+
   // Measuring may cost at most its share of the run's time, predicted from the time per sampling step.
   void qualityBudgetPredictsFromTheCostPerStep() {
     explorer::QualityBudget budget(0.03);

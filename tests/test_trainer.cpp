@@ -279,8 +279,15 @@ class TestTrainer : public QObject {
   void verdictNamesTheBestScheduleAndSaysWhoWins() {
     TrainConfig c = small_run(300, 50, 250, 64);
     EddpmTrainer trainer(c, torch::kCPU);
-    for (int i = 0; i < c.iters; ++i) trainer.step();
+    // Settled onto a family's steps (as a chosen target can be): the verdict names the family.
+    const std::vector<int> trailing = handcrafted_schedule(ScheduleKind::Trailing, 10, trainer.noise());
+    for (int i = 0; i < c.iters; ++i) {
+      if (i == c.ramp_end) trainer.set_settle_target(trailing);
+      trainer.step();
+    }
     const ScheduleVerdict v = judge_learned_schedule(trainer, 500);
+    QCOMPARE(v.learned.timesteps, trailing);
+    QCOMPARE(v.same_as, std::string("trailing"));
     QCOMPARE(v.measure, std::string("SWD"));
     QCOMPARE(v.K, 10);
     QCOMPARE(v.seed, verdict_seed(c.seed));
@@ -296,6 +303,7 @@ class TestTrainer : public QObject {
     QCOMPARE(meter.check(v.learned.timesteps).value, v.learned.value);
 
     ScheduleVerdict lose = v;
+    lose.same_as.clear();
     lose.learned.value = 0.30;
     lose.uniform.value = 0.20;
     lose.best = {"karras", {49, 30, 10}, 0.10};
@@ -307,6 +315,11 @@ class TestTrainer : public QObject {
     QVERIFY(win.learned_wins());
     QCOMPARE(win.summary(), std::string("Learned 10 steps beat every handcrafted schedule: SWD 0.0900, the best "
                                         "handcrafted (karras) 0.1000, uniform 0.2000."));
+    ScheduleVerdict same = win;
+    same.learned = same.best;
+    same.same_as = "karras";
+    QCOMPARE(same.summary(), std::string("Learned 10 steps are karras's, the best handcrafted schedule here: SWD 0.1000; "
+                                         "the mask found nothing better on this model."));
   }
 
   void runFolderHasEveryFile() {

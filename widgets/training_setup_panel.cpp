@@ -204,6 +204,7 @@ TrainingSetupPanel::TrainingSetupPanel(QWidget* parent) : QWidget(parent) {
   connect(from_, &QLineEdit::textChanged, this, &TrainingSetupPanel::adaptToData);
   connect(from_, &QLineEdit::editingFinished, this, &TrainingSetupPanel::startFromChanged);
   connect(freeze_, &QCheckBox::clicked, this, &TrainingSetupPanel::startFromChanged);
+  connect(beta_, &QComboBox::activated, this, &TrainingSetupPanel::baseScheduleChanged);
   connect(T_, &QSpinBox::valueChanged, this, [this](int T) { stepsKept_->setMaximum(T); });
   auto live = [this] {
     if (state_ != State::Idle) emit liveSettingsChanged(lrS_->value(), stepsKept_->value());

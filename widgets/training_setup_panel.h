@@ -50,6 +50,8 @@ class TrainingSetupPanel : public QWidget {
   void liveSettingsChanged(double lrS, int stepsKept);
   // The user chose (typed, browsed or cleared) the model to start from, or ticked mask-only training.
   void startFromChanged();
+  // The user picked another base noise schedule (whose default semantics may differ).
+  void baseScheduleChanged();
 
  private:
   void revalidate();

@@ -35,7 +35,7 @@ struct TrainOptions {
   std::string masks = "example", mask_draw = "fused", step = "auto", budget_rule = "exact", mask_start = "even";
   std::string settle_to = "best-measured";
   int steps_kept = 0;
-  bool no_pin = false;
+  bool no_pin = false, pin = false;
   std::string out, from, resume;
   bool quiet = false, overwrite = false, no_verdict = false;
   bool iters_given = false, lr_given = false, lr_s_given = false, model_given = false;
@@ -86,12 +86,11 @@ int run_train(TrainOptions& o) {
   if (!o.model_given && c.image_data()) c.model = "tiny";
   if (o.epochs > 0 && data_is_endless(c)) throw UsageError("--epochs needs a finite data set (mnist or folder:PATH)");
   c.beta = o.beta.spec();
-  c.semantics = semantics_from_string(o.semantics);
+  c.semantics = o.semantics_given ? semantics_from_string(o.semantics) : default_semantics(c.beta);
   c.reward = reward_from_string(o.reward);
   c.loss_weight = weighting_from_string(o.loss_weight);
   c.baseline = baseline_from_string(o.baseline);
   c.per_example_masks = o.masks == "example";
-  c.pin_last = !o.no_pin;
   c.fused_mask_draw = o.mask_draw == "fused";
   c.step_path = step_path_from_string(o.step);
   c.budget_rule = budget_rule_from_string(o.budget_rule);
@@ -102,6 +101,7 @@ int run_train(TrainOptions& o) {
     c.keep = double(o.steps_kept) / c.beta.T;
   }
   apply_start_from(c, o.from, {o.semantics_given, o.reward_given, c.warmup >= 0});
+  c.pin_last = o.pin || (!o.no_pin && default_pin_last(c.semantics));
   const bool from_torchscript = c.model == "torchscript";
   validate(c);
 
@@ -130,7 +130,8 @@ int run_train(TrainOptions& o) {
                                          " samples per iteration, initial budget " +
                                          std::to_string(c.initial_budget_steps()) + ")"
                                    : std::string())
-            << ", warm-up " << c.warmup_iters() << ", ramp end " << c.ramp_end_iters()
+            << (c.pin_last ? "" : ", last step not pinned") << ", warm-up " << c.warmup_iters() << ", ramp end "
+            << c.ramp_end_iters()
             << (trainer.uses_device_step() ? device.is_cuda() ? ", device step in a CUDA graph" : ", device step" : "")
             << "\n";
   return train_and_report(trainer, o, mode);
@@ -220,8 +221,8 @@ void add_train_command(CLI::App& app, Action& action) {
   cmd->add_option("--steps-kept", o->steps_kept, "number of steps kept at the end (same as --keep K/T)")
       ->check(CLI::PositiveNumber)->excludes(keep);
   auto* semantics = cmd->add_option("--semantics", o->semantics,
-                                    "noise level of a kept step: paper | jump (default paper; jump for a frozen "
-                                    "pretrained model)")
+                                    "noise level of a kept step: paper | jump (default: paper where every beta is at "
+                                    "most 0.1, as linear's; else jump, and jump for a frozen pretrained model)")
                         ->check(CLI::IsMember({"paper", "jump"}));
   auto* reward = cmd->add_option("--reward", o->reward,
                                  "score of a mask: simple | elbo (its denoising loss) | fidelity (its few-step sample "
@@ -244,7 +245,8 @@ void add_train_command(CLI::App& app, Action& action) {
       ->check(CLI::IsMember({"none", "loo", "ema"}))->capture_default_str();
   cmd->add_option("--masks", o->masks, "one mask per example or per iteration")
       ->check(CLI::IsMember({"example", "iteration"}))->capture_default_str();
-  cmd->add_flag("--no-pin-last", o->no_pin, "let the last step be dropped too");
+  auto* no_pin = cmd->add_flag("--no-pin-last", o->no_pin, "let the last step be dropped too (the default under jump semantics)");
+  cmd->add_flag("--pin-last", o->pin, "always keep the last step (the default under paper semantics)")->excludes(no_pin);
   cmd->add_flag("--no-verdict", o->no_verdict,
                 "skip the end-of-run check of the learned steps against the handcrafted ones (verdict.json)");
   cmd->add_option("--budget-rule", o->budget_rule,

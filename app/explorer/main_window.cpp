@@ -67,6 +67,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   });
   connect(panel_, &TrainingSetupPanel::startFromChanged, this,
           [this] { panel_->setSettings(with_start_from_defaults(panel_->settings())); });
+  connect(panel_, &TrainingSetupPanel::baseScheduleChanged, this,
+          [this] { panel_->setSettings(with_base_schedule_defaults(panel_->settings())); });
   connect(panel_, &TrainingSetupPanel::liveSettingsChanged, this,
           [this](double lrS, int K) { worker_->setLiveSettings(lrS, K); });
 

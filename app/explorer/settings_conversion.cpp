@@ -6,6 +6,16 @@
 
 namespace eddpm::explorer {
 
+namespace {
+BetaSpec beta_spec(const widgets::TrainingSettings& s) {
+  BetaSpec beta;
+  beta.kind = beta_kind_from_string(s.beta.toStdString());
+  beta.T = s.T;
+  if (beta.kind == BetaKind::Quadratic) beta.bT = 0.5;  // CSDI's range, as the CLI does
+  return beta;
+}
+}  // namespace
+
 TrainConfig to_train_config(const widgets::TrainingSettings& s) {
   const QString problem = s.problem();
   if (!problem.isEmpty()) throw std::invalid_argument(problem.toStdString());
@@ -14,9 +24,7 @@ TrainConfig to_train_config(const widgets::TrainingSettings& s) {
   c.size = s.size;
   c.channels = s.channels;
   c.model = s.model.toStdString();
-  c.beta.kind = beta_kind_from_string(s.beta.toStdString());
-  c.beta.T = s.T;
-  if (c.beta.kind == BetaKind::Quadratic) c.beta.bT = 0.5;  // CSDI's range, as the CLI does
+  c.beta = beta_spec(s);
   c.keep = double(s.stepsKept) / s.T;
   c.semantics = semantics_from_string(s.semantics.toStdString());
   c.reward = reward_from_string(s.reward.toStdString());
@@ -32,6 +40,7 @@ TrainConfig to_train_config(const widgets::TrainingSettings& s) {
   c.freeze_model = s.freezeModel;
   // The panel shows every setting, so all are the user's choice.
   apply_start_from(c, s.fromCheckpoint.toStdString(), {true, true, true});
+  c.pin_last = default_pin_last(c.semantics);  // not on the panel: the CLI's default
   // 2-D runs log as often as the CLI (at hundreds of iterations a second, every 50 is already about
   // the GUI's ten frames a second; more rows cost the training and are never drawn); image runs,
   // at a few iterations a second, twice as often, and rollout rewards on images (16 masks sampled
@@ -78,6 +87,16 @@ widgets::TrainingSettings with_start_from_defaults(widgets::TrainingSettings s) 
   s.semantics = QString::fromStdString(to_string(c.semantics));
   s.reward = QString::fromStdString(to_string(c.reward));
   s.warmup = c.warmup;
+  return s;
+}
+
+widgets::TrainingSettings with_base_schedule_defaults(widgets::TrainingSettings s) {
+  try {
+    const bool frozen = s.freezeModel || is_torchscript_file(s.fromCheckpoint.toStdString());
+    s.semantics = QString::fromStdString(to_string(frozen ? Semantics::Jump : default_semantics(beta_spec(s))));
+  } catch (const std::invalid_argument&) {
+    // A T the form refuses anyway: the semantics stays as shown.
+  }
   return s;
 }
 

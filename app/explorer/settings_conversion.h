@@ -15,5 +15,8 @@ widgets::TrainingSettings from_train_config(const TrainConfig& config, const QSt
 // defaults `eddpm train --from` gives (pretrained_start.h), shown in the form, where the user may
 // change them again.
 widgets::TrainingSettings with_start_from_defaults(widgets::TrainingSettings settings);
+// The panel's settings once the user picked a base noise schedule: the semantics `eddpm train`
+// gives it (default_semantics in train_config.h; jump still for a frozen start).
+widgets::TrainingSettings with_base_schedule_defaults(widgets::TrainingSettings settings);
 
 }  // namespace eddpm::explorer
