@@ -160,8 +160,9 @@ void EddpmTrainer::set_settle_target(const std::vector<int>& timesteps) {
 }
 
 bool EddpmTrainer::wants_settle_target() const {
+  // A full chain (K = T) has nothing to choose.
   return config_.settle && config_.settle_to == SettleTo::BestMeasured && settle_target_.empty() &&
-         iteration_ >= ramp_.ramp_end && iteration_ < config_.iters;
+         config_.steps_kept() < noise_.T() && iteration_ >= ramp_.ramp_end && iteration_ < config_.iters;
 }
 
 MaskDraw EddpmTrainer::draw_training_masks(bool need_elbo) {

@@ -64,6 +64,8 @@ std::string ScheduleVerdict::summary() const {
   return text + ". Use " + best.kind + " instead: " + steps(best.timesteps) + ".";
 }
 
+bool has_schedule_to_judge(const EddpmTrainer& run) { return run.config().steps_kept() < run.noise().T(); }
+
 uint64_t verdict_seed(uint64_t training_seed) { return training_seed + 0x5eed5eedULL; }
 
 ScheduleVerdict judge_learned_schedule(EddpmTrainer& run, int64_t n, const std::atomic<bool>* cancel) {

@@ -41,6 +41,9 @@ struct ScheduleVerdict {
 // training streams (seed, seed + 1) and from the seeds users pass to compare and sample (0, 1, ...).
 uint64_t verdict_seed(uint64_t training_seed);
 
+// Whether a run has a schedule to judge: fewer steps kept than T (a full chain has nothing to choose).
+bool has_schedule_to_judge(const EddpmTrainer& run);
+
 // Samples the learned schedule and every handcrafted family at K = config steps_kept(), `n`
 // samples each (0: 4,000 points, 1,000 images). Throws Cancelled once `cancel` is set.
 ScheduleVerdict judge_learned_schedule(EddpmTrainer& run, int64_t n = 0, const std::atomic<bool>* cancel = nullptr);

@@ -210,6 +210,8 @@ class TestCli : public QObject {
     const QStringList base = {"train", "--T", "50", "--beta", "quadratic", "--batch", "32", "--device", "cpu", "--quiet"};
     const Result ddpm = eddpm(base + QStringList{"--keep", "1", "--iters", "40", "--out", path("frozen_ddpm")});
     QVERIFY2(ddpm.code == 0, qPrintable(ddpm.err));
+    QVERIFY2(!ddpm.out.contains("verdict"), qPrintable(ddpm.out));  // every step kept: nothing to judge
+    QVERIFY(!QFile::exists(path("frozen_ddpm/settle_choice.json")));
     const QStringList frozen = base + QStringList{"--from", path("frozen_ddpm/checkpoint.pt"), "--freeze-model",
                                                   "--steps-kept", "5", "--iters", "20", "--pool", "16",
                                                   "--masks-per-iter", "4"};

@@ -197,7 +197,7 @@ int train_and_report(EddpmTrainer& trainer, const TrainOptions& o, RunFolderMode
             << last.stats.uncertainty << "  concentration " << last.stats.concentration << "  terminal_level "
             << last.terminal_level << (last.stats.deterministic ? "  (deterministic)" : "  (not yet deterministic)")
             << "\nwrote " << o.out << "/{checkpoint.pt,metrics.jsonl,mask_history.csv,schedule_learned.json}\n";
-  if (!o.no_verdict) report_verdict(trainer, o.out);
+  if (!o.no_verdict && has_schedule_to_judge(trainer)) report_verdict(trainer, o.out);
   return 0;
 }
 

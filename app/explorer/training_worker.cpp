@@ -208,7 +208,8 @@ void TrainingWorker::drive(const QString& runDir, RunFolderMode mode, MakeTraine
     };
     run_training(trainer, runDir.toStdString(), callbacks, mode);
     if (!lastEmitted) reportSnapshot(lastPoint, lastFrame);
-    if (!stop_.load() && trainer.iteration() >= trainer.config().iters) reportVerdict(trainer, runDir);
+    if (!stop_.load() && trainer.iteration() >= trainer.config().iters && has_schedule_to_judge(trainer))
+      reportVerdict(trainer, runDir);
     toGui([this, runDir, completed = !stop_.load(), iteration = qint64(trainer.iteration())] {
       emit finished(runDir, completed, iteration);
     });
