@@ -2,10 +2,12 @@
 """Tables of issue 17's grid (bench/trust_grid.sh): one row per run with its verdict.
 
 Usage: bench/summarize_trust.py OUT_DIR
-Columns: the learned schedule's measure (SWD on 2-D data), uniform's, the best handcrafted family
-and its value, learned / best (below 1: the learned steps win), whether the learned steps are no
-worse than uniform, and the mask before settling (at the ramp's end: steps above 0.5 and
-concentration c) and at the end.
+Columns: the semantics the run trained with, the learned schedule's measure (SWD on 2-D data),
+uniform's, the best handcrafted family and its value, learned / best (below 1: the learned steps
+win), whether the learned steps are no worse than uniform, what settling chose at the ramp's end
+(settle_choice.json: the candidate, and the mask's own top K's value on the same noise; runs made
+before it existed show the mask's steps above 0.5 and concentration c there instead) and the mask
+at the end.
 """
 import json
 import pathlib
@@ -32,12 +34,25 @@ def rows(out, part):
             continue
         v = json.loads(verdict_path.read_text())
         at_ramp_end, final = ramp_end_stats(run)
-        yield dict(m.groupdict(), verdict=v, ramp=at_ramp_end, final=final)
+        choice_path = run / "settle_choice.json"
+        choice = json.loads(choice_path.read_text()) if choice_path.exists() else None
+        semantics = json.loads((run / "schedule_learned.json").read_text()).get("semantics", "?")
+        yield dict(m.groupdict(), verdict=v, ramp=at_ramp_end, final=final, choice=choice, semantics=semantics)
+
+
+def settled(r):
+    c = r["choice"]
+    if c is None:
+        return f">0.5: {r['ramp']['kept_over_half']} c={r['ramp']['concentration']:.2f}"
+    own = next(x["value"] for x in c["candidates"] if x["kind"] == "learned")
+    chosen = next(x["value"] for x in c["candidates"] if x["kind"] == c["chosen"])
+    return f"{c['chosen']} {chosen:.4f} (top K {own:.4f})"
 
 
 def table(out, part):
-    lines = ["| data | beta | T | K | seed | learned | uniform | best handcrafted | learned/best | >= uniform | at ramp end | end |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    lines = ["| data | beta | T | K | seed | semantics | learned | uniform | best handcrafted | learned/best | >= uniform | "
+             "settled toward | end |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     wins = losses = 0
     failing = []
     for r in rows(out, part):
@@ -50,11 +65,11 @@ def table(out, part):
         if not ok:
             failing.append(f"{r['data']} {r['beta']} T={r['T']} K={r['K']} seed {r['seed']}: "
                            f"{ratio:.2f}x {best['kind']}")
-        ramp, final = r["ramp"], r["final"]
-        lines.append(f"| {r['data']} | {r['beta']} | {r['T']} | {r['K']} | {r['seed']} | "
+        final = r["final"]
+        lines.append(f"| {r['data']} | {r['beta']} | {r['T']} | {r['K']} | {r['seed']} | {r['semantics']} | "
                      f"{'**' if ok else ''}{learned:.4f}{'**' if ok else ''} | {uniform:.4f} | "
                      f"{best['kind']} {best['value']:.4f} | {ratio:.2f} | {'yes' if learned <= uniform else 'no'} | "
-                     f">0.5: {ramp['kept_over_half']} c={ramp['concentration']:.2f} | "
+                     f"{settled(r)} | "
                      f">0.5: {final['kept_over_half']} c={final['concentration']:.2f} |")
     lines.append("")
     lines.append(f"{wins} of {wins + losses} runs: learned at least as good as the best handcrafted schedule.")

@@ -6,13 +6,16 @@
 # bench/summarize_trust.py gathers into the tables of docs/FINDINGS.md.
 #
 # Usage: bench/trust_grid.sh [OUT_DIR]        (resumable: cells with a verdict.json are kept)
-#   PART=joint   model and mask trained together (default run: paper semantics, ELBO reward)
-#   PART=frozen  a plain DDPM per setting, then the mask searched on it frozen (jump, data reward)
+#   PART=joint   model and mask trained together (the defaults: ELBO reward; paper semantics on
+#                linear betas, jump on cosine and quadratic; settling toward the best measured)
+#   PART=frozen  a plain DDPM per setting, then the mask searched on it frozen (jump, data reward,
+#                last step not pinned)
 #   PART=all     both (default)
-# Cells (the cross product is cut; every base schedule, T and data set appears):
+# Cells (the cross product is cut; every base schedule, T and data set appears), in this order,
+# so that a grid cut short still covers every setting on the first data sets:
 #   joint:  5 data sets x {linear, cosine, quadratic} x T {50, 250, 1000}, K = 10, seed 0;
 #           on moons and 8gaussians also K = 5 and 8 (seed 0) and seeds 1 and 2 (K = 10)
-#   frozen: moons and 8gaussians x the nine schedule/T settings, K = 10, seed 0; on moons also
+#   frozen: moons, then 8gaussians, x the nine schedule/T settings, K = 10, seed 0; on moons also
 #           K = 5 and 8 and seeds 1 and 2
 # About 45 s a joint cell and 3 minutes a frozen one on 2 CPU cores (Intel Xeon): joint ~1.5 h,
 # frozen ~2 h. Nothing else should run meanwhile only where timings matter; these are qualities.
@@ -54,8 +57,8 @@ frozen_cell() {  # data setting K seed
 
 mkdir -p "$OUT/joint" "$OUT/frozen"
 if [ "$PART" = joint ] || [ "$PART" = all ]; then
-  for setting in "${SETTINGS[@]}"; do
-    for data in "${DATA_SETS[@]}"; do joint_cell "$data" "$setting" 10 0; done
+  for data in "${DATA_SETS[@]}"; do
+    for setting in "${SETTINGS[@]}"; do joint_cell "$data" "$setting" 10 0; done
   done
   for setting in "${SETTINGS[@]}"; do
     for data in moons 8gaussians; do
