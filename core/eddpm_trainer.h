@@ -138,7 +138,7 @@ class EddpmTrainer {
   std::unique_ptr<GraphedStep> graphed_;      // likewise: a graph holds the tensors it captured
   torch::Tensor x0_;       // the device step's batch, copied in each iteration
   StagedCopy batch_copy_, scalars_copy_;  // into x0_ and scalars_ without a host sync
-  torch::Tensor scalars_;  // (5) float64: Adam's two factors, lr_s, the free budget, mask update on
+  torch::Tensor scalars_;  // float64: the device step's per-iteration scalars (eddpm_device_step.cpp's Scalar)
   std::vector<int> settle_target_;  // descending 0-based timesteps, or empty
   torch::Tensor settle_indicator_;  // (T) float64 on device: the target's indicator, for the device step
   at::Generator data_gen_;    // CPU: data batches

@@ -1,6 +1,7 @@
 #include "schedule_meter.h"
 
 #include <chrono>
+#include <cstdio>
 
 #include <torch/torch.h>
 
@@ -53,6 +54,12 @@ ScheduleMeter::ScheduleMeter(EddpmTrainer& run, int64_t n, uint64_t seed, double
     lenet_ = std::make_shared<FdLenet>(*mnist_dir, run.config().image_size(), run.device(), log);
     real_moments_ = feature_moments(lenet_->features(real_));
   }
+}
+
+std::string check_value_text(double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, value >= 100 ? "%.1f" : value >= 1 ? "%.3f" : "%.4f", value);
+  return text;
 }
 
 const torch::Tensor& ScheduleMeter::full_chain() {

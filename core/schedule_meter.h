@@ -30,6 +30,8 @@ torch::Tensor sample_schedule(EddpmTrainer& run, const std::vector<int>& timeste
 // What ScheduleMeter::check measures on `run`'s data: "FD-LeNet" where there is a classifier
 // (MNIST), else "SWD".
 std::string check_name(const EddpmTrainer& run);
+// A check's value as sentences write it: 4 decimals below 1 (SWD), 3 below 100, else 1 (FD-LeNet).
+std::string check_value_text(double value);
 
 struct ScheduleMeasure {
   torch::Tensor samples;  // (n, ...) on the CPU

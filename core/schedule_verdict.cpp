@@ -15,12 +15,6 @@
 namespace eddpm {
 
 namespace {
-std::string number(double v) {
-  char text[32];
-  std::snprintf(text, sizeof text, v >= 100 ? "%.1f" : v >= 1 ? "%.3f" : "%.4f", v);
-  return text;
-}
-
 std::string steps(const std::vector<int>& timesteps) {
   std::string s;
   for (int t : timesteps) s += (s.empty() ? "" : " ") + std::to_string(t);
@@ -48,19 +42,19 @@ std::string ScheduleVerdict::summary() const {
   const std::string k = std::to_string(K) + " steps" + (same_as.empty() ? "" : " (" + same_as + "'s)");
   if (learned_wins() && same_as == best.kind)
     return "Learned " + std::to_string(K) + " steps are " + best.kind + "'s, the best handcrafted schedule here: " +
-           measure + " " + number(best.value) + "; the mask found nothing better on this model.";
+           measure + " " + check_value_text(best.value) + "; the mask found nothing better on this model.";
   if (learned_wins()) {
-    std::string text = "Learned " + k + " beat every handcrafted schedule: " + measure + " " + number(learned.value) +
-                       ", the best handcrafted (" + best.kind + ") " + number(best.value);
-    if (best.kind != "uniform") text += ", uniform " + number(uniform.value);
+    std::string text = "Learned " + k + " beat every handcrafted schedule: " + measure + " " + check_value_text(learned.value) +
+                       ", the best handcrafted (" + best.kind + ") " + check_value_text(best.value);
+    if (best.kind != "uniform") text += ", uniform " + check_value_text(uniform.value);
     return text + ".";
   }
-  std::string text = "Learned " + k + " lose: " + measure + " " + number(learned.value) + ", " +
-                     how_much(learned.value, best.value) + " worse than " + best.kind + " (" + number(best.value) + ")";
+  std::string text = "Learned " + k + " lose: " + measure + " " + check_value_text(learned.value) + ", " +
+                     how_much(learned.value, best.value) + " worse than " + best.kind + " (" + check_value_text(best.value) + ")";
   if (best.kind != "uniform")
     text += learned.value > uniform.value ? " and " + how_much(learned.value, uniform.value) + " worse than uniform (" +
-                                                number(uniform.value) + ")"
-                                          : ", better than uniform (" + number(uniform.value) + ")";
+                                                check_value_text(uniform.value) + ")"
+                                          : ", better than uniform (" + check_value_text(uniform.value) + ")";
   return text + ". Use " + best.kind + " instead: " + steps(best.timesteps) + ".";
 }
 

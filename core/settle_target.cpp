@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <limits>
 #include <random>
 
@@ -16,13 +15,7 @@
 namespace eddpm {
 
 namespace {
-constexpr int kDraws = 8;
-
-std::string number(double v) {
-  char text[32];
-  std::snprintf(text, sizeof text, v >= 100 ? "%.1f" : v >= 1 ? "%.3f" : "%.4f", v);
-  return text;
-}
+constexpr int kDraws = 8;  // draws of K steps from the mask measured beside its top K
 }  // namespace
 
 std::string SettleChoice::summary() const {
@@ -30,10 +23,10 @@ std::string SettleChoice::summary() const {
   std::string text = "Settling toward " + (b.kind == "learned" ? std::string("the mask's top ") +
                                                                    std::to_string(b.timesteps.size())
                                                              : b.kind) +
-                     " (" + measure + " " + number(b.value) + ")";
+                     " (" + measure + " " + check_value_text(b.value) + ")";
   if (b.kind != "learned")
     for (const SettleCandidate& c : candidates)
-      if (c.kind == "learned") text += "; the mask's top " + std::to_string(c.timesteps.size()) + ": " + number(c.value);
+      if (c.kind == "learned") text += "; the mask's top " + std::to_string(c.timesteps.size()) + ": " + check_value_text(c.value);
   return text + "; " + std::to_string(candidates.size()) + " candidates measured";
 }
 
