@@ -1,5 +1,6 @@
 #include "sample_metrics.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "rng.h"
@@ -22,8 +23,9 @@ double sliced_wasserstein(const torch::Tensor& a, const torch::Tensor& b, int pr
   return std::sqrt((px - py).pow(2).mean().item<double>());
 }
 
-double mmd_rbf(const torch::Tensor& a, const torch::Tensor& b) {
-  const torch::Tensor x = as_rows(a), y = as_rows(b).to(x.device());
+double mmd_rbf(const torch::Tensor& a, const torch::Tensor& b, int64_t max_rows) {
+  const torch::Tensor x = as_rows(a.narrow(0, 0, std::min(a.size(0), max_rows)));
+  const torch::Tensor y = as_rows(b.narrow(0, 0, std::min(b.size(0), max_rows))).to(x.device());
   const torch::Tensor pooled = torch::cat({x, y}, 0);
   const torch::Tensor d2 = torch::cdist(pooled, pooled).pow(2);
   const int64_t n = x.size(0), m = y.size(0), total = n + m;

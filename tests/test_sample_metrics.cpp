@@ -44,6 +44,15 @@ class TestSampleMetrics : public QObject {
     QVERIFY(mmd_rbf(a, b) < 0.5 * mmd_rbf(a, c));
   }
 
+  // Every pair's distance of 16,000 points a side did not fit in memory; the later rows are left out.
+  void mmdReadsAtMostItsRows() {
+    at::Generator gen = make_cpu_generator(5);
+    const torch::Tensor a = ToyDistribution("moons").sample(1000, gen);
+    const torch::Tensor b = torch::cat({a, a + 5.0}, 0);
+    QVERIFY(std::abs(mmd_rbf(a, b, 1000)) < 1e-12);
+    QVERIFY(mmd_rbf(a, b, 2000) > 0.1);
+  }
+
   void dataIsStandardized() {
     at::Generator gen = make_cpu_generator(4);
     for (const std::string& name : toy_dataset_names()) {
