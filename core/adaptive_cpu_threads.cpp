@@ -16,7 +16,9 @@ AdaptiveCpuThreads::~AdaptiveCpuThreads() {
 void AdaptiveCpuThreads::after_step(double seconds) {
   const int before = governor_.threads();
   const int next = governor_.record(seconds);
-  if (next != before) at::set_num_threads(next);
+  if (next != before) set_threads(next);
 }
+
+void AdaptiveCpuThreads::set_threads(int count) { at::set_num_threads(count); }
 
 }  // namespace eddpm

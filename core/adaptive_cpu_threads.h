@@ -31,12 +31,31 @@ class AdaptiveCpuThreads {
     after_step(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   }
 
+  // Runs work that is not a training step (measuring schedules) on the count LibTorch had when this
+  // was made, untimed, then goes back to the governor's count.
+  template <typename Work>
+  void run_on_all(Work&& work) {
+    if (!active_ || governor_.threads() == found_) {
+      work();
+      return;
+    }
+    set_threads(found_);
+    try {
+      work();
+    } catch (...) {
+      set_threads(governor_.threads());
+      throw;
+    }
+    set_threads(governor_.threads());
+  }
+
   // The threads the next step uses; 0 where this does not adapt (a GPU, or turned off).
   int threads() const { return active_ ? governor_.threads() : 0; }
   const ThreadGovernor& governor() const { return governor_; }
 
  private:
   void after_step(double seconds);
+  static void set_threads(int count);
 
   int found_;
   bool active_;

@@ -151,6 +151,7 @@ void EddpmTrainer::set_settle_target(const std::vector<int>& timesteps) {
       throw std::invalid_argument("settle target drops the pinned last step");
   }
   settle_target_ = target;
+  settle_target_set_at_ = iteration_;
   torch::Tensor indicator = torch::zeros({T}, torch::kFloat64);
   for (int t : target) indicator[t] = 1.0;
   if (settle_indicator_.defined())
@@ -159,10 +160,18 @@ void EddpmTrainer::set_settle_target(const std::vector<int>& timesteps) {
     settle_indicator_ = indicator.to(device_);
 }
 
+int64_t EddpmTrainer::settle_recheck_iteration() const {
+  return ramp_.ramp_end + std::max<int64_t>(0, config_.iters - ramp_.ramp_end) * 3 / 4;
+}
+
 bool EddpmTrainer::wants_settle_target() const {
   // A full chain (K = T) has nothing to choose.
-  return config_.settle && config_.settle_to == SettleTo::BestMeasured && settle_target_.empty() &&
-         config_.steps_kept() < noise_.T() && iteration_ >= ramp_.ramp_end && iteration_ < config_.iters;
+  if (!config_.settle || config_.settle_to != SettleTo::BestMeasured || config_.steps_kept() >= noise_.T() ||
+      iteration_ >= config_.iters)
+    return false;
+  if (settle_target_.empty()) return iteration_ >= ramp_.ramp_end;
+  const int64_t recheck = settle_recheck_iteration();
+  return settle_target_set_at_ < recheck && iteration_ >= recheck;
 }
 
 MaskDraw EddpmTrainer::draw_training_masks(bool need_elbo) {
@@ -376,8 +385,10 @@ void EddpmTrainer::save_state(torch::serialize::OutputArchive& archive) const {
   archive.write("window_iterations", torch::tensor(accumulated_, torch::kLong));
   archive.write("rng_data", generator_state(data_gen_));
   archive.write("rng_device", generator_state(device_gen_).cpu());
-  if (!settle_target_.empty())
+  if (!settle_target_.empty()) {
     archive.write("settle_target", torch::tensor(std::vector<int64_t>(settle_target_.begin(), settle_target_.end())));
+    archive.write("settle_target_set_at", torch::tensor(settle_target_set_at_, torch::kLong));
+  }
   if (rollout_ && rollout_->ready()) {
     archive.write("pool_x_T", rollout_->starting_noise().cpu());
     if (rollout_->reference().defined()) archive.write("pool_reference", rollout_->reference().cpu());
@@ -431,6 +442,11 @@ void EddpmTrainer::load_state(torch::serialize::InputArchive& archive) {
   if (archive.try_read("settle_target", settle_target)) {
     const torch::Tensor steps = settle_target.to(torch::kCPU, torch::kLong).contiguous();
     set_settle_target(std::vector<int>(steps.data_ptr<int64_t>(), steps.data_ptr<int64_t>() + steps.numel()));
+    // Checkpoints before the recheck have no iteration: their target was chosen at the ramp's end.
+    torch::Tensor set_at;
+    const bool has_set_at = archive.try_read("settle_target_set_at", set_at);
+    if (has_set_at && set_at.numel() != 1) throw std::invalid_argument("the settle target's iteration is not one number");
+    settle_target_set_at_ = has_set_at ? set_at.item<int64_t>() : ramp_.ramp_end;
   } else {
     set_settle_target({});
   }

@@ -77,12 +77,19 @@ class EddpmTrainer {
   void set_steps_kept(int K);  // a settle target of another K is dropped
 
   // Settling's target: the K 0-based timesteps s is pulled toward from the ramp's end (empty: s's
-  // own top K). Kept in the checkpoint. Throws std::invalid_argument unless the steps are K distinct
-  // timesteps in [0, T) that keep the last one where the config pins it.
+  // own top K). Kept in the checkpoint with the iteration it was set at. Throws
+  // std::invalid_argument unless the steps are K distinct timesteps in [0, T) that keep the last one
+  // where the config pins it.
   void set_settle_target(const std::vector<int>& timesteps);
   const std::vector<int>& settle_target() const { return settle_target_; }
-  // Whether the run has reached the ramp's end with settle_to best-measured and no target: the
-  // training loop measures the candidates (settle_target.h) and sets one before the next iteration.
+  int64_t settle_target_set_at() const { return settle_target_set_at_; }
+  // best-measured settling measures its candidates again here, three quarters of the way from the
+  // ramp's end to the last iteration: the model trained on after the first choice, and a choice
+  // made on the model it ends with is the one the verdict and the user sample.
+  int64_t settle_recheck_iteration() const;
+  // Whether the training loop should measure the candidates (settle_target.h) and set a target
+  // before the next iteration: settle_to best-measured, K < T, and either the ramp has ended with no
+  // target yet or the recheck is due for a target set before it.
   bool wants_settle_target() const;
 
   void save_state(torch::serialize::OutputArchive& archive) const;
@@ -140,6 +147,7 @@ class EddpmTrainer {
   StagedCopy batch_copy_, scalars_copy_;  // into x0_ and scalars_ without a host sync
   torch::Tensor scalars_;  // float64: the device step's per-iteration scalars (eddpm_device_step.cpp's Scalar)
   std::vector<int> settle_target_;  // descending 0-based timesteps, or empty
+  int64_t settle_target_set_at_ = 0;  // the iteration settle_target_ was set at
   torch::Tensor settle_indicator_;  // (T) float64 on device: the target's indicator, for the device step
   at::Generator data_gen_;    // CPU: data batches
   at::Generator device_gen_;  // device: masks, timesteps, noise

@@ -65,7 +65,7 @@ uint64_t verdict_seed(uint64_t training_seed) { return training_seed + 0x5eed5ee
 ScheduleVerdict judge_learned_schedule(EddpmTrainer& run, int64_t n, const std::atomic<bool>* cancel) {
   ScheduleVerdict v;
   v.K = run.config().steps_kept();
-  v.n = n > 0 ? n : run.data().is_image() ? 1000 : 4000;
+  v.n = n > 0 ? n : run.config().check_samples();
   v.seed = verdict_seed(run.config().seed);
   v.measure = check_name(run);
   ScheduleMeter meter(run, v.n, v.seed);
@@ -78,7 +78,8 @@ ScheduleVerdict judge_learned_schedule(EddpmTrainer& run, int64_t n, const std::
     ScheduleScore score;
     score.kind = to_string(kind);
     score.timesteps = make_schedule(kind, v.K, run, gen);
-    score.value = meter.check(score.timesteps).value;
+    // The same steps on the same noise measure the same: the learned ones' value stands.
+    score.value = score.timesteps == v.learned.timesteps ? v.learned.value : meter.check(score.timesteps).value;
     if (kind == ScheduleKind::Uniform) v.uniform = score;
     if (v.same_as.empty() && score.timesteps == v.learned.timesteps) v.same_as = score.kind;
     if (v.handcrafted.empty() || score.value < v.best.value) v.best = score;

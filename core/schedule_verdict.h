@@ -45,7 +45,7 @@ uint64_t verdict_seed(uint64_t training_seed);
 bool has_schedule_to_judge(const EddpmTrainer& run);
 
 // Samples the learned schedule and every handcrafted family at K = config steps_kept(), `n`
-// samples each (0: 4,000 points, 1,000 images). Throws Cancelled once `cancel` is set.
+// samples each (0: the config's check_samples()). Throws Cancelled once `cancel` is set.
 ScheduleVerdict judge_learned_schedule(EddpmTrainer& run, int64_t n = 0, const std::atomic<bool>* cancel = nullptr);
 
 nlohmann::json to_json(const ScheduleVerdict& verdict);

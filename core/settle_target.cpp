@@ -18,16 +18,28 @@ namespace {
 constexpr int kDraws = 8;  // draws of K steps from the mask measured beside its top K
 }  // namespace
 
+namespace {
+std::string candidate_name(const SettleCandidate& c) {
+  return c.kind == "learned" ? "the mask's top " + std::to_string(c.timesteps.size()) : c.kind;
+}
+}  // namespace
+
 std::string SettleChoice::summary() const {
   const SettleCandidate& b = best();
-  std::string text = "Settling toward " + (b.kind == "learned" ? std::string("the mask's top ") +
-                                                                   std::to_string(b.timesteps.size())
-                                                             : b.kind) +
-                     " (" + measure + " " + check_value_text(b.value) + ")";
+  const std::string count = "; " + std::to_string(candidates.size()) + " candidates measured";
+  if (recheck) {
+    const SettleCandidate& target = candidates.front();
+    if (chosen == 0)
+      return "Rechecked: still settling toward " + candidate_name(target) + " (" + measure + " " +
+             check_value_text(target.value) + ")" + count;
+    return "Rechecked: settling toward " + candidate_name(b) + " (" + measure + " " + check_value_text(b.value) +
+           ") instead of " + candidate_name(target) + " (" + check_value_text(target.value) + ")" + count;
+  }
+  std::string text = "Settling toward " + candidate_name(b) + " (" + measure + " " + check_value_text(b.value) + ")";
   if (b.kind != "learned")
     for (const SettleCandidate& c : candidates)
-      if (c.kind == "learned") text += "; the mask's top " + std::to_string(c.timesteps.size()) + ": " + check_value_text(c.value);
-  return text + "; " + std::to_string(candidates.size()) + " candidates measured";
+      if (c.kind == "learned") text += "; " + candidate_name(c) + ": " + check_value_text(c.value);
+  return text + count;
 }
 
 uint64_t settle_seed(uint64_t training_seed) { return training_seed + 0x5e771e00ULL; }
@@ -58,21 +70,29 @@ std::vector<std::vector<int>> draw_step_sets(const std::vector<double>& s, int K
   return sets;
 }
 
-SettleChoice choose_settle_target(EddpmTrainer& run, int64_t n, const std::atomic<bool>* cancel) {
+SettleChoice choose_settle_target(EddpmTrainer& run, int64_t n, const std::atomic<bool>* cancel,
+                                  const std::string& target_kind) {
   const TrainConfig& config = run.config();
   const int K = config.steps_kept();
   const int T = run.noise().T();
   SettleChoice choice;
+  choice.recheck = !run.settle_target().empty();
   choice.iteration = run.iteration();
-  choice.n = n > 0 ? n : run.data().is_image() ? 1000 : 4000;
-  choice.seed = settle_seed(config.seed);
+  choice.n = n > 0 ? n : config.check_samples();
+  choice.seed = settle_seed(config.seed) + (choice.recheck ? 1 : 0);
   choice.measure = check_name(run);
 
-  const std::vector<double> s = run.mask_probabilities();
-  std::vector<std::pair<std::string, std::vector<int>>> sets{{"learned", top_k_timesteps(s, K)}};
-  int d = 0;
-  for (auto& steps : draw_step_sets(s, K, config.pin_last, kDraws, choice.seed))
-    sets.push_back({"draw " + std::to_string(++d), std::move(steps)});
+  std::vector<std::pair<std::string, std::vector<int>>> sets;
+  if (choice.recheck) {
+    // s is most of the way to the target by now: draws from it would be the target again.
+    sets.push_back({target_kind, run.settle_target()});
+  } else {
+    const std::vector<double> s = run.mask_probabilities();
+    sets.push_back({"learned", top_k_timesteps(s, K)});
+    int d = 0;
+    for (auto& steps : draw_step_sets(s, K, config.pin_last, kDraws, choice.seed))
+      sets.push_back({"draw " + std::to_string(++d), std::move(steps)});
+  }
   at::Generator gen = make_cpu_generator(choice.seed);  // ELBO-DP's denoising errors
   for (ScheduleKind kind : handcrafted_kinds()) sets.push_back({to_string(kind), make_schedule(kind, K, run, gen)});
 
@@ -94,7 +114,7 @@ SettleChoice choose_settle_target(EddpmTrainer& run, int64_t n, const std::atomi
 nlohmann::json to_json(const SettleChoice& c) {
   nlohmann::json rows = nlohmann::json::array();
   for (const auto& r : c.candidates) rows.push_back({{"kind", r.kind}, {"timesteps", r.timesteps}, {"value", r.value}});
-  return {{"measure", c.measure}, {"iteration", c.iteration}, {"n", c.n}, {"seed", c.seed},
+  return {{"measure", c.measure}, {"recheck", c.recheck}, {"iteration", c.iteration}, {"n", c.n}, {"seed", c.seed},
           {"chosen", c.best().kind}, {"timesteps", c.best().timesteps}, {"candidates", rows}, {"summary", c.summary()}};
 }
 

@@ -9,6 +9,9 @@
 // K. The mask's own candidates win ties; a handcrafted family wins only by measuring better. Only
 // sets of K distinct steps that keep a pinned last step qualify (a family with repeated steps at
 // this K, or one that starts below T - 1 under pin_last, is left out).
+// The model trains on while s settles, and a family's steps (ELBO-DP's) follow the model, so the
+// run measures again at EddpmTrainer::settle_recheck_iteration(): the target it settles toward
+// against every family recomputed, on other noise; the target stays unless a family measures better.
 #include <atomic>
 #include <cstdint>
 #include <string>
@@ -28,6 +31,7 @@ struct SettleCandidate {
 
 struct SettleChoice {
   std::string measure;  // "SWD" or "FD-LeNet"
+  bool recheck = false;  // candidates: the run's target (first) and the families, no draws
   int64_t iteration = 0;
   int64_t n = 0;
   uint64_t seed = 0;
@@ -35,11 +39,13 @@ struct SettleChoice {
   size_t chosen = 0;  // index into candidates
 
   const SettleCandidate& best() const { return candidates.at(chosen); }
-  // "Settling toward uniform (SWD 0.0612); the mask's top 10: 0.0830, 17 candidates" and the like.
+  // "Settling toward uniform (SWD 0.0612); the mask's top 10: 0.0830; 17 candidates measured",
+  // "Rechecked: settling toward karras (SWD 0.0510) instead of uniform (0.0577); 8 candidates measured".
   std::string summary() const;
 };
 
 // The seed of the candidates' starting noise: apart from the verdict's and the training streams.
+// The recheck draws from settle_seed + 1.
 uint64_t settle_seed(uint64_t training_seed);
 
 // Draws of K steps from the mask: `count` distinct sets, each the K largest of log s + Gumbel
@@ -47,10 +53,12 @@ uint64_t settle_seed(uint64_t training_seed);
 std::vector<std::vector<int>> draw_step_sets(const std::vector<double>& s, int K, bool pin_last, int count,
                                              uint64_t seed);
 
-// Measures every candidate on `run` as it stands (n = 0: 4,000 points, 1,000 images) and returns
-// them with the best one chosen; the caller hands it to run.set_settle_target. Throws Cancelled once
-// `cancel` is set.
-SettleChoice choose_settle_target(EddpmTrainer& run, int64_t n = 0, const std::atomic<bool>* cancel = nullptr);
+// Measures every candidate on `run` as it stands (n = 0: the config's check_samples()) and returns
+// them with the best one chosen; the caller hands it to run.set_settle_target. A run that has a
+// target already gets the recheck, its target named `target_kind` (what the first choice chose).
+// Throws Cancelled once `cancel` is set.
+SettleChoice choose_settle_target(EddpmTrainer& run, int64_t n = 0, const std::atomic<bool>* cancel = nullptr,
+                                  const std::string& target_kind = "the target");
 
 nlohmann::json to_json(const SettleChoice& choice);
 

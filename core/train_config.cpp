@@ -136,6 +136,8 @@ int64_t TrainConfig::warmup_iters() const { return warmup >= 0 ? warmup : iters 
 
 int64_t TrainConfig::ramp_end_iters() const { return ramp_end >= 0 ? ramp_end : iters * 4 / 5; }
 
+int64_t TrainConfig::check_samples() const { return check_n > 0 ? check_n : image_data() ? 1000 : 16000; }
+
 bool is_data_name(const std::string& data) {
   auto names_path = [&data](const std::string& prefix) {
     return data.size() > prefix.size() && data.compare(0, prefix.size(), prefix) == 0;
@@ -174,6 +176,7 @@ void validate(const TrainConfig& c) {
     throw std::invalid_argument("rollout rewards need at least 2 masks per iteration (leave-one-out baseline)");
   if (c.pool < 2) throw std::invalid_argument("the rollout pool needs at least 2 examples");
   if (c.initial_budget < 0 || c.refresh_every < 0) throw std::invalid_argument("budget and refresh must be >= 0");
+  if (c.check_n != 0 && c.check_n < 2) throw std::invalid_argument("a check needs at least 2 samples (0: the default)");
   if (c.log_every < 1) throw std::invalid_argument("log interval must be at least 1");
   if (c.warmup_iters() > c.ramp_end_iters())
     throw std::invalid_argument("warm-up (" + std::to_string(c.warmup_iters()) +
@@ -194,6 +197,7 @@ nlohmann::json to_json(const TrainConfig& c) {
           {"normalize_advantages", c.normalize_advantages},
           {"per_example_masks", c.per_example_masks}, {"pin_last", c.pin_last},
           {"budget_rule", to_string(c.budget_rule)}, {"settle", c.settle}, {"settle_to", to_string(c.settle_to)},
+          {"check_n", c.check_n},
           {"mask_start", to_string(c.mask_start)}, {"weights_ema", c.weights_ema},
           {"fused_mask_draw", c.fused_mask_draw}, {"step_path", to_string(c.step_path)}, {"sigma0", c.sigma0},
           {"iters", c.iters}, {"warmup", c.warmup_iters()}, {"ramp_end", c.ramp_end_iters()},
@@ -249,6 +253,7 @@ TrainConfig train_config_from_json(const nlohmann::json& j) {
     c.budget_rule = budget_rule_from_string(j.value("budget_rule", std::string("at-most")));
     c.settle = j.value("settle", false);
     c.settle_to = settle_to_from_string(j.value("settle_to", std::string("top-k")));
+    c.check_n = integer_value(j, "check_n", c.image_data() ? 0 : 4000);
     c.mask_start = mask_start_from_string(j.value("mask_start", std::string("even")));
     c.weights_ema = j.value("weights_ema", 0.0);
     c.fused_mask_draw = j.value("fused_mask_draw", false);

@@ -72,6 +72,11 @@ struct TrainConfig {
   bool settle = true;
   // Checkpoints without the key resume with "top-k".
   SettleTo settle_to = SettleTo::BestMeasured;
+  // Samples per check, for the settle choice and the verdict (0: 16,000 points, 1,000 images). The
+  // SWD of 4,000 points moved by 20-40% between noise draws on the same model, enough to swap a
+  // family and the learned steps (docs/FINDINGS.md); 16,000 cut that spread to about a third.
+  // Checkpoints without the key resume with 4,000 for points, what they were measured with.
+  int64_t check_n = 0;
   // Rollout rewards only. Checkpoints without the key resume with "even".
   MaskStart mask_start = MaskStart::Even;
   // Decay of the exponential moving average of the model's weights, which sampling and measuring
@@ -117,6 +122,7 @@ struct TrainConfig {
   int64_t refresh_interval() const;      // resolved refresh_every (0: never)
   int64_t warmup_iters() const;    // resolved i1
   int64_t ramp_end_iters() const;  // resolved i2
+  int64_t check_samples() const;   // resolved check_n
 };
 
 // The semantics a run gets unless one is chosen (ours, issue 17; docs/FINDINGS.md): paper where

@@ -90,6 +90,15 @@ class RunLogs {
   fs::path metrics_path_, history_path_;
   std::ofstream metrics_, history_;
 };
+
+// What the first settle choice chose ("learned", "uniform", ...), for the recheck's sentences; a
+// run whose settle_choice.json is gone or damaged names it "the target".
+std::string settled_kind(const fs::path& choice_file) {
+  std::ifstream in(choice_file);
+  const nlohmann::json j = nlohmann::json::parse(in, nullptr, false);
+  return j.is_object() && j.contains("chosen") && j["chosen"].is_string() ? j["chosen"].get<std::string>()
+                                                                          : std::string("the target");
+}
 }  // namespace
 
 void save_learned_schedule(EddpmTrainer& trainer, const fs::path& path) {
@@ -110,7 +119,10 @@ TrainSnapshot run_training(EddpmTrainer& trainer, const fs::path& run_dir, const
   // The replaced run's schedule must not pass for this run's before this run writes its own.
   if (!resuming) fs::remove(run_dir / "schedule_learned.json");
   fs::remove(run_dir / "verdict.json");  // judged a mask that is about to change
-  if (!resuming) fs::remove(run_dir / "settle_choice.json");
+  if (!resuming) {
+    fs::remove(run_dir / "settle_choice.json");
+    fs::remove(run_dir / "settle_recheck.json");
+  }
   remove_stale_temporaries(run_dir);  // left by a process killed while it saved
   RunLogs logs(run_dir, resuming, trainer.iteration(), trainer.noise().T());
   const int64_t total = trainer.config().iters;
@@ -146,12 +158,16 @@ TrainSnapshot run_training(EddpmTrainer& trainer, const fs::path& run_dir, const
     if (trainer.wants_settle_target()) {
       SettleChoice choice;
       try {
-        choice = choose_settle_target(trainer, 0, callbacks.stop);
+        // Sampling thousands of candidates' points runs best on every thread, whatever training chose.
+        threads.run_on_all([&] {
+          choice = choose_settle_target(trainer, 0, callbacks.stop, settled_kind(run_dir / "settle_choice.json"));
+        });
       } catch (const Cancelled&) {
         break;
       }
       trainer.set_settle_target(choice.best().timesteps);
-      write_text_atomically(run_dir / "settle_choice.json", to_json(choice).dump(2) + "\n");
+      const char* file = choice.recheck ? "settle_recheck.json" : "settle_choice.json";
+      write_text_atomically(run_dir / file, to_json(choice).dump(2) + "\n");
       if (callbacks.on_settle_choice) callbacks.on_settle_choice(choice);
     }
     threads.run([&] { trainer.step(); });

@@ -174,7 +174,7 @@ class TestCli : public QObject {
 
     const Result train = eddpm({"train", "--data", "folder:" + path("pictures"), "--size", "8", "--channels", "1",
                                 "--T", "50", "--steps-kept", "5", "--iters", "20", "--batch", "8", "--log-every", "10",
-                                "--device", "cpu", "--out", path("image_run")});
+                                "--check-n", "200", "--device", "cpu", "--out", path("image_run")});
     QVERIFY2(train.code == 0, qPrintable(train.err));
     QVERIFY2(train.err.contains("Model tiny:"), qPrintable(train.err));  // images pick the U-Net by default
     QVERIFY2(train.err.contains("skipped 1 file(s)") && train.err.contains("notes.txt"), qPrintable(train.err));
@@ -207,7 +207,8 @@ class TestCli : public QObject {
   // A frozen pretrained model defaults to its own noise levels, the data reward and no pinned last
   // step; what the user types still wins.
   void frozenModelsDefaultToTheDataReward() {
-    const QStringList base = {"train", "--T", "50", "--beta", "quadratic", "--batch", "32", "--device", "cpu", "--quiet"};
+    const QStringList base = {"train", "--T",    "50",       "--beta", "quadratic", "--batch", "32",
+                              "--device", "cpu", "--check-n", "2000", "--quiet"};
     const Result ddpm = eddpm(base + QStringList{"--keep", "1", "--iters", "40", "--out", path("frozen_ddpm")});
     QVERIFY2(ddpm.code == 0, qPrintable(ddpm.err));
     QVERIFY2(!ddpm.out.contains("verdict"), qPrintable(ddpm.out));  // every step kept: nothing to judge
@@ -242,7 +243,7 @@ class TestCli : public QObject {
   void trainSampleCompareEndToEnd() {
     const QString run = path("run");
     Result r = eddpm({"train", "--data", "moons", "--T", "50", "--beta", "quadratic", "--steps-kept", "5", "--iters", "300",
-                      "--batch", "64", "--device", "cpu", "--seed", "3", "--out", run});
+                      "--batch", "64", "--device", "cpu", "--seed", "3", "--check-n", "2000", "--out", run});
     QVERIFY2(r.code == 0, qPrintable(r.err));
     QVERIFY(r.err.contains("it/s") && r.err.contains("ETA"));
     QVERIFY(r.out.contains("learned schedule (K=5)"));
@@ -256,6 +257,11 @@ class TestCli : public QObject {
     QCOMPARE(verdict["handcrafted"].toArray().size(), 8);
     QCOMPARE(verdict["learned"].toObject()["timesteps"], read_json(run + "/schedule_learned.json").object()["timesteps"]);
     QVERIFY(r.out.contains(verdict["summary"].toString()));
+    QCOMPARE(verdict["n"].toInt(), 2000);  // --check-n
+    // Settling measured its candidates at the ramp's end and again before the end.
+    QVERIFY2(r.err.contains("Settling toward ") && r.err.contains("Rechecked: "), qPrintable(r.err));
+    QCOMPARE(read_json(run + "/settle_choice.json").object()["n"].toInt(), 2000);
+    QVERIFY(read_json(run + "/settle_recheck.json").object()["recheck"].toBool());
 
     r = eddpm({"sample", "--checkpoint", run + "/checkpoint.pt", "--schedule", run + "/schedule_learned.json", "--n", "100",
                "--out", path("points.csv")});
@@ -290,7 +296,8 @@ class TestCli : public QObject {
   void resumeContinuesARun() {
     const QString run = path("resumed");
     Result r = eddpm({"train", "--T", "50", "--beta", "quadratic", "--steps-kept", "5", "--iters", "100", "--warmup", "20",
-                      "--ramp-end", "150", "--batch", "32", "--device", "cpu", "--log-every", "25", "--out", run});
+                      "--ramp-end", "150", "--batch", "32", "--device", "cpu", "--log-every", "25", "--check-n", "2000",
+                      "--out", run});
     QVERIFY2(r.code == 0, qPrintable(r.err));
     r = eddpm({"train", "--resume", run, "--iters", "200"});
     QVERIFY2(r.code == 0, qPrintable(r.err));
@@ -311,7 +318,7 @@ class TestCli : public QObject {
   void newRunIntoARunFolderIsRefused() {
     const QString run = path("taken");
     const QStringList train = {"train", "--T", "20", "--steps-kept", "4", "--iters", "10", "--batch", "8",
-                               "--device", "cpu", "--log-every", "5", "--quiet", "--out", run};
+                               "--device", "cpu", "--log-every", "5", "--check-n", "2000", "--quiet", "--out", run};
     Result r = eddpm(train);
     QVERIFY2(r.code == 0, qPrintable(r.err));
     auto contents = [&run] {
@@ -349,7 +356,7 @@ class TestCli : public QObject {
   void nonFiniteLossStopsAndResumes() {
     const QString run = path("diverged");
     Result r = eddpm({"train", "--T", "50", "--beta", "quadratic", "--steps-kept", "5", "--iters", "200", "--batch", "32",
-                      "--lr", "1e12", "--device", "cpu", "--log-every", "10", "--out", run});
+                      "--lr", "1e12", "--device", "cpu", "--log-every", "10", "--check-n", "2000", "--out", run});
     QCOMPARE(r.code, 1);
     QVERIFY2(r.err.contains("loss became") && r.err.contains("last good checkpoint"), qPrintable(r.err));
     QVERIFY(QFile::exists(run + "/checkpoint.pt"));
@@ -363,7 +370,7 @@ class TestCli : public QObject {
     const QString run = path("killed");
     const QStringList train = {"train", "--T", "50", "--beta", "quadratic", "--steps-kept", "5", "--iters", "1000000",
                                "--batch", "32", "--device", "cpu", "--log-every", "5", "--autosave-minutes", "0.00001",
-                               "--quiet", "--out", run};
+                               "--check-n", "2000", "--quiet", "--out", run};
     for (int attempt = 0; attempt < 5; ++attempt) {
       QProcess p;
       p.start(EDDPM_CLI_PATH, attempt == 0 ? train : QStringList{"train", "--resume", run, "--quiet", "--autosave-minutes", "0.00001"});

@@ -32,6 +32,7 @@ TrainConfig small_run() {
   c.batch = 128;
   c.device = "cpu";
   c.log_every = 100;
+  c.check_n = 2000;  // what settling measures is tested, not how precisely: 16,000 points cost minutes here
   return c;
 }
 
@@ -185,13 +186,31 @@ class TestTrainer : public QObject {
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, trainer.set_settle_target(repeated));
     trainer.set_settle_target(target);
     QVERIFY(!trainer.wants_settle_target());
+    QCOMPARE(trainer.settle_target_set_at(), c.ramp_end);
 
     QTemporaryDir dir;
     const std::string file = dir.filePath("checkpoint.pt").toStdString();
     save_checkpoint(trainer, file);
     QCOMPARE(load_checkpoint(file, "cpu")->settle_target(), target);
 
-    while (trainer.iteration() < c.iters) trainer.step();
+    // The recheck three quarters of the way to the end, once.
+    QCOMPARE(trainer.settle_recheck_iteration(), int64_t(275));
+    while (trainer.iteration() < 275) {
+      QVERIFY(!trainer.wants_settle_target());
+      trainer.step();
+    }
+    QVERIFY(trainer.wants_settle_target());
+    save_checkpoint(trainer, file);
+    QVERIFY(load_checkpoint(file, "cpu")->wants_settle_target());  // a target set at the ramp's end, kept
+    trainer.set_settle_target(target);
+    QVERIFY(!trainer.wants_settle_target());
+    save_checkpoint(trainer, file);
+    QCOMPARE(load_checkpoint(file, "cpu")->settle_target_set_at(), int64_t(275));
+
+    while (trainer.iteration() < c.iters) {
+      QVERIFY(!trainer.wants_settle_target());
+      trainer.step();
+    }
     const std::vector<double> end = trainer.mask_probabilities();
     for (int t = 0; t < 50; ++t)
       QCOMPARE(end[t], std::find(target.begin(), target.end(), t) != target.end() ? 1.0 : 0.0);
@@ -227,12 +246,17 @@ class TestTrainer : public QObject {
   void runSettlesTowardTheBestMeasuredCandidate() {
     TrainConfig c = small_run(300, 50, 200, 64);
     QCOMPARE(int(c.settle_to), int(SettleTo::BestMeasured));  // the default
+    QCOMPARE(TrainConfig().check_samples(), int64_t(16000));    // the default for points
     EddpmTrainer trainer(c, torch::kCPU);
     QTemporaryDir dir;
-    SettleChoice heard;
+    std::vector<SettleChoice> choices;
     RunCallbacks callbacks;
-    callbacks.on_settle_choice = [&heard](const SettleChoice& choice) { heard = choice; };
+    callbacks.on_settle_choice = [&choices](const SettleChoice& choice) { choices.push_back(choice); };
     run_training(trainer, dir.path().toStdString(), callbacks);
+    QCOMPARE(choices.size(), size_t(2));  // at the ramp's end and the recheck
+    const SettleChoice& heard = choices.front();
+    QCOMPARE(heard.n, int64_t(2000));
+    QVERIFY(!heard.recheck);
     QCOMPARE(heard.iteration, c.ramp_end);
     QCOMPARE(heard.candidates.front().kind, std::string("learned"));
     QVERIFY(heard.candidates.size() > size_t(10));
@@ -241,12 +265,48 @@ class TestTrainer : public QObject {
       QCOMPARE(candidate.timesteps.front(), 49);
       QVERIFY(candidate.value >= heard.best().value);
     }
-    QCOMPARE(trainer.settle_target(), heard.best().timesteps);
-    QCOMPARE(top_k_timesteps(trainer.mask_probabilities(), 10), heard.best().timesteps);
     std::ifstream file(dir.filePath("settle_choice.json").toStdString());
     const nlohmann::json written = nlohmann::json::parse(file);
     QCOMPARE(written.at("timesteps").get<std::vector<int>>(), heard.best().timesteps);
     QCOMPARE(written.at("candidates").size(), heard.candidates.size());
+
+    // The recheck: the target first, under the name the first choice gave it, then the families.
+    const SettleChoice& recheck = choices.back();
+    QVERIFY(recheck.recheck);
+    QCOMPARE(recheck.iteration, int64_t(275));
+    QCOMPARE(recheck.seed, heard.seed + 1);  // other noise
+    QCOMPARE(recheck.candidates.front().timesteps, heard.best().timesteps);
+    QCOMPARE(recheck.candidates.front().kind, heard.best().kind);
+    for (size_t i = 0; i < recheck.candidates.size(); ++i) {
+      QVERIFY(i == 0 || recheck.candidates[i].kind.rfind("draw", 0) != 0);  // no draws from a settled mask
+      QVERIFY(recheck.candidates[i].value >= recheck.best().value);
+    }
+    QCOMPARE(trainer.settle_target(), recheck.best().timesteps);
+    QCOMPARE(top_k_timesteps(trainer.mask_probabilities(), 10), recheck.best().timesteps);
+    std::ifstream recheck_file(dir.filePath("settle_recheck.json").toStdString());
+    QCOMPARE(nlohmann::json::parse(recheck_file).at("timesteps").get<std::vector<int>>(), recheck.best().timesteps);
+  }
+
+  // A target that measures worse than a family at the recheck is replaced, and the run ends on the
+  // family's steps: here the ten steps nearest t = 0 (the sampler jumps from the pinned T - 1 to 8).
+  void recheckReplacesATargetThatMeasuresWorse() {
+    TrainConfig c = small_run(300, 50, 200, 64);
+    EddpmTrainer trainer(c, torch::kCPU);
+    while (trainer.iteration() < c.ramp_end) trainer.step();
+    const std::vector<int> bad{49, 8, 7, 6, 5, 4, 3, 2, 1, 0};
+    trainer.set_settle_target(bad);
+    QTemporaryDir dir;
+    std::vector<SettleChoice> choices;
+    RunCallbacks callbacks;
+    callbacks.on_settle_choice = [&choices](const SettleChoice& choice) { choices.push_back(choice); };
+    run_training(trainer, dir.path().toStdString(), callbacks);
+    QCOMPARE(choices.size(), size_t(1));
+    QVERIFY(choices.front().recheck);
+    QCOMPARE(choices.front().candidates.front().kind, std::string("the target"));  // no settle_choice.json
+    QVERIFY(choices.front().chosen != 0);
+    QVERIFY(trainer.settle_target() != bad);
+    QCOMPARE(top_k_timesteps(trainer.mask_probabilities(), 10), choices.front().best().timesteps);
+    QVERIFY(QString::fromStdString(choices.front().summary()).startsWith("Rechecked: settling toward "));
   }
 
   // The weights' EMA: a second copy of the weights, warmed up as (1 + n) / (10 + n) (decay 0.1 at

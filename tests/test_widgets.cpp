@@ -156,9 +156,11 @@ class TestWidgets : public QObject {
     s.size = 32;
     s.channels = 3;
     s.model = "small";
+    s.checkN = 3000;
     panel.setSettings(s);
     TrainingSettings shown = panel.settings();
     QCOMPARE(shown.data, QString("folder:/photos/cats"));
+    QCOMPARE(shown.checkN, qint64(3000));
     QCOMPARE(shown.size, 32);
     QCOMPARE(shown.channels, 3);
     QCOMPARE(shown.model, QString("small"));
@@ -174,6 +176,7 @@ class TestWidgets : public QObject {
     QCOMPARE(loaded.size, 32);
     QCOMPARE(loaded.channels, 3);
     QCOMPARE(loaded.model, QString("small"));
+    QCOMPARE(loaded.checkN, qint64(3000));
 
     s.data = "mnist:/data/mnist";
     s.size = 14;
@@ -341,6 +344,12 @@ class TestWidgets : public QObject {
     panel.setSettings(s);
     QVERIFY(!panel.startButton()->isEnabled());
     QVERIFY(panel.problem().contains("warm-up"));
+    s = TrainingSettings();
+    s.runDir = "/tmp/run";
+    s.checkN = 1;  // one sample has no spread to measure
+    panel.setSettings(s);
+    QVERIFY(!panel.startButton()->isEnabled());
+    QVERIFY(panel.problem().contains("check samples"));
     s = TrainingSettings();
     s.runDir = "/tmp/run";
     s.T = 50;

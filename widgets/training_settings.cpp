@@ -19,6 +19,7 @@ QString TrainingSettings::problem() const {
   if (rampEnd > iters) return QObject::tr("the ramp must end by the last iteration (%1)").arg(iters);
   if (batch < 2) return QObject::tr("batch must be at least 2");
   if (lr < 0 || lrS < 0) return QObject::tr("learning rates must not be negative");
+  if (checkN != 0 && checkN < 2) return QObject::tr("check samples must be at least 2 (0: the default)");
   if (runDir.trimmed().isEmpty()) return QObject::tr("choose a run folder");
   return {};
 }
@@ -42,6 +43,7 @@ void TrainingSettings::save(QSettings& s) const {
   s.setValue("lr", lr);
   s.setValue("lrS", lrS);
   s.setValue("seed", seed);
+  s.setValue("checkN", checkN);
   s.setValue("device", device);
   s.setValue("runDir", runDir);
   s.setValue("fromCheckpoint", fromCheckpoint);
@@ -69,6 +71,7 @@ TrainingSettings TrainingSettings::load(QSettings& s) {
   d.lr = s.value("lr", d.lr).toDouble();
   d.lrS = s.value("lrS", d.lrS).toDouble();
   d.seed = s.value("seed", d.seed).toLongLong();
+  d.checkN = s.value("checkN", d.checkN).toLongLong();
   d.device = s.value("device", d.device).toString();
   d.runDir = s.value("runDir", d.runDir).toString();
   d.fromCheckpoint = s.value("fromCheckpoint", d.fromCheckpoint).toString();

@@ -26,6 +26,9 @@ struct TrainingSettings {
   double lr = 1e-3;
   double lrS = 0.1;
   qint64 seed = 0;
+  // Samples per check when settling measures its candidates and the verdict judges the learned
+  // steps (`--check-n`); 0: the engine's default (16,000 points, 1,000 images).
+  qint64 checkN = 0;
   QString device = "auto";
   QString runDir;          // where the run's files go
   QString fromCheckpoint;  // start from this model (mask search)

@@ -1,5 +1,7 @@
 #include "training_setup_panel.h"
 
+#include <algorithm>
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
@@ -85,6 +87,10 @@ TrainingSetupPanel::TrainingSetupPanel(QWidget* parent) : QWidget(parent) {
   lr_ = rate(tr("Adam learning rate of the model"));
   lrS_ = rate(tr("SGD learning rate of the mask probabilities (can change while training)"));
   seed_ = spin(0, 2147483647, tr("random seed"));
+  checkN_ = spin(0, 1 << 24, tr("samples per schedule when settling measures its candidates (at the ramp's end and "
+                                "again three quarters of the way to the end) and when the verdict judges the "
+                                "learned steps: more measure more precisely and take longer"));
+  checkN_->setSpecialValueText(tr("default (16,000 points, 1,000 images)"));
   device_ = combo({"auto", "cpu", "cuda"}, tr("auto uses the GPU when LibTorch sees one"));
   runDir_ = new QLineEdit;
   runDir_->setToolTip(tr("folder the run writes: checkpoint.pt, metrics.jsonl, mask_history.csv, schedule_learned.json"));
@@ -149,6 +155,7 @@ TrainingSetupPanel::TrainingSetupPanel(QWidget* parent) : QWidget(parent) {
   form->addRow(tr("lr (model)"), lr_);
   form->addRow(tr("lr (&mask)"), lrS_);
   form->addRow(tr("See&d"), seed_);
+  form->addRow(tr("Check sam&ples"), checkN_);
   form->addRow(tr("De&vice"), device_);
   form->addRow(tr("Run &folder"), row(runDir_, browseRun));
   form->addRow(tr("Start from"), row(from_, browseFrom));
@@ -196,6 +203,7 @@ TrainingSetupPanel::TrainingSetupPanel(QWidget* parent) : QWidget(parent) {
   connect(stop_, &QPushButton::clicked, this, &TrainingSetupPanel::stopRequested);
   for (QSpinBox* box : {T_, stepsKept_, iters_, warmup_, rampEnd_, batch_})
     connect(box, &QSpinBox::valueChanged, this, &TrainingSetupPanel::revalidate);
+  connect(checkN_, &QSpinBox::valueChanged, this, &TrainingSetupPanel::revalidate);
   connect(runDir_, &QLineEdit::textChanged, this, &TrainingSetupPanel::revalidate);
   connect(dataPath_, &QLineEdit::textChanged, this, &TrainingSetupPanel::revalidate);
   connect(size_, &QSpinBox::valueChanged, this, &TrainingSetupPanel::revalidate);
@@ -239,6 +247,7 @@ TrainingSettings TrainingSetupPanel::settings() const {
   s.lr = lr_->value();
   s.lrS = lrS_->value();
   s.seed = seed_->value();
+  s.checkN = checkN_->value();
   s.device = device_->currentText();
   s.runDir = runDir_->text().trimmed();
   s.fromCheckpoint = from_->text().trimmed();
@@ -266,6 +275,7 @@ void TrainingSetupPanel::setSettings(const TrainingSettings& s) {
   lr_->setValue(s.lr);
   lrS_->setValue(s.lrS);
   seed_->setValue(int(s.seed));
+  checkN_->setValue(int(std::clamp<qint64>(s.checkN, 0, checkN_->maximum())));
   setCurrent(device_, s.device);
   runDir_->setText(s.runDir);
   from_->setText(s.fromCheckpoint);
@@ -315,7 +325,7 @@ void TrainingSetupPanel::setState(State state) {
   state_ = state;
   const bool idle = state == State::Idle;
   for (QWidget* w : std::initializer_list<QWidget*>{data_, T_, beta_, semantics_, reward_, baseline_, iters_, warmup_,
-                                                    rampEnd_, batch_, lr_, seed_, device_, runDir_, from_})
+                                                    rampEnd_, batch_, lr_, seed_, checkN_, device_, runDir_, from_})
     w->setEnabled(idle);
   adaptToData();
   pause_->setEnabled(!idle);

@@ -64,7 +64,7 @@ class TrainingSetupPanel : public QWidget {
   QLineEdit* dataPath_;
   QWidget* dataPathRow_;
   QSpinBox *size_, *T_, *stepsKept_, *batch_;
-  QSpinBox *iters_, *warmup_, *rampEnd_, *seed_;
+  QSpinBox *iters_, *warmup_, *rampEnd_, *seed_, *checkN_;
   QDoubleSpinBox *lr_, *lrS_;
   QLineEdit *runDir_, *from_;
   QCheckBox* freeze_;

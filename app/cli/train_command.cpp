@@ -174,7 +174,8 @@ int train_and_report(EddpmTrainer& trainer, const TrainOptions& o, RunFolderMode
     if (!quiet) print_progress(s, p, tty);
   };
   callbacks.on_settle_choice = [tty](const SettleChoice& choice) {
-    std::cerr << (tty ? "\n" : "") << choice.summary() << " (settle_choice.json)\n";
+    std::cerr << (tty ? "\n" : "") << choice.summary() << " ("
+              << (choice.recheck ? "settle_recheck.json" : "settle_choice.json") << ")\n";
   };
   TrainSnapshot last;
   try {
@@ -261,8 +262,13 @@ void add_train_command(CLI::App& app, Action& action) {
       ->capture_default_str();
   cmd->add_option("--settle-to", o->settle_to,
                   "what settling pulls toward: the mask's own top K (top-k) or, measured at the ramp's end on noise "
-                  "of its own, the best of the mask's top K, draws from the mask and the handcrafted schedules (best-measured)")
+                  "of its own, the best of the mask's top K, draws from the mask and the handcrafted schedules, measured "
+                  "again three quarters of the way to the end against the schedules (best-measured)")
       ->check(CLI::IsMember({"top-k", "best-measured"}))->capture_default_str();
+  cmd->add_option("--check-n", c.check_n,
+                  "samples per schedule when settling measures its candidates and when the verdict judges the "
+                  "learned steps (default 16000 points, 1000 images)")
+      ->check(CLI::Range(int64_t(2), int64_t(1) << 24));
   cmd->add_option("--weights-ema", c.weights_ema,
                   "decay of the EMA of the model's weights that sampling and measuring use (0: none)")
       ->check(CLI::Range(0.0, 0.999999))->capture_default_str();

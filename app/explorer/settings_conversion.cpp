@@ -36,6 +36,7 @@ TrainConfig to_train_config(const widgets::TrainingSettings& s) {
   c.lr = s.lr;
   c.lr_s = s.lrS;
   c.seed = uint64_t(s.seed);
+  c.check_n = s.checkN;
   c.device = s.device.toStdString();
   c.freeze_model = s.freezeModel;
   // The panel shows every setting, so all are the user's choice.
@@ -70,6 +71,7 @@ widgets::TrainingSettings from_train_config(const TrainConfig& c, const QString&
   s.lr = c.lr;
   s.lrS = c.lr_s;
   s.seed = qint64(c.seed);
+  s.checkN = c.check_n;
   s.device = QString::fromStdString(c.device);
   s.freezeModel = c.freeze_model;
   s.runDir = runDir;

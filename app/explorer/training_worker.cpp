@@ -159,8 +159,12 @@ void TrainingWorker::drive(const QString& runDir, RunFolderMode mode, MakeTraine
           trainer.set_steps_kept(std::clamp(liveStepsKept_, 1, trainer.noise().T()));
         }
       }
-      if (trainer.wants_settle_target())  // run_training measures the candidates next: seconds on images
-        toGui([this] { emit note(tr("Ramp ended: measuring what the mask should settle toward…")); });
+      if (trainer.wants_settle_target()) {  // run_training measures the candidates next: seconds on images
+        const QString text = trainer.settle_target().empty()
+                                 ? tr("Ramp ended: measuring what the mask should settle toward…")
+                                 : tr("Measuring again what the mask settles toward, on the model as it is now…");
+        toGui([this, text] { emit note(text); });
+      }
     };
     callbacks.on_snapshot = [&](const TrainSnapshot& snap, const TrainingProgress& p) {
       const bool last = snap.iteration == p.total;
