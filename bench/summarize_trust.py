@@ -6,8 +6,8 @@ Columns: the semantics the run trained with, the learned schedule's measure (SWD
 uniform's, the best handcrafted family and its value, learned / best (below 1: the learned steps
 win), whether the learned steps are no worse than uniform, what settling chose at the ramp's end
 (settle_choice.json: the candidate, and the mask's own top K's value on the same noise; runs made
-before it existed show the mask's steps above 0.5 and concentration c there instead) and the mask
-at the end.
+before it existed show the mask's steps above 0.5 and concentration c there instead) and, where
+the recheck (settle_recheck.json) chose another candidate, "then" that one, and the mask at the end.
 """
 import json
 import pathlib
@@ -36,8 +36,11 @@ def rows(out, part):
         at_ramp_end, final = ramp_end_stats(run)
         choice_path = run / "settle_choice.json"
         choice = json.loads(choice_path.read_text()) if choice_path.exists() else None
+        recheck_path = run / "settle_recheck.json"
+        recheck = json.loads(recheck_path.read_text()) if recheck_path.exists() else None
         semantics = json.loads((run / "schedule_learned.json").read_text()).get("semantics", "?")
-        yield dict(m.groupdict(), verdict=v, ramp=at_ramp_end, final=final, choice=choice, semantics=semantics)
+        yield dict(m.groupdict(), verdict=v, ramp=at_ramp_end, final=final, choice=choice, recheck=recheck,
+                   semantics=semantics)
 
 
 def settled(r):
@@ -46,7 +49,12 @@ def settled(r):
         return f">0.5: {r['ramp']['kept_over_half']} c={r['ramp']['concentration']:.2f}"
     own = next(x["value"] for x in c["candidates"] if x["kind"] == "learned")
     chosen = next(x["value"] for x in c["candidates"] if x["kind"] == c["chosen"])
-    return f"{c['chosen']} {chosen:.4f} (top K {own:.4f})"
+    text = f"{c['chosen']} {chosen:.4f} (top K {own:.4f})"
+    again = r["recheck"]
+    if again and again["timesteps"] != again["candidates"][0]["timesteps"]:
+        value = next(x["value"] for x in again["candidates"] if x["kind"] == again["chosen"])
+        text += f", then {again['chosen']} {value:.4f}"
+    return text
 
 
 def table(out, part):

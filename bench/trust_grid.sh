@@ -11,14 +11,18 @@
 #   PART=frozen  a plain DDPM per setting, then the mask searched on it frozen (jump, data reward,
 #                last step not pinned)
 #   PART=all     both (default)
+#   ONLY="joint/moons-cosine1000-K10-s2 frozen/..."   just these cells (names as the folders are)
 # Cells (the cross product is cut; every base schedule, T and data set appears), in this order,
 # so that a grid cut short still covers every setting on the first data sets:
 #   joint:  5 data sets x {linear, cosine, quadratic} x T {50, 250, 1000}, K = 10, seed 0;
 #           on moons and 8gaussians also K = 5 and 8 (seed 0) and seeds 1 and 2 (K = 10)
 #   frozen: moons, then 8gaussians, x the nine schedule/T settings, K = 10, seed 0; on moons also
 #           K = 5 and 8 and seeds 1 and 2
-# About 45 s a joint cell and 3 minutes a frozen one on 2 CPU cores (Intel Xeon): joint ~1.5 h,
-# frozen ~2 h. Nothing else should run meanwhile only where timings matter; these are qualities.
+# A joint cell at T = 1000 takes about 3 minutes on 2 CPU cores (Intel Xeon): 90 s of training and
+# as long again measuring (the settle choice, its recheck and the verdict at 16,000 points each);
+# a frozen one at T = 250 about 13 (2 for the DDPM, 11 for the search and its checks), 2026-12-03.
+# The whole grid: about a day. Only where timings matter should nothing else
+# run meanwhile; these are qualities.
 set -euo pipefail
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 EDDPM="${EDDPM:-$REPO_ROOT/build/app/cli/eddpm}"
@@ -28,9 +32,12 @@ DATA_SETS=(moons 8gaussians swissroll checkerboard rings)
 SETTINGS=(linear:1000 cosine:1000 quadratic:1000 linear:250 cosine:250 quadratic:250 linear:50 cosine:50 quadratic:50)
 mkdir -p "$OUT"
 
+wanted() { [ -z "${ONLY:-}" ] || [[ " $ONLY " == *" $1 "* ]]; }
+
 # cell NAME TRAIN-ARGS...: trains into OUT/NAME unless its verdict is already there.
 cell() {
   local name="$1"; shift
+  wanted "$name" || return 0
   [ -f "$OUT/$name/verdict.json" ] && return 0
   echo "$(date +%T) $name" >&2
   "$EDDPM" train "$@" --quiet --overwrite --out "$OUT/$name" >"$OUT/$name.log" 2>&1 ||
@@ -47,6 +54,7 @@ joint_cell() {  # data setting K seed
 
 frozen_cell() {  # data setting K seed
   local ddpm="frozen/$1-$(slug "$2")-ddpm-s$4"
+  wanted "frozen/$1-$(slug "$2")-K$3-s$4" || return 0
   if [ ! -f "$OUT/$ddpm/checkpoint.pt" ]; then
     "$EDDPM" train --data "$1" $(beta_args "$2") --keep 1 --semantics jump --seed "$4" --no-verdict --quiet \
       --overwrite --out "$OUT/$ddpm" >"$OUT/$ddpm.log" 2>&1
