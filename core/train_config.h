@@ -72,9 +72,9 @@ struct TrainConfig {
   bool settle = true;
   // Checkpoints without the key resume with "top-k".
   SettleTo settle_to = SettleTo::BestMeasured;
-  // Samples per check, for the settle choice and the verdict (0: 16,000 points, 1,000 images). The
-  // SWD of 4,000 points moved by 20-40% between noise draws on the same model, enough to swap a
-  // family and the learned steps (docs/FINDINGS.md); 16,000 cut that spread to about a third.
+  // Samples per check, for the settle choice and the verdict (0: 16,000 points, 1,000 images). On
+  // one moons model uniform's SWD ranged 0.050-0.073 over four draws of 4,000 points, enough to swap
+  // a family and the learned steps, and 0.063-0.067 over three of 16,000 (docs/FINDINGS.md).
   // Checkpoints without the key resume with 4,000 for points, what they were measured with.
   int64_t check_n = 0;
   // Rollout rewards only. Checkpoints without the key resume with "even".
