@@ -18,7 +18,7 @@ import torch.nn.functional as F
 
 
 def timestep_embedding(t, dim):
-    """Sinusoidal embedding of the timesteps, as core/mlp_denoiser.cpp computes it."""
+    """Sinusoidal embedding of the timesteps, as core/models/mlp_denoiser.cpp computes it."""
     half = dim // 2
     freqs = torch.exp(-math.log(10000.0) * torch.arange(half, device=t.device, dtype=torch.float32) / half)
     args = t.float()[:, None] * freqs[None]

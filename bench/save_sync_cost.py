@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """What syncing a save costs (docs/RELIABILITY.md): a checkpoint's bytes written to a temporary
-name and renamed, as core/atomic_file.cpp does, with and without the fsync of the file before the
+name and renamed, as core/io/files/atomic_file.cpp does, with and without the fsync of the file before the
 rename and of the folder after it; the two ways in turns, REPS times each, medians.
 Usage: bench/save_sync_cost.py CHECKPOINT.pt [CHECKPOINT.pt ...] [--reps N] [--dir DIR]"""
 import argparse, os, statistics, tempfile, time

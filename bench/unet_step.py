@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Item 3 of docs/BENCHMARKS.md in PyTorch eager: the engine's U-Net (core/unet.cpp, presets tiny
+"""Item 3 of docs/BENCHMARKS.md in PyTorch eager: the engine's U-Net (core/models/unet.cpp, presets tiny
 and small) on 28x28 MNIST, trained with the EDDPM step of bench/eddpm_step.py, and DDIM sampling
 (eta 0) of images on a uniform K-step schedule, as `eddpm bench train|sample --model PRESET --data
 mnist` do.

@@ -76,7 +76,7 @@ inline void train_image_run(const QString& dir, const QString& data, qint64 iter
 }
 
 inline int64_t checkpoint_iteration(const QString& runDir) {
-  return load_checkpoint(QDir(runDir).filePath("checkpoint.pt").toStdString(), "cpu")->iteration();
+  return load_checkpoint(QDir(runDir).filePath("checkpoint.pt").toStdString(), "cpu").iteration;
 }
 
 }  // namespace eddpm::test

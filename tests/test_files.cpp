@@ -17,6 +17,7 @@
 
 #include "atomic_file.h"
 #include "checkpoint.h"
+#include "training_checkpoint.h"
 #include "handcrafted_schedules.h"
 #include "png_file.h"
 #include "schedule_file.h"
@@ -110,7 +111,7 @@ class TestFiles : public QObject {
     EddpmTrainer trainer(tiny_config(), torch::kCPU);
     for (int i = 0; i < 25; ++i) trainer.step();
     save_checkpoint(trainer, at("run.pt"));
-    auto loaded = load_checkpoint(at("run.pt"), "cpu");
+    auto loaded = resume_training(at("run.pt"), "cpu");
     QCOMPARE(loaded->iteration(), trainer.iteration());
     QCOMPARE(loaded->mask_probabilities(), trainer.mask_probabilities());
     QCOMPARE(to_json(loaded->config()), to_json(trainer.config()));

@@ -10,6 +10,7 @@
 #include <ATen/Parallel.h>
 
 #include "checkpoint.h"
+#include "training_checkpoint.h"
 #include "eddpm_trainer.h"
 #include "fused_mask_draw.h"
 #include "mask_gradient.h"

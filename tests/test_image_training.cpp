@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "checkpoint.h"
+#include "training_checkpoint.h"
 #include "eddpm_trainer.h"
 #include "fd_lenet.h"
 #include "idx_file.h"
@@ -66,7 +67,7 @@ class TestImageTraining : public QObject {
     QVERIFY(std::isfinite(snap.loss) && snap.loss > 0.0);
     QCOMPARE(int(snap.learned.size()), 10);
     save_checkpoint(trainer, at("checkpoint.pt"));
-    const auto reloaded = load_checkpoint(at("checkpoint.pt"), "cpu");
+    const auto reloaded = resume_training(at("checkpoint.pt"), "cpu");
     QCOMPARE(reloaded->config().size, int64_t(8));
     torch::NoGradGuard no_grad;
     const torch::Tensor x = torch::randn({3, 1, 8, 8});
@@ -75,8 +76,8 @@ class TestImageTraining : public QObject {
   }
 
   void samplesAreImagesInTheDataRangeAndGridsTileThem() {
-    const auto run = load_checkpoint(at("checkpoint.pt"), "cpu");
-    const torch::Tensor samples = sample_schedule(*run, {49, 30, 10, 0}, 6, 1, 0.0);
+    const TrainedModel run = load_checkpoint(at("checkpoint.pt"), "cpu");
+    const torch::Tensor samples = sample_schedule(run, {49, 30, 10, 0}, 6, 1, 0.0);
     QCOMPARE(samples.sizes().vec(), (std::vector<int64_t>{6, 1, 8, 8}));
     QVERIFY(samples.abs().max().item<double>() <= 1.0 + 1e-6);  // x0 estimates are clipped to [-1, 1]
     const RgbImage grid = image_grid(samples, 3, 2);
@@ -85,12 +86,12 @@ class TestImageTraining : public QObject {
   }
 
   void comparisonKeepsSamplesForGridsAndHasNoFdOutsideMnist() {
-    const auto run = load_checkpoint(at("checkpoint.pt"), "cpu");
+    const TrainedModel run = load_checkpoint(at("checkpoint.pt"), "cpu");
     ComparisonSettings settings;
     settings.K = 5;
     settings.n = 20;
     settings.keep_samples = 9;
-    const auto rows = compare_schedules(*run, "squares", {ScheduleKind::Learned, ScheduleKind::Uniform,
+    const auto rows = compare_schedules(run, "squares", {ScheduleKind::Learned, ScheduleKind::Uniform,
                                                           ScheduleKind::ElboDp}, settings);
     QCOMPARE(int(rows.size()), 5);  // real, full, learned, uniform, elbo-dp
     for (const ComparisonRow& row : rows) {

@@ -7,6 +7,7 @@
 #include <QTemporaryDir>
 
 #include "checkpoint.h"
+#include "training_checkpoint.h"
 #include "eddpm_trainer.h"
 #include "handcrafted_schedules.h"
 #include "learned_schedule.h"
@@ -167,7 +168,7 @@ class TestRolloutReward : public QObject {
     QTemporaryDir dir;
     const std::string file = dir.filePath("checkpoint.pt").toStdString();
     save_checkpoint(first, file);
-    auto resumed = load_checkpoint(file, "cpu");
+    auto resumed = resume_training(file, "cpu");
     for (int i = 25; i < 40; ++i) resumed->step();
     QCOMPARE(resumed->mask_probabilities(), straight.mask_probabilities());
     const std::vector<double> s = straight.mask_probabilities();
@@ -188,7 +189,7 @@ class TestRolloutReward : public QObject {
     at::Generator gen = make_cpu_generator(c.seed + 2);
     std::vector<std::vector<int>> candidates;
     for (ScheduleKind kind : handcrafted_kinds()) {
-      std::vector<int> steps = make_schedule(kind, K, trainer, gen);
+      std::vector<int> steps = make_schedule(kind, K, trainer.trained(), gen);
       if (steps.front() != T - 1) {
         steps.insert(steps.begin(), T - 1);
         if (int(steps.size()) > K) steps.pop_back();

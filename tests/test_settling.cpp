@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "checkpoint.h"
+#include "training_checkpoint.h"
 #include "eddpm_trainer.h"
 #include "learned_schedule.h"
 #include "settle_target.h"
@@ -66,7 +67,7 @@ class TestSettling : public QObject {
     QTemporaryDir dir;
     const std::string file = dir.filePath("checkpoint.pt").toStdString();
     save_checkpoint(trainer, file);
-    QCOMPARE(load_checkpoint(file, "cpu")->settle_target(), target);
+    QCOMPARE(resume_training(file, "cpu")->settle_target(), target);
 
     // The recheck three quarters of the way to the end, once.
     QCOMPARE(trainer.settle_recheck_iteration(), int64_t(275));
@@ -76,11 +77,11 @@ class TestSettling : public QObject {
     }
     QVERIFY(trainer.wants_settle_target());
     save_checkpoint(trainer, file);
-    QVERIFY(load_checkpoint(file, "cpu")->wants_settle_target());  // a target set at the ramp's end, kept
+    QVERIFY(resume_training(file, "cpu")->wants_settle_target());  // a target set at the ramp's end, kept
     trainer.set_settle_target(target);
     QVERIFY(!trainer.wants_settle_target());
     save_checkpoint(trainer, file);
-    QCOMPARE(load_checkpoint(file, "cpu")->settle_target_set_at(), int64_t(275));
+    QCOMPARE(resume_training(file, "cpu")->settle_target_set_at(), int64_t(275));
 
     while (trainer.iteration() < c.iters) {
       QVERIFY(!trainer.wants_settle_target());

@@ -9,6 +9,7 @@
 #include <fstream>
 
 #include "checkpoint.h"
+#include "training_checkpoint.h"
 #include "eddpm_trainer.h"
 #include "mlp_denoiser.h"
 #include "training_run.h"
@@ -115,13 +116,13 @@ class TestTorchScriptModel : public QObject {
     QVERIFY(std::accumulate(s.begin(), s.end(), 0.0) < 10.5);  // the budget was enforced
     save_checkpoint(trainer, at("checkpoint.pt"));
     std::string warning;
-    const auto reloaded = load_checkpoint(at("checkpoint.pt"), "cpu", [&](const std::string& w) { warning = w; });
+    const TrainedModel reloaded = load_checkpoint(at("checkpoint.pt"), "cpu", [&](const std::string& w) { warning = w; });
     QVERIFY(warning.find("run the code") != std::string::npos);
-    QCOMPARE(reloaded->mask_probabilities(), s);
+    QCOMPARE(reloaded.mask, s);
     torch::NoGradGuard no_grad;
     const torch::Tensor x = torch::randn({8, 2});
     const torch::Tensor t = torch::randint(100, {8}, torch::kLong);
-    QVERIFY(torch::allclose(reloaded->model().forward(x, t), mlp.forward(x, t), 1e-5, 1e-6));
+    QVERIFY(torch::allclose(reloaded.network().forward(x, t), mlp.forward(x, t), 1e-5, 1e-6));
   }
 
   // A LibTorch archive may carry methods that run while it loads (__setstate__): a "checkpoint"
@@ -170,7 +171,7 @@ class TestTorchScriptModel : public QObject {
       return altered;
     };
     QVERIFY(!copy(at("copy.pt"), Copy::intact));
-    QCOMPARE(load_checkpoint(at("copy.pt"), "cpu")->mask_probabilities(), trainer.mask_probabilities());
+    QCOMPARE(load_checkpoint(at("copy.pt"), "cpu").mask, trainer.mask_probabilities());
     for (const Copy how : {Copy::altered, Copy::altered_named_in_capitals}) {
       const std::string file = at(how == Copy::altered ? "altered.pt" : "altered_capitals.pt");
       QVERIFY(copy(file, how));
@@ -210,7 +211,7 @@ def forward(self, x, t):
     }
     QVERIFY2(error.find("TorchScript interpreter") != std::string::npos, error.c_str());
     QVERIFY(trainer.iteration() < 30);
-    const auto resumed = load_checkpoint(run / "checkpoint.pt", "cpu");
+    const auto resumed = resume_training(run / "checkpoint.pt", "cpu");
     QVERIFY(resumed->device().is_cpu());
     QVERIFY(resumed->iteration() <= trainer.iteration());
     QCOMPARE(int(resumed->mask_probabilities().size()), 100);

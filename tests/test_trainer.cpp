@@ -11,6 +11,7 @@
 #include <ATen/Context.h>
 
 #include "checkpoint.h"
+#include "training_checkpoint.h"
 #include "compute_device.h"
 #include "eddpm_trainer.h"
 #include "handcrafted_schedules.h"
@@ -163,7 +164,7 @@ class TestTrainer : public QObject {
       if (i == c.ramp_end) trainer.set_settle_target(trailing);
       trainer.step();
     }
-    const ScheduleVerdict v = judge_learned_schedule(trainer, 500);
+    const ScheduleVerdict v = judge_learned_schedule(trainer.trained(), 500);
     QCOMPARE(v.learned.timesteps, trailing);
     QCOMPARE(v.same_as, std::string("trailing"));
     QCOMPARE(v.measure, std::string("SWD"));
@@ -177,7 +178,7 @@ class TestTrainer : public QObject {
     QCOMPARE(v.best.value, best);
     QCOMPARE(v.uniform.kind, std::string("uniform"));
     // The measure is the live check's: the same number from a meter on the same noise.
-    ScheduleMeter meter(trainer, 500, v.seed);
+    ScheduleMeter meter(trainer.trained(), 500, v.seed);
     QCOMPARE(meter.check(v.learned.timesteps).value, v.learned.value);
 
     ScheduleVerdict lose = v;
@@ -354,7 +355,7 @@ class TestTrainer : public QObject {
     run_training(first, split.path().toStdString(), callbacks);
     // The interrupted process had logged past its last checkpoint: those rows must go.
     std::ofstream(split.filePath("metrics.jsonl").toStdString(), std::ios::app) << "{\"iter\":290,\"loss\":1}\n{\"it";
-    auto resumed = load_checkpoint(split.filePath("checkpoint.pt").toStdString(), "cpu");
+    auto resumed = resume_training(split.filePath("checkpoint.pt").toStdString(), "cpu");
     QCOMPARE(resumed->iteration(), int64_t(splitAt));
     QCOMPARE(resumed->settle_target(), first.settle_target());
     QCOMPARE(first.settle_target().empty(), splitAt <= c.ramp_end);
@@ -387,7 +388,7 @@ class TestTrainer : public QObject {
     callbacks.before_iteration = [&] { stop = first.iteration() + 1 == 130; };  // after this iteration
     run_training(first, split.path().toStdString(), callbacks);
     QCOMPARE(first.iteration(), int64_t(130));
-    auto resumed = load_checkpoint(split.filePath("checkpoint.pt").toStdString(), "cpu");
+    auto resumed = resume_training(split.filePath("checkpoint.pt").toStdString(), "cpu");
     QCOMPARE(resumed->iteration(), int64_t(130));
     run_training(*resumed, split.path().toStdString());
 
@@ -412,7 +413,7 @@ class TestTrainer : public QObject {
     for (int i = 0; i < 120; ++i) quiet.step();
 
     EddpmTrainer probed(c, torch::kCPU);
-    ScheduleMeter probe(probed, 64, 7);
+    ScheduleMeter probe(probed.trained(), 64, 7);
     for (int i = 0; i < 120; ++i) {
       probed.step();
       if (i % 30 != 29) continue;
@@ -425,7 +426,7 @@ class TestTrainer : public QObject {
       QVERIFY(probe.check(top_k_timesteps(probed.mask_probabilities(), 10)).value > 0.0);  // SWD on 2-D data
       QVERIFY(probe.check(handcrafted_schedule(ScheduleKind::Uniform, 10, probed.noise())).value > 0.0);
       EddpmTrainer loaded_for_sampling(c, torch::kCPU);
-      sample_schedule(loaded_for_sampling, full_schedule(50), 16, 3, 1.0);
+      sample_schedule(loaded_for_sampling.trained(), full_schedule(50), 16, 3, 1.0);
       QVERIFY2(torch::equal(before, default_cpu_state()), qPrintable(QString("after iteration %1").arg(i + 1)));
     }
     const TrainSnapshot a = quiet.take_snapshot(), b = probed.take_snapshot();

@@ -52,16 +52,16 @@ int run_compare(CompareOptions& o) {
   for (size_t m = 0; m < o.checkpoints.size(); ++m) {
     const std::string& path = o.checkpoints[m];
     auto run = load_checkpoint(path, o.device, log);
-    o.settings.n = o.n > 0 ? o.n : (run->data().is_image() ? 1000 : 4000);
-    if (o.settings.K > run->noise().T()) throw UsageError("--K exceeds T of " + path);
-    const std::string label = model_label(path, run->config());
-    for (const ComparisonRow& row : compare_schedules(*run, label, kinds, o.settings, log)) {
+    o.settings.n = o.n > 0 ? o.n : (run.dataset().is_image() ? 1000 : 4000);
+    if (o.settings.K > run.noise.T()) throw UsageError("--K exceeds T of " + path);
+    const std::string label = model_label(path, run.config);
+    for (const ComparisonRow& row : compare_schedules(run, label, kinds, o.settings, log)) {
       const std::string fd = row.fd >= 0 ? std::to_string(row.fd).substr(0, 9) : "-";
       std::printf("%-44.44s %-11s %4zu %9.4f %10.6f %9s %9.5f %9.4f %8.3f\n", row.model.c_str(), row.schedule.c_str(),
                   row.timesteps.size(), row.swd, row.mmd, fd.c_str(), row.fidelity, row.fidelity_swd, row.seconds);
       std::fflush(stdout);
       nlohmann::json entry = to_json(row, o.settings);
-      if (run->data().is_image() && row.samples.defined()) {
+      if (run.dataset().is_image() && row.samples.defined()) {
         const auto file = grid_path(o.out, m, o.checkpoints.size(), row.schedule);
         save_image_grid_png(row.samples, file, {row.schedule, row.timesteps, o.settings.eta, o.settings.seed, path});
         entry["grid"] = file.filename().string();

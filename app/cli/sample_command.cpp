@@ -9,7 +9,7 @@
 #include "cli_app.h"
 #include "sample_export.h"
 #include "rng.h"
-#include "schedule_meter.h"
+#include "schedule_sampling.h"
 #include "schedule_factory.h"
 #include "schedule_file.h"
 #include "schedule_output.h"
@@ -25,15 +25,15 @@ struct SampleOptions {
   uint64_t seed = 0;
 };
 
-std::vector<int> resolve_schedule(const std::string& spec, EddpmTrainer& run, uint64_t seed) {
+std::vector<int> resolve_schedule(const std::string& spec, const TrainedModel& run, uint64_t seed) {
   const size_t colon = spec.rfind(':');
   const bool is_kind = colon != std::string::npos && spec.find('/') == std::string::npos &&
                        spec.size() - colon <= 7 && spec.find(".json") == std::string::npos;
   if (!is_kind) {
     const ScheduleFile file = load_schedule_json(spec);
-    if (file.beta.T != run.noise().T() || file.beta.kind != run.noise().spec().kind)
+    if (file.beta.T != run.noise.T() || file.beta.kind != run.noise.spec().kind)
       throw UsageError(spec + " is for T=" + std::to_string(file.beta.T) + " " + to_string(file.beta.kind) +
-                       ", the model has T=" + std::to_string(run.noise().T()) + " " + to_string(run.noise().spec().kind));
+                       ", the model has T=" + std::to_string(run.noise.T()) + " " + to_string(run.noise.spec().kind));
     return file.timesteps;
   }
   int K = 0;
@@ -50,11 +50,11 @@ int run_sample(const SampleOptions& o) {
   if (!(o.eta >= 0.0 && o.eta <= 1.0)) throw UsageError("--eta must be in [0, 1]");
   auto run = load_checkpoint(o.checkpoint, o.device, [](const std::string& warning) { std::cerr << warning << "\n"; });
   const bool png = o.out.size() > 4 && o.out.substr(o.out.size() - 4) == ".png";
-  const bool images = run->data().is_image();
+  const bool images = run.dataset().is_image();
   if (images && !png) throw UsageError("an image model writes a PNG grid: --out FILE.png");
   const int64_t n = o.n > 0 ? o.n : (images ? 64 : 2000);
-  const std::vector<int> steps = resolve_schedule(o.schedule, *run, o.seed);
-  const torch::Tensor samples = sample_schedule(*run, steps, n, o.seed, o.eta);
+  const std::vector<int> steps = resolve_schedule(o.schedule, run, o.seed);
+  const torch::Tensor samples = sample_schedule(run, steps, n, o.seed, o.eta);
   const SampleProvenance provenance{o.schedule, steps, o.eta, o.seed, o.checkpoint};
   if (images) {
     save_image_grid_png(samples, o.out, provenance);
@@ -63,7 +63,7 @@ int run_sample(const SampleOptions& o) {
   }
   if (png) {
     at::Generator gen = make_cpu_generator(o.seed + 99);
-    save_samples_png(samples, run->data().sample(n, gen), o.out, provenance);
+    save_samples_png(samples, run.dataset().sample(n, gen), o.out, provenance);
   } else {
     save_samples_csv(samples, o.out);
   }

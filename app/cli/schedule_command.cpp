@@ -41,7 +41,7 @@ int run_schedule(const ScheduleOptions& o) {
   } else if (!o.checkpoint.empty()) {
     auto run = load_checkpoint(o.checkpoint, o.device);
     at::Generator gen = make_cpu_generator(o.seed);
-    file = make_schedule_file(run->noise(), run->config().semantics, make_schedule(kind, o.K, *run, gen), o.kind);
+    file = make_schedule_file(run.noise, run.config.semantics, make_schedule(kind, o.K, run, gen), o.kind);
   } else {
     if (!is_closed_form(kind)) throw UsageError("--kind " + o.kind + " needs --checkpoint");
     const NoiseSchedule noise(o.beta.spec());

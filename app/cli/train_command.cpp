@@ -10,7 +10,7 @@
 #include <torch/torch.h>
 
 #include "adaptive_cpu_threads.h"
-#include "checkpoint.h"
+#include "training_checkpoint.h"
 #include "cli_app.h"
 #include "cli_options.h"
 #include "compute_device.h"
@@ -61,7 +61,7 @@ void print_progress(const TrainSnapshot& snap, const TrainingProgress& p, bool t
 
 int run_resume(TrainOptions& o) {
   const std::filesystem::path run_dir = o.resume;
-  auto trainer = load_checkpoint(run_dir / "checkpoint.pt", o.config.device,
+  auto trainer = resume_training(run_dir / "checkpoint.pt", o.config.device,
                                  [](const std::string& warning) { std::cerr << warning << "\n"; });
   if (o.iters_given) {
     if (o.config.iters <= trainer->iteration())
@@ -152,8 +152,8 @@ std::string failure_reason(const std::string& what) {
 // noise, one plain sentence on stdout and the numbers in verdict.json.
 void report_verdict(EddpmTrainer& trainer, const std::string& out) {
   std::cerr << "Measuring the learned steps against the handcrafted ones on fresh noise ("
-            << check_name(trainer) << ")...\n";
-  const ScheduleVerdict verdict = judge_learned_schedule(trainer);
+            << check_name(trainer.trained()) << ")...\n";
+  const ScheduleVerdict verdict = judge_learned_schedule(trainer.trained());
   std::cout << "verdict: " << verdict.summary() << "\n";
   save_verdict(verdict, std::filesystem::path(out) / "verdict.json");
   std::cout << "wrote " << out << "/verdict.json\n";
@@ -198,7 +198,7 @@ int train_and_report(EddpmTrainer& trainer, const TrainOptions& o, RunFolderMode
             << last.stats.uncertainty << "  concentration " << last.stats.concentration << "  terminal_level "
             << last.terminal_level << (last.stats.deterministic ? "  (deterministic)" : "  (not yet deterministic)")
             << "\nwrote " << o.out << "/{checkpoint.pt,metrics.jsonl,mask_history.csv,schedule_learned.json}\n";
-  if (!o.no_verdict && has_schedule_to_judge(trainer)) report_verdict(trainer, o.out);
+  if (!o.no_verdict && has_schedule_to_judge(trainer.trained())) report_verdict(trainer, o.out);
   return 0;
 }
 

@@ -12,7 +12,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "checkpoint.h"
+#include "training_checkpoint.h"
 
 namespace {
 std::filesystem::path scratch_file() {
@@ -28,7 +28,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     out.write(reinterpret_cast<const char*>(data), std::streamsize(size));
   }
   try {
-    const auto trainer = eddpm::load_checkpoint(path, "cpu");
+    const auto trainer = eddpm::resume_training(path, "cpu");
     // What loads is a run that can continue: its mask has T entries inside [0, 1].
     const auto s = trainer->mask_probabilities();
     if (int(s.size()) != trainer->noise().T()) __builtin_trap();

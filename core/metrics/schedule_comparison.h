@@ -1,0 +1,47 @@
+#pragma once
+// Sampling several schedules from one model on the same starting noise and measuring each
+// against fresh data and against the full chain (spec sections 7-9).
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "trained_model.h"
+#include "handcrafted_schedules.h"
+#include "schedule_meter.h"
+
+namespace eddpm {
+
+struct ComparisonSettings {
+  int K = 10;
+  int64_t n = 4000;
+  uint64_t seed = 0;
+  double eta = 0.0;
+  int64_t keep_samples = 0;  // samples each row keeps for pictures
+};
+
+struct ComparisonRow {
+  std::string model;
+  std::string schedule;
+  std::vector<int> timesteps;
+  double swd = 0.0;       // sliced Wasserstein-2 to fresh data
+  double mmd = 0.0;       // RBF MMD^2 to fresh data
+  double fd = -1.0;       // FD-LeNet to held-out digits (MNIST only; -1 elsewhere)
+  double fidelity = 0.0;  // mean squared distance per dim to the full chain from the same noise
+  double fidelity_swd = 0.0;  // SWD between the set and the full chain's set
+  double fidelity_fd = -1.0;  // FD-LeNet between the two sets (MNIST only)
+  double seconds = 0.0;   // sampling time
+  torch::Tensor samples;  // the first samples, for pictures (up to ComparisonSettings::keep_samples)
+};
+
+// A "real" row first (training data against the held-out data: the noise floor of the measures at
+// this n), then the full chain ("full"), then each kind. "learned" is skipped for a model that
+// was trained without a budget (keep = 1): it has no learned steps.
+// `log` hears about slow one-time work (training FD-LeNet).
+std::vector<ComparisonRow> compare_schedules(const TrainedModel& run, const std::string& model_label,
+                                             const std::vector<ScheduleKind>& kinds,
+                                             const ComparisonSettings& settings, const FdLenet::Log& log = {});
+
+nlohmann::json to_json(const ComparisonRow& row, const ComparisonSettings& settings);
+
+}  // namespace eddpm

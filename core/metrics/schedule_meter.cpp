@@ -1,0 +1,80 @@
+#include "schedule_meter.h"
+
+#include <chrono>
+#include <cstdio>
+
+#include <torch/torch.h>
+
+#include "handcrafted_schedules.h"
+#include "mask_semantics.h"
+#include "mnist_files.h"
+#include "rng.h"
+#include "sample_metrics.h"
+#include "sampler.h"
+
+namespace eddpm {
+
+std::string check_name(const TrainedModel& run) { return mnist_dir_of(run.config.data) ? "FD-LeNet" : "SWD"; }
+
+ScheduleMeter::ScheduleMeter(const TrainedModel& run, int64_t n, uint64_t seed, double eta, const FdLenet::Log& log)
+    : run_(run), n_(n), seed_(seed), eta_(eta), data_gen_(make_cpu_generator(seed + 1000003)) {
+  real_ = run.dataset().held_out(n, data_gen_);
+  if (const auto mnist_dir = mnist_dir_of(run.config.data)) {
+    lenet_ = std::make_shared<FdLenet>(*mnist_dir, run.config.image_size(), run.device, log);
+    real_moments_ = feature_moments(lenet_->features(real_));
+  }
+}
+
+std::string check_value_text(double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, value >= 100 ? "%.1f" : value >= 1 ? "%.3f" : "%.4f", value);
+  return text;
+}
+
+const torch::Tensor& ScheduleMeter::full_chain() {
+  if (!full_.defined()) full_ = sample_schedule(run_, full_schedule(run_.noise.T()), n_, seed_, eta_, cancel_, progress_);
+  return full_;
+}
+
+void ScheduleMeter::measure_against_real(ScheduleMeasure& m) const {
+  const bool same_count = m.samples.size(0) == real_.size(0);
+  m.swd = same_count ? sliced_wasserstein(m.samples, real_) : -1.0;
+  m.mmd = mmd_rbf(m.samples, real_);
+  if (lenet_) m.fd = frechet_distance(feature_moments(lenet_->features(m.samples)), real_moments_);
+}
+
+ScheduleMeasure ScheduleMeter::measure(const std::vector<int>& timesteps, bool with_fidelity) {
+  ScheduleMeasure m;
+  const auto start = std::chrono::steady_clock::now();
+  m.samples = sample_schedule(run_, timesteps, n_, seed_, eta_, cancel_, progress_);
+  m.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  measure_against_real(m);
+  const bool is_full_chain = int(timesteps.size()) == run_.noise.T();
+  if (is_full_chain && !full_.defined()) full_ = m.samples;  // sampled once, whoever asks first
+  if (with_fidelity && !is_full_chain) {
+    m.fidelity = paired_mean_squared(m.samples, full_chain());
+    m.fidelity_swd = sliced_wasserstein(m.samples, full_);
+    if (lenet_) {
+      if (!full_moments_.mean.defined()) full_moments_ = feature_moments(lenet_->features(full_));
+      m.fidelity_fd = frechet_distance(feature_moments(lenet_->features(m.samples)), full_moments_);
+    }
+  }
+  return m;
+}
+
+ScheduleMeter::Check ScheduleMeter::check(const std::vector<int>& timesteps) {
+  Check c;
+  c.samples = sample_schedule(run_, timesteps, n_, seed_, eta_, cancel_, progress_);
+  c.value = lenet_ ? frechet_distance(feature_moments(lenet_->features(c.samples)), real_moments_)
+                   : sliced_wasserstein(c.samples, real_);
+  return c;
+}
+
+ScheduleMeasure ScheduleMeter::real_floor() {
+  ScheduleMeasure m;
+  m.samples = run_.dataset().sample(n_, data_gen_);
+  measure_against_real(m);
+  return m;
+}
+
+}  // namespace eddpm

@@ -1,0 +1,79 @@
+#pragma once
+// Measuring schedules on one model: every schedule is sampled from the same starting noise and
+// compared with one fixed set of held-out data and, for fidelity, with the full chain from that
+// noise. Used by `eddpm compare`, the explorer's sample page and its live quality plot.
+// MNIST models are also measured by FD-LeNet (spec section 9).
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <torch/types.h>
+
+#include "schedule_sampling.h"
+#include "trained_model.h"
+#include "fd_lenet.h"
+#include "frechet_distance.h"
+
+namespace eddpm {
+
+// What ScheduleMeter::check measures on `run`'s data: "FD-LeNet" where there is a classifier
+// (MNIST), else "SWD".
+std::string check_name(const TrainedModel& run);
+// A check's value as sentences write it: 4 decimals below 1 (SWD), 3 below 100, else 1 (FD-LeNet).
+std::string check_value_text(double value);
+
+struct ScheduleMeasure {
+  torch::Tensor samples;  // (n, ...) on the CPU
+  double swd = 0.0;       // sliced Wasserstein-2 to the held-out data (images: over pixels)
+  double mmd = 0.0;       // RBF MMD^2 to the held-out data
+  double fd = -1.0;       // FD-LeNet to the held-out data; -1 where there is no classifier (non-MNIST)
+  double fidelity = 0.0;  // mean squared distance per dim to the full chain from the same noise
+  double fidelity_swd = 0.0;  // SWD between this set and the full chain's set
+  double fidelity_fd = -1.0;  // FD-LeNet between the two sets (MNIST only)
+  double seconds = 0.0;   // sampling time
+};
+
+class ScheduleMeter {
+ public:
+  // For MNIST runs the FD-LeNet classifier is loaded, or trained once, here; `log` hears about it.
+  ScheduleMeter(const TrainedModel& run, int64_t n, uint64_t seed, double eta = 0.0, const FdLenet::Log& log = {});
+
+  // Samples and measures; the full chain (for fidelity) is sampled once, on first need.
+  ScheduleMeasure measure(const std::vector<int>& timesteps, bool with_fidelity = true);
+  // The live quality plot's check on any data: FD-LeNet where there is a classifier (MNIST), else
+  // the SWD to the held-out data, with the samples it measured (the first ones make a preview
+  // from the same noise at every call).
+  struct Check {
+    double value = 0.0;
+    torch::Tensor samples;
+  };
+  Check check(const std::vector<int>& timesteps);
+  // What check() measures on this model: check_name(run).
+  // A fresh draw of training data against the held-out set: the floor of the measures at n.
+  ScheduleMeasure real_floor();
+  const torch::Tensor& full_chain();
+  const torch::Tensor& real() const { return real_; }
+  bool has_fd() const { return lenet_ != nullptr; }
+  // Every later measurement stops with Cancelled once `cancel` is set (from any thread).
+  void set_cancel(const std::atomic<bool>* cancel) { cancel_ = cancel; }
+  // Every later sampling adds its example-steps to `progress` (read from any thread).
+  void set_progress(std::atomic<int64_t>* progress) { progress_ = progress; }
+
+ private:
+  void measure_against_real(ScheduleMeasure& m) const;
+
+  TrainedModel run_;  // a copy: it shares the network, and outlives whatever handed it over
+  int64_t n_;
+  uint64_t seed_;
+  double eta_;
+  const std::atomic<bool>* cancel_ = nullptr;
+  std::atomic<int64_t>* progress_ = nullptr;
+  at::Generator data_gen_;
+  torch::Tensor real_, full_;
+  std::shared_ptr<FdLenet> lenet_;
+  GaussianMoments real_moments_, full_moments_;
+};
+
+}  // namespace eddpm

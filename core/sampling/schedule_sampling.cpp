@@ -1,0 +1,42 @@
+#include "schedule_sampling.h"
+
+#include <torch/torch.h>
+
+#include "mask_semantics.h"
+#include "rng.h"
+#include "sampler.h"
+
+namespace eddpm {
+
+namespace {
+constexpr int64_t kImageChunk = 1000;
+}
+
+torch::Tensor sample_schedule(const TrainedModel& run, const std::vector<int>& timesteps, int64_t n,
+                              uint64_t seed, double eta, const std::atomic<bool>* cancel,
+                              std::atomic<int64_t>* progress, const PredictionHook& on_prediction) {
+  at::Generator noise_gen = make_cpu_generator(seed);
+  std::vector<int64_t> shape = run.network().sample_shape();
+  shape.insert(shape.begin(), n);
+  const torch::Tensor x_T = torch::randn(shape, noise_gen);
+  at::Generator step_gen = make_generator(run.device, seed + 1);
+  const std::vector<double> levels = kept_levels(run.noise, run.config.semantics, timesteps);
+  SamplerOptions options;
+  options.eta = eta;
+  options.cancel = cancel;
+  options.progress = progress;
+  const bool images = run.dataset().is_image();
+  if (images) options.clip = 1.0;
+  torch::NoGradGuard no_grad;
+  const int64_t chunk = images ? kImageChunk : n;
+  std::vector<torch::Tensor> parts;
+  for (int64_t start = 0; start < n; start += chunk) {
+    const torch::Tensor x = x_T.slice(0, start, std::min(n, start + chunk)).to(run.device);
+    if (on_prediction)
+      options.on_prediction = [&on_prediction, start](int t, const torch::Tensor& x0) { on_prediction(start, t, x0); };
+    parts.push_back(sample_chain(run.network(), timesteps, levels, x, options, step_gen).cpu());
+  }
+  return torch::cat(parts);
+}
+
+}  // namespace eddpm

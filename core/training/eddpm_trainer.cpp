@@ -1,0 +1,469 @@
+#include "eddpm_trainer.h"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+#include <torch/nn/utils/clip_grad.h>
+
+#include "checkpoint.h"
+#include "fd_lenet.h"
+#include "mask_gradient.h"
+#include "mnist_files.h"
+#include "mask_semantics.h"
+#include "mask_settling.h"
+#include "handcrafted_schedules.h"
+#include "model_factory.h"
+#include "rng.h"
+#include "schedule_factory.h"
+
+namespace eddpm {
+
+namespace {
+torch::Tensor to_tensor(const std::vector<double>& v, const c10::Device& device) {
+  return torch::tensor(v, torch::kFloat64).to(device);
+}
+
+// Buffers (statistics, not learned) are not averaged: the EMA model takes the trained model's.
+void copy_buffers(torch::nn::Module& from, torch::nn::Module& to) {
+  const auto source = from.buffers();
+  auto target = to.buffers();
+  for (size_t i = 0; i < target.size(); ++i) target[i].copy_(source[i]);
+}
+
+std::vector<double> to_vector(const torch::Tensor& t) {
+  const torch::Tensor c = t.to(torch::kCPU, torch::kFloat64).contiguous();
+  return {c.data_ptr<double>(), c.data_ptr<double>() + c.numel()};
+}
+}  // namespace
+
+EddpmTrainer::EddpmTrainer(const TrainConfig& config, const c10::Device& device, DatasetPtr data)
+    : data_gen_(make_cpu_generator(config.seed)),
+      device_gen_(make_training_generator(device, config.seed + 1)) {
+  trained_.config = config;
+  trained_.noise = NoiseSchedule(config.beta);
+  trained_.device = device;
+  trained_.data = data ? std::move(data) : make_dataset(config);
+  validate(trained_.config);
+  const double gamma_initial = double(trained_.config.initial_budget_steps()) / trained_.noise.T();
+  // Under the exact rule the final budget is K itself, not keep * T, which need not be whole.
+  const double gamma_final = trained_.config.budget_rule == BudgetRule::Exact ? double(trained_.config.steps_kept()) / trained_.noise.T()
+                                                                       : trained_.config.keep;
+  ramp_ = {trained_.config.warmup_iters(), trained_.config.ramp_end_iters(), std::min(gamma_final, gamma_initial), gamma_initial};
+  {
+    const DefaultGeneratorScope initialization(torch::kCPU, trained_.config.seed);  // LibTorch initializes from it
+    model_ = make_model(trained_.config, trained_.data->sample_shape(), trained_.device);
+    if (trained_.config.keeps_weights_ema()) {
+      ema_model_ = make_model(trained_.config, trained_.data->sample_shape(), trained_.device);
+      for (auto& p : ema_model_->parameters()) p.set_requires_grad(false);
+      restart_weights_ema();
+    }
+  }
+  trained_.model = ema_model_ ? ema_model_ : model_;
+  optimizer_ = std::make_unique<torch::optim::Adam>(model_->parameters(),
+                                                    torch::optim::AdamOptions(trained_.config.lr));
+  betas_ = to_tensor(trained_.noise.betas(), trained_.device);
+  alpha_bars_ = to_tensor(trained_.noise.alpha_bars(), trained_.device);
+  s_ = torch::ones({trained_.noise.T()}, torch::TensorOptions().dtype(torch::kFloat64).device(trained_.device));
+  if (gamma_initial < 1.0) {  // start inside the initial budget: the projection of s = 1 onto it
+    const int64_t free_steps = trained_.config.pin_last ? trained_.noise.T() - 1 : trained_.noise.T();
+    const double spare = double(trained_.config.initial_budget_steps()) - (trained_.config.pin_last ? 1.0 : 0.0);
+    s_.slice(0, 0, free_steps).copy_(project_to_budget(s_.slice(0, 0, free_steps), std::max(0.0, spare)));
+  }
+  if (trained_.config.rollout_reward()) {
+    ChainSpec chain{&trained_.noise, trained_.config.semantics, std::nullopt};
+    if (trained_.data->is_image()) chain.clip = 1.0;
+    rollout_ = std::make_unique<RolloutReward>(
+        trained_.config.reward == Reward::Fidelity ? RolloutKind::Fidelity : RolloutKind::Data, chain);
+    const auto mnist_dir = mnist_dir_of(trained_.config.data);
+    if (trained_.config.reward == Reward::Data && mnist_dir) {  // digits are compared in FD-LeNet's features
+      auto lenet = std::make_shared<FdLenet>(*mnist_dir, trained_.config.image_size(), trained_.device);
+      rollout_->set_features([lenet](const torch::Tensor& images) { return lenet->features(images); });
+    }
+  }
+  device_step_ = trained_.config.uses_device_step(trained_.device.is_cuda());
+  fused_draw_ = trained_.config.fused_mask_draw && trained_.config.per_example_masks && trained_.device.is_cpu() && !device_step_;
+  ema_ = torch::zeros({}, s_.options());
+  loss_sum_ = torch::zeros({}, s_.options());
+  reward_sum_ = torch::zeros({}, s_.options());
+}
+
+void EddpmTrainer::restart_weights_ema() {
+  if (!ema_model_) return;
+  torch::NoGradGuard no_grad;
+  const auto from = model_->parameters();
+  auto to = ema_model_->parameters();
+  for (size_t i = 0; i < to.size(); ++i) to[i].copy_(from[i]);
+  copy_buffers(*model_, *ema_model_);
+}
+
+double EddpmTrainer::weights_ema_decay(int64_t updates) const {
+  return std::min(trained_.config.weights_ema, (1.0 + double(updates)) / (10.0 + double(updates)));
+}
+
+void EddpmTrainer::update_weights_ema(const std::variant<double, torch::Tensor>& decay) {
+  torch::NoGradGuard no_grad;
+  const auto from = model_->parameters();
+  auto to = ema_model_->parameters();
+  if (const double* host = std::get_if<double>(&decay)) {
+    for (size_t i = 0; i < to.size(); ++i) to[i].lerp_(from[i], 1.0 - *host);
+  } else {  // the device step: the decay is data on the device, so a captured graph can replay it
+    const torch::Tensor weight = (1.0 - std::get<torch::Tensor>(decay)).to(torch::kFloat32);
+    for (size_t i = 0; i < to.size(); ++i) to[i].lerp_(from[i], weight.to(to[i].scalar_type()));
+  }
+  copy_buffers(*model_, *ema_model_);
+}
+
+void EddpmTrainer::set_total_iters(int64_t iters) {
+  if (iters < 1) throw std::invalid_argument("iters must be at least 1");
+  trained_.config.iters = iters;
+}
+
+void EddpmTrainer::set_mask_learning_rate(double lr_s) {
+  if (!(lr_s >= 0.0)) throw std::invalid_argument("the mask learning rate must be >= 0");
+  trained_.config.lr_s = lr_s;
+}
+
+void EddpmTrainer::set_model_learning_rate(double lr) {
+  if (!(lr >= 0.0)) throw std::invalid_argument("the model learning rate must be >= 0");
+  trained_.config.lr = lr;
+  for (auto& group : optimizer_->param_groups()) static_cast<torch::optim::AdamOptions&>(group.options()).lr(lr);
+}
+
+void EddpmTrainer::set_steps_kept(int K) {
+  if (K < 1 || K > trained_.noise.T()) throw std::invalid_argument("K must be in [1, T]");
+  trained_.config.keep = double(K) / trained_.noise.T();
+  ramp_.gamma_final = trained_.config.keep;
+  if (!settle_target_.empty() && int(settle_target_.size()) != K) set_settle_target({});
+}
+
+void EddpmTrainer::set_settle_target(const std::vector<int>& timesteps) {
+  const int T = trained_.noise.T();
+  std::vector<int> target = timesteps;
+  std::sort(target.rbegin(), target.rend());
+  if (!target.empty()) {
+    if (int(target.size()) != trained_.config.steps_kept())
+      throw std::invalid_argument("a settle target needs K = " + std::to_string(trained_.config.steps_kept()) + " steps, not " +
+                                  std::to_string(target.size()));
+    if (target.back() < 0 || target.front() >= T) throw std::invalid_argument("settle target outside [0, T)");
+    if (std::adjacent_find(target.begin(), target.end()) != target.end())
+      throw std::invalid_argument("settle target repeats a step");
+    if (trained_.config.pin_last && target.front() != T - 1)
+      throw std::invalid_argument("settle target drops the pinned last step");
+  }
+  settle_target_ = target;
+  settle_target_set_at_ = iteration_;
+  torch::Tensor indicator = torch::zeros({T}, torch::kFloat64);
+  for (int t : target) indicator[t] = 1.0;
+  if (settle_indicator_.defined())
+    settle_indicator_.copy_(indicator);  // in place: a captured CUDA graph reads this buffer
+  else
+    settle_indicator_ = indicator.to(trained_.device);
+}
+
+int64_t EddpmTrainer::settle_recheck_iteration() const {
+  return ramp_.ramp_end + std::max<int64_t>(0, trained_.config.iters - ramp_.ramp_end) * 3 / 4;
+}
+
+bool EddpmTrainer::wants_settle_target() const {
+  // A full chain (K = T) has nothing to choose.
+  if (!trained_.config.settle || trained_.config.settle_to != SettleTo::BestMeasured || trained_.config.steps_kept() >= trained_.noise.T() ||
+      iteration_ >= trained_.config.iters)
+    return false;
+  if (settle_target_.empty()) return iteration_ >= ramp_.ramp_end;
+  const int64_t recheck = settle_recheck_iteration();
+  return settle_target_set_at_ < recheck && iteration_ >= recheck;
+}
+
+MaskDraw EddpmTrainer::draw_training_masks(bool need_elbo) {
+  if (fused_draw_) {
+    MaskDraw draw = draw_masks_fused(s_, trained_.config.batch, trained_.config.pin_last, trained_.noise, trained_.config.semantics,
+                                     device_gen_, mask_buffer_);
+    mask_buffer_ = draw.masks;
+    return draw;
+  }
+  MaskDraw draw;
+  draw.masks = draw_masks(s_, trained_.config.per_example_masks ? trained_.config.batch : 1, trained_.config.pin_last, device_gen_);
+  const torch::Tensor rows = draw.masks.expand({trained_.config.batch, trained_.noise.T()});
+  const torch::Tensor t = pick_kept_timesteps(rows, device_gen_);
+  const torch::Tensor levels = levels_under_masks(rows, betas_, alpha_bars_, trained_.config.semantics);
+  if (need_elbo) {
+    draw.at = kept_levels_at(rows, levels, t);
+  } else {
+    draw.at.t = t;
+    draw.at.level_t = levels.gather(1, t.unsqueeze(1)).squeeze(1);
+  }
+  return draw;
+}
+
+torch::Tensor EddpmTrainer::model_loss_and_reward(const torch::Tensor& x0, const KeptLevels& at,
+                                                  bool need_elbo, torch::Tensor& rewards) {
+  std::vector<int64_t> view(x0.dim(), 1);
+  view[0] = -1;
+  const torch::Tensor a = at.level_t.to(torch::kFloat32).view(view);
+  const torch::Tensor eps = torch::randn(x0.sizes(), device_gen_, x0.options());
+  const torch::Tensor x_t = torch::sqrt(a) * x0 + torch::sqrt(1.0 - a) * eps;
+  const torch::Tensor eps_hat = model_->forward(x_t, at.t);
+  const torch::Tensor mse_model = (eps - eps_hat).pow(2).reshape({x0.size(0), -1}).mean(1);  // float32
+  const torch::Tensor mse = mse_model.detach().to(torch::kFloat64);
+
+  ElboTerms elbo;
+  if (need_elbo) elbo = elbo_terms(at, x0, trained_.config.sigma0);
+  rewards = trained_.config.reward == Reward::Elbo ? (elbo.jump_weight * mse + elbo.prior) : mse;
+  // The unweighted loss stays in the model's precision: no float64 round trip in the graph.
+  return trained_.config.loss_weight == Weighting::Elbo ? elbo.jump_weight * mse_model.to(torch::kFloat64) : mse_model;
+}
+
+torch::Tensor EddpmTrainer::mask_gradient(const torch::Tensor& masks, const torch::Tensor& rewards) {
+  // One mask per iteration has a single reward: its baseline can only be the running mean.
+  const bool shared_mask = masks.size(0) == 1;
+  const torch::Tensor r = shared_mask ? rewards.mean().unsqueeze(0) : rewards;
+  const BaselineKind baseline = shared_mask && trained_.config.baseline == BaselineKind::LeaveOneOut
+                                    ? BaselineKind::Ema : trained_.config.baseline;
+  torch::Tensor a = advantages(r, baseline, ema_);
+  if (trained_.config.normalize_advantages && r.size(0) > 1) a = a / (r.std() + 1e-12);
+  return score_function_gradient(masks, s_, a);
+}
+
+void EddpmTrainer::update_mask(const torch::Tensor& masks, const torch::Tensor& rewards) {
+  const int T = trained_.noise.T();
+  const torch::Tensor g = mask_gradient(masks, rewards);
+  const double budget = ramp_.gamma(iteration_) * T;
+  const BudgetRule rule = trained_.config.budget_rule;
+  const double settle = trained_.config.settle ? settle_rate(iteration_, ramp_.ramp_end, trained_.config.iters) : 0.0;
+  if (s_.device().is_cpu()) {  // the same step on plain arrays (see project_to_budget_in_place)
+    const torch::Tensor g64 = g.to(torch::kFloat64).contiguous();
+    s_ = s_.contiguous();
+    torch::Tensor s = torch::empty_like(s_);
+    const double* old = s_.data_ptr<double>();
+    const double* grad = g64.data_ptr<double>();
+    double* next = s.data_ptr<double>();
+    for (int t = 0; t < T; ++t) next[t] = old[t] - trained_.config.lr_s * grad[t];
+    if (trained_.config.pin_last) {
+      project_to_budget_in_place(next, T - 1, std::max(0.0, budget - 1.0), rule);
+      next[T - 1] = 1.0;
+    } else {
+      project_to_budget_in_place(next, T, budget, rule);
+    }
+    settle_in_place(next, T, trained_.config.steps_kept(), settle, settle_target_);
+    s_ = s;
+    return;
+  }
+  const torch::Tensor z = s_ - trained_.config.lr_s * g;
+  torch::Tensor s;
+  if (trained_.config.pin_last) {
+    s = torch::ones_like(s_);
+    s.slice(0, 0, T - 1).copy_(project_to_budget(z.slice(0, 0, T - 1), std::max(0.0, budget - 1.0), rule));
+  } else {
+    s = project_to_budget(z, budget, rule);
+  }
+  if (settle > 0.0) {
+    const torch::Tensor indicator =
+        settle_target_.empty() ? top_k_indicator_on_device(s, trained_.config.steps_kept()) : settle_indicator_;
+    s = settle_toward_on_device(s, indicator, torch::full({}, settle, s.options()));
+  }
+  s_ = s;
+}
+
+torch::Tensor EddpmTrainer::update_mask_by_rollouts() {
+  const int64_t refresh = trained_.config.refresh_interval();
+  if (!rollout_->ready() || (refresh > 0 && iteration_ % refresh == 0))
+    rollout_->refresh(sampling_model(), trained_.config.pool, trained_.data->sample_shape(), trained_.device, device_gen_);
+  torch::Tensor data_batch;  // its own stream: drawn before or after the masks, the same numbers
+  if (trained_.config.reward == Reward::Data) data_batch = trained_.data->sample(trained_.config.pool, data_gen_).to(trained_.device);
+  // The start comes before this iteration's masks, which must be drawn from the s they update.
+  if (trained_.config.mask_start == MaskStart::BestHandcrafted && iteration_ == ramp_.warmup)
+    start_mask_from_best_handcrafted(data_batch);
+  const torch::Tensor masks = draw_masks(s_, trained_.config.masks_per_iter, trained_.config.pin_last, device_gen_);
+  const torch::Tensor rewards = rollout_->rewards(sampling_model(), masks, data_batch);
+  update_mask(masks, rewards);
+  return rewards;
+}
+
+void EddpmTrainer::start_mask_from_best_handcrafted(const torch::Tensor& data_batch) {
+  const int T = trained_.noise.T(), K = trained_.config.steps_kept();
+  at::Generator gen = make_cpu_generator(trained_.config.seed + 2);  // ELBO-DP's errors; not a training stream
+  std::vector<std::vector<int>> candidates;
+  for (ScheduleKind kind : handcrafted_kinds()) {
+    std::vector<int> steps = make_schedule(kind, K, trained(), gen);
+    if (trained_.config.pin_last && steps.front() != T - 1) {  // the pinned step is kept whatever the family says
+      steps.insert(steps.begin(), T - 1);
+      if (int(steps.size()) > K) steps.pop_back();
+    }
+    candidates.push_back(std::move(steps));
+  }
+  torch::Tensor masks = torch::zeros({int64_t(candidates.size()), T}, torch::kFloat64);  // filled on the host
+  auto rows = masks.accessor<double, 2>();
+  for (size_t i = 0; i < candidates.size(); ++i)
+    for (int t : candidates[i]) rows[int64_t(i)][t] = 1.0;
+  masks = masks.to(trained_.device);
+  const int64_t best = rollout_->rewards(sampling_model(), masks, data_batch).argmin().item<int64_t>();
+  const int64_t kept_count = int64_t(candidates[size_t(best)].size());
+  const double budget = ramp_.gamma(iteration_) * T;
+  const double spare = std::max(0.0, budget - double(kept_count)) / double(std::max<int64_t>(1, T - kept_count));
+  const torch::Tensor kept = masks[best];
+  s_ = torch::where(kept > 0.5, torch::ones_like(kept), torch::full_like(kept, std::min(1.0, spare)));
+}
+
+EddpmTrainer::Forward EddpmTrainer::forward(const torch::Tensor& x0) {
+  const bool need_elbo = trained_.config.loss_weight == Weighting::Elbo || trained_.config.reward == Reward::Elbo;
+  Forward f;
+  f.draw = draw_training_masks(need_elbo);
+  f.mean_loss = model_loss_and_reward(x0, f.draw.at, need_elbo, f.rewards).mean();
+  return f;
+}
+
+void EddpmTrainer::step() {
+  if (device_step_) {
+    step_on_device();
+    return;
+  }
+  torch::AutoGradMode grad_mode(!trained_.config.freeze_model);  // callers may hold a NoGradGuard
+  Forward f = forward(trained_.data->sample(trained_.config.batch, data_gen_).to(trained_.device));
+  const MaskDraw& draw = f.draw;
+  torch::Tensor& rewards = f.rewards;
+  const torch::Tensor& mean_loss = f.mean_loss;
+  if (!trained_.config.freeze_model) {
+    optimizer_->zero_grad();
+    mean_loss.to(torch::kFloat32).backward();
+    if (trained_.config.grad_clip > 0) torch::nn::utils::clip_grad_norm_(model_->parameters(), trained_.config.grad_clip);
+    optimizer_->step();
+    if (ema_model_) update_weights_ema(weights_ema_decay(iteration_));
+  }
+  if (rollout_) {
+    if (iteration_ >= ramp_.warmup) rewards = update_mask_by_rollouts();
+    else rewards = torch::zeros({1}, s_.options());
+  } else if (iteration_ >= ramp_.warmup) {
+    update_mask(draw.masks, rewards);
+  }
+  const torch::Tensor mean_reward = rewards.mean();
+  ema_ = trained_.config.ema_decay * ema_ + (1.0 - trained_.config.ema_decay) * mean_reward;
+  loss_sum_ += mean_loss.detach();
+  reward_sum_ += mean_reward;
+  ++accumulated_;
+  ++iteration_;
+}
+
+std::vector<double> EddpmTrainer::mask_probabilities() const { return to_vector(s_); }
+
+const TrainedModel& EddpmTrainer::trained() {
+  trained_.mask = mask_probabilities();
+  trained_.iteration = iteration_;
+  return trained_;
+}
+
+TrainSnapshot EddpmTrainer::take_snapshot() {
+  TrainSnapshot snap;
+  snap.iteration = iteration_;
+  const double n = std::max<int64_t>(1, accumulated_);
+  snap.loss = loss_sum_.item<double>() / n;
+  snap.reward = reward_sum_.item<double>() / n;
+  snap.baseline = ema_.item<double>();
+  loss_sum_.zero_();
+  reward_sum_.zero_();
+  accumulated_ = 0;
+  snap.gamma = ramp_.gamma(iteration_);
+  snap.budget = snap.gamma * trained_.noise.T();
+  snap.s = mask_probabilities();
+  const int K = trained_.config.steps_kept();
+  snap.stats = mask_stats(snap.s, K);
+  snap.learned = top_k_timesteps(snap.s, K);
+  snap.terminal_level = terminal_level(trained_.noise, trained_.config.semantics, snap.learned);
+  return snap;
+}
+
+void EddpmTrainer::save_state(torch::serialize::OutputArchive& archive) const {
+  torch::serialize::OutputArchive model_archive, optimizer_archive;
+  model_->save(model_archive);
+  optimizer_->save(optimizer_archive);
+  archive.write("model", model_archive);
+  archive.write("optimizer", optimizer_archive);
+  if (ema_model_) {
+    torch::serialize::OutputArchive ema_archive;
+    ema_model_->save(ema_archive);
+    archive.write("model_ema", ema_archive);
+  }
+  archive.write("s", s_.cpu());
+  archive.write("ema", ema_.cpu());
+  archive.write("iteration", torch::tensor(iteration_, torch::kLong));
+  // The log window in progress: a run stopped between two log points resumes to the same next row.
+  archive.write("window_loss_sum", loss_sum_.cpu());
+  archive.write("window_reward_sum", reward_sum_.cpu());
+  archive.write("window_iterations", torch::tensor(accumulated_, torch::kLong));
+  archive.write("rng_data", generator_state(data_gen_));
+  archive.write("rng_device", generator_state(device_gen_).cpu());
+  if (!settle_target_.empty()) {
+    archive.write("settle_target", torch::tensor(std::vector<int64_t>(settle_target_.begin(), settle_target_.end())));
+    archive.write("settle_target_set_at", torch::tensor(settle_target_set_at_, torch::kLong));
+  }
+  if (rollout_ && rollout_->ready()) {
+    archive.write("pool_x_T", rollout_->starting_noise().cpu());
+    if (rollout_->reference().defined()) archive.write("pool_reference", rollout_->reference().cpu());
+  }
+}
+
+void EddpmTrainer::load_state(torch::serialize::InputArchive& archive) {
+  torch::serialize::InputArchive model_archive, optimizer_archive;
+  archive.read("model", model_archive);
+  model_->load(model_archive);
+  model_->to(trained_.device);
+  archive.read("optimizer", optimizer_archive);
+  optimizer_->load(optimizer_archive);
+  if (ema_model_) {
+    torch::serialize::InputArchive ema_archive;
+    if (archive.try_read("model_ema", ema_archive)) {
+      ema_model_->load(ema_archive);
+      ema_model_->to(trained_.device);
+    } else {
+      restart_weights_ema();
+    }
+  }
+  torch::Tensor ema, rng_data, rng_device;
+  const torch::Tensor s64 = read_mask(archive, trained_.noise.T());
+  archive.read("ema", ema);
+  if (ema.numel() != 1 || !std::isfinite(ema.to(torch::kFloat64).item<double>()))
+    throw std::invalid_argument("the reward baseline is not one finite number");
+  s_ = s64.to(trained_.device);
+  ema_ = ema.to(trained_.device, torch::kFloat64);
+  iteration_ = read_iteration(archive);
+  torch::Tensor window_loss, window_reward, window_iterations;
+  if (archive.try_read("window_iterations", window_iterations)) {  // checkpoints before it had none
+    archive.read("window_loss_sum", window_loss);
+    archive.read("window_reward_sum", window_reward);
+    if (window_iterations.numel() != 1 || window_loss.numel() != 1 || window_reward.numel() != 1 ||
+        window_iterations.item<int64_t>() < 0 || window_iterations.item<int64_t>() > iteration_)
+      throw std::invalid_argument("the log window's sums are not a count and two numbers");
+    loss_sum_ = window_loss.reshape({}).to(loss_sum_.options());
+    reward_sum_ = window_reward.reshape({}).to(reward_sum_.options());
+    accumulated_ = window_iterations.item<int64_t>();
+  }
+  torch::Tensor settle_target;
+  if (archive.try_read("settle_target", settle_target)) {
+    const torch::Tensor steps = settle_target.to(torch::kCPU, torch::kLong).contiguous();
+    set_settle_target(std::vector<int>(steps.data_ptr<int64_t>(), steps.data_ptr<int64_t>() + steps.numel()));
+    // Checkpoints before the recheck have no iteration: their target was chosen at the ramp's end.
+    torch::Tensor set_at;
+    const bool has_set_at = archive.try_read("settle_target_set_at", set_at);
+    if (has_set_at && set_at.numel() != 1) throw std::invalid_argument("the settle target's iteration is not one number");
+    settle_target_set_at_ = has_set_at ? set_at.item<int64_t>() : ramp_.ramp_end;
+  } else {
+    set_settle_target({});
+  }
+  archive.read("rng_data", rng_data);
+  set_generator_state(data_gen_, rng_data);
+  archive.read("rng_device", rng_device);
+  torch::Tensor pool_x_T, pool_reference;
+  if (rollout_ && archive.try_read("pool_x_T", pool_x_T)) {
+    archive.try_read("pool_reference", pool_reference);
+    rollout_->set_pool(pool_x_T.to(trained_.device), pool_reference.defined() ? pool_reference.to(trained_.device) : pool_reference);
+  }
+  device_adam_.reset();  // bound to the optimizer state and tensors just replaced
+  graphed_.reset();
+  try {
+    set_generator_state(device_gen_, rng_device);
+  } catch (const c10::Error&) {
+    // Saved on another kind of device: the device stream restarts from the seed.
+  }
+}
+
+}  // namespace eddpm

@@ -1,0 +1,157 @@
+#pragma once
+// The EDDPM trainer (spec sections 4-6): one call to step() is one iteration of Algorithm 1.
+// Not thread-safe: one thread drives a trainer; snapshots are plain values to hand elsewhere.
+#include <memory>
+#include <variant>
+#include <vector>
+
+#include <torch/optim/adam.h>
+#include <torch/serialize/archive.h>
+#include <torch/types.h>
+
+#include "budget_projection.h"
+#include "device_optimizer.h"
+#include "eps_model.h"
+#include "fused_mask_draw.h"
+#include "graphed_step.h"
+#include "staged_copy.h"
+#include "learned_schedule.h"
+#include "noise_schedule.h"
+#include "rollout_reward.h"
+#include "dataset.h"
+#include "train_config.h"
+#include "trained_model.h"
+
+namespace eddpm {
+
+struct TrainSnapshot {
+  int64_t iteration = 0;
+  double loss = 0.0;      // mean model loss since the last snapshot
+  double reward = 0.0;    // mean reward R since the last snapshot
+  double baseline = 0.0;  // the EMA of R (the baseline in "ema" mode)
+  double gamma = 1.0;
+  double budget = 0.0;    // K_e
+  MaskStats stats;
+  double terminal_level = 0.0;  // a_T(m) of the learned schedule's mask
+  std::vector<int> learned;     // top-K timesteps, descending
+  std::vector<double> s;        // mask probabilities, 0-based timestep order
+};
+
+class EddpmTrainer {
+ public:
+  // Builds the model, optimizer and mask for a validated config on `device`. The data set is
+  // loaded from the config unless one is given (callers that already hold it).
+  EddpmTrainer(const TrainConfig& config, const c10::Device& device, DatasetPtr data = nullptr);
+
+  void step();
+  // Reads the device once: averages since the last snapshot, then resets them.
+  TrainSnapshot take_snapshot();
+
+  int64_t iteration() const { return iteration_; }
+  const TrainConfig& config() const { return trained_.config; }
+  const NoiseSchedule& noise() const { return trained_.noise; }
+  const c10::Device& device() const { return trained_.device; }
+  // The model as trained so far, for sampling, measuring and schedule search between iterations:
+  // its mask and iteration are read here (a device read). It shares this trainer's weights.
+  const TrainedModel& trained();
+  // The weights training updates.
+  EpsModel& model() { return *model_; }
+  // The weights to sample and measure with: the EMA of the weights where the config keeps one
+  // (weights_ema), else the trained weights themselves.
+  EpsModel& sampling_model() { return *trained_.model; }
+  bool keeps_weights_ema() const { return ema_model_ != nullptr; }
+  // Sets the EMA to the weights as they are now (after weights were copied in from elsewhere).
+  void restart_weights_ema();
+  // The rollout reward's scorer (fidelity, data), or null for loss rewards.
+  const RolloutReward* rollout() const { return rollout_.get(); }
+  const Dataset& data() const { return *trained_.data; }
+  DatasetPtr data_ptr() const { return trained_.data; }
+  std::vector<double> mask_probabilities() const;
+  // Whether iterations run as the device step (config step_path), whether that step is being
+  // replayed from a CUDA graph, and why its capture was given up (empty if it was not).
+  bool uses_device_step() const { return device_step_; }
+  bool replaying_graph() const { return graphed_ && graphed_->replaying(); }
+  std::string graph_error() const { return graphed_ ? graphed_->capture_error() : std::string(); }
+
+  // Continue for a total of `iters` iterations (the ramp keeps its absolute i1, i2).
+  void set_total_iters(int64_t iters);
+  // Live changes between iterations: the mask's learning rate and the final number of kept steps.
+  void set_mask_learning_rate(double lr_s);
+  void set_model_learning_rate(double lr);
+  void set_steps_kept(int K);  // a settle target of another K is dropped
+
+  // Settling's target: the K 0-based timesteps s is pulled toward from the ramp's end (empty: s's
+  // own top K). Kept in the checkpoint with the iteration it was set at. Throws
+  // std::invalid_argument unless the steps are K distinct timesteps in [0, T) that keep the last one
+  // where the config pins it.
+  void set_settle_target(const std::vector<int>& timesteps);
+  const std::vector<int>& settle_target() const { return settle_target_; }
+  int64_t settle_target_set_at() const { return settle_target_set_at_; }
+  // best-measured settling measures its candidates again here, three quarters of the way from the
+  // ramp's end to the last iteration: the model trained on after the first choice, and a choice
+  // made on the model it ends with is the one the verdict and the user sample.
+  int64_t settle_recheck_iteration() const;
+  // Whether the training loop should measure the candidates (settle_target.h) and set a target
+  // before the next iteration: settle_to best-measured, K < T, and either the ramp has ended with no
+  // target yet or the recheck is due for a target set before it.
+  bool wants_settle_target() const;
+
+  void save_state(torch::serialize::OutputArchive& archive) const;
+  void load_state(torch::serialize::InputArchive& archive);
+
+ private:
+  // This iteration's masks and each example's sampled step with its levels.
+  MaskDraw draw_training_masks(bool need_elbo);
+  torch::Tensor model_loss_and_reward(const torch::Tensor& x0, const KeptLevels& at, bool need_elbo,
+                                      torch::Tensor& rewards);
+  // The first half of an iteration, common to both steps: masks, the model's loss and the rewards.
+  struct Forward {
+    MaskDraw draw;
+    torch::Tensor rewards;
+    torch::Tensor mean_loss;
+  };
+  Forward forward(const torch::Tensor& x0);
+  torch::Tensor mask_gradient(const torch::Tensor& masks, const torch::Tensor& rewards);
+  // The decay of the weights' EMA after `updates` optimizer steps: warmed up as (1 + n) / (10 + n)
+  // so that a short run's average is not dominated by its random initialization.
+  double weights_ema_decay(int64_t updates) const;
+  // A host decay (the plain step) or a 0-dim tensor on the device (the device step).
+  void update_weights_ema(const std::variant<double, torch::Tensor>& decay);
+  void update_mask(const torch::Tensor& masks, const torch::Tensor& rewards);
+  // The device step (eddpm_device_step.cpp): the host part (batch, scalars) and the device part.
+  void step_on_device();
+  void device_iteration();
+  // Rollout rewards: M masks scored by their few-step samples; returns their rewards.
+  torch::Tensor update_mask_by_rollouts();
+  // MaskStart::BestHandcrafted: scores every handcrafted family's K steps on the pool and sets s to
+  // the best one's indicator plus the rest of the current budget spread evenly.
+  void start_mask_from_best_handcrafted(const torch::Tensor& data_batch);
+
+  TrainedModel trained_;  // config, noise, device, data and the sampling weights; its mask is s_
+  BudgetRamp ramp_;
+  std::unique_ptr<RolloutReward> rollout_;  // set for the fidelity and data rewards
+  std::shared_ptr<EpsModel> model_;
+  std::shared_ptr<EpsModel> ema_model_;  // the EMA of model_'s weights, or null
+  std::unique_ptr<torch::optim::Adam> optimizer_;
+  torch::Tensor betas_, alpha_bars_;  // (T) float64 on device
+  torch::Tensor s_;                   // (T) float64 on device
+  torch::Tensor ema_;                 // () float64: running mean of R
+  torch::Tensor loss_sum_, reward_sum_;
+  int64_t accumulated_ = 0;
+  int64_t iteration_ = 0;
+  bool fused_draw_ = false;
+  torch::Tensor mask_buffer_;  // the fused draw writes each iteration's masks here
+  bool device_step_ = false;
+  std::unique_ptr<DeviceAdam> device_adam_;   // bound lazily: loading a checkpoint replaces the state
+  std::unique_ptr<GraphedStep> graphed_;      // likewise: a graph holds the tensors it captured
+  torch::Tensor x0_;       // the device step's batch, copied in each iteration
+  StagedCopy batch_copy_, scalars_copy_;  // into x0_ and scalars_ without a host sync
+  torch::Tensor scalars_;  // float64: the device step's per-iteration scalars (eddpm_device_step.cpp's Scalar)
+  std::vector<int> settle_target_;  // descending 0-based timesteps, or empty
+  int64_t settle_target_set_at_ = 0;  // the iteration settle_target_ was set at
+  torch::Tensor settle_indicator_;  // (T) float64 on device: the target's indicator, for the device step
+  at::Generator data_gen_;    // CPU: data batches
+  at::Generator device_gen_;  // device: masks, timesteps, noise
+};
+
+}  // namespace eddpm
