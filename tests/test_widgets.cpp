@@ -16,6 +16,7 @@
 #include "live_plot.h"
 #include "mask_history_heatmap.h"
 #include "mask_probability_plot.h"
+#include "redraw_scheduler.h"
 #include "schedule_strip.h"
 #include "time_series_plot.h"
 #include "training_setup_panel.h"
@@ -237,9 +238,12 @@ class TestWidgets : public QObject {
     QCOMPARE(plot.legend->itemCount(), 2);
   }
 
-  // Points arriving faster than kReplotMs cost one redraw per interval, and the last one is drawn.
+  // Points arriving faster than the redraw interval cost one redraw per interval, and the last one
+  // is drawn.
   void seriesRedrawAtMostEveryIntervalAndShowTheLastPoint() {
     TimeSeriesPlot plot({{"a", Qt::red}}, "left");
+    RedrawScheduler scheduler;
+    plot.setRedrawScheduler(&scheduler);
     plot.resize(400, 300);
     QSignalSpy replots(&plot, &QCustomPlot::afterReplot);
     QElapsedTimer clock;
@@ -249,11 +253,48 @@ class TestWidgets : public QObject {
       QCoreApplication::processEvents();
     }
     const qint64 elapsed = clock.elapsed();
-    QVERIFY2(replots.count() <= 1 + elapsed / TimeSeriesPlot::kReplotMs + 1,
+    QVERIFY2(replots.count() <= 1 + elapsed / RedrawScheduler::kIntervalMs + 1,
              qPrintable(QString("%1 replots in %2 ms").arg(replots.count()).arg(elapsed)));
     const int before = replots.count();
     QTRY_VERIFY_WITH_TIMEOUT(replots.count() > before, 5000);  // the deferred redraw of the last points
     QCOMPARE(plot.graph(0)->data()->size(), 30);
+  }
+
+  // One timer for the live view: plots that ask within an interval are redrawn together by one
+  // tick, once each, and redrawNow() draws at once only the plots that asked.
+  void plotsOfOneViewRedrawTogether() {
+    struct CountingPlot : LivePlot {
+      int redraws = 0;
+      void redraw() override {
+        ++redraws;
+        LivePlot::redraw();
+      }
+    };
+    RedrawScheduler scheduler;
+    CountingPlot a, b, c;
+    for (CountingPlot* plot : {&a, &b, &c}) plot->setRedrawScheduler(&scheduler);
+    QSignalSpy ticks(&scheduler, &RedrawScheduler::redrawn);
+    for (int i = 0; i < 5; ++i)
+      for (CountingPlot* plot : {&a, &b, &c}) plot->requestRedraw();
+    QCOMPARE(a.redraws + b.redraws + c.redraws, 0);  // nothing drawn per request
+    QVERIFY(ticks.wait(5000));
+    QCOMPARE(ticks.count(), 1);
+    QCOMPARE(a.redraws, 1);
+    QCOMPARE(b.redraws, 1);
+    QCOMPARE(c.redraws, 1);
+    c.requestRedraw();
+    scheduler.redrawNow();
+    QCOMPARE(ticks.count(), 2);
+    QCOMPARE(c.redraws, 2);
+    QCOMPARE(a.redraws, 1);
+    // A heatmap's frames wait for the tick too: the colour map is filled once, at the redraw.
+    MaskHistoryHeatmap map;
+    map.setRedrawScheduler(&scheduler);
+    QSignalSpy mapReplots(&map, &QCustomPlot::afterReplot);
+    for (int i = 0; i < 5; ++i) map.addFrame({i, QVector<double>(10, 0.5), {}});
+    QCOMPARE(mapReplots.count(), 0);
+    QVERIFY(ticks.wait(5000));
+    QTRY_VERIFY(mapReplots.count() >= 1);
   }
 
   void heatmapStaysBoundedAndWhole() {

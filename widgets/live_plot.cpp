@@ -30,21 +30,11 @@ void LivePlot::appendBounded(QCPGraph* graph, double key, double value) {
   data->set(thinned, true);
 }
 
-void LivePlot::replotAtMostEvery(int minIntervalMs) {
-  if (!sinceReplot_.isValid() || sinceReplot_.elapsed() >= minIntervalMs) {
-    sinceReplot_.start();
-    replot(rpQueuedReplot);
-    return;
-  }
-  if (!deferredReplot_) {
-    deferredReplot_ = new QTimer(this);
-    deferredReplot_->setSingleShot(true);
-    connect(deferredReplot_, &QTimer::timeout, this, [this] {
-      sinceReplot_.start();
-      replot(rpQueuedReplot);
-    });
-  }
-  if (!deferredReplot_->isActive()) deferredReplot_->start(int(minIntervalMs - sinceReplot_.elapsed()));
+void LivePlot::requestRedraw() {
+  if (scheduler_)
+    scheduler_->request(this);
+  else
+    redraw();
 }
 
 bool LivePlot::exportTo(const QString& path, QString* error) {

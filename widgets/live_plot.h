@@ -1,8 +1,12 @@
 #pragma once
 // Base of every plot in the explorer: a QCustomPlot tuned for live data (no antialiasing, fast
-// polylines, queued replots so bursts of data cost one redraw) with bounded series and export.
+// polylines, redraws coalesced by a RedrawScheduler) with bounded series and export.
 // GUI thread only.
+#include <QPointer>
+
 #include <qcustomplot.h>
+
+#include "redraw_scheduler.h"
 
 namespace eddpm::widgets {
 
@@ -16,9 +20,13 @@ class LivePlot : public QCustomPlot {
   static void appendBounded(QCPGraph* graph, double key, double value);
   static constexpr int kMaxPoints = 4000;
 
-  // A queued replot, at most one per `minIntervalMs`: a request inside the interval is served at its
-  // end, so the last data always shows. Plots whose data arrive faster than anyone reads them use it.
-  void replotAtMostEvery(int minIntervalMs);
+  // Live plots redraw when `scheduler` says (redraw_scheduler.h); without one, at once.
+  void setRedrawScheduler(RedrawScheduler* scheduler) { scheduler_ = scheduler; }
+  // Data changed: redraw now or at the scheduler's next tick.
+  void requestRedraw();
+  // Brings the drawing up to the data and replots (queued). Plots that prepare their drawing
+  // lazily (the heatmap's cells, a time series' fitted axes) do it here, once per redraw.
+  virtual void redraw() { replot(rpQueuedReplot); }
 
   // PNG or PDF by extension, written to a temporary name and renamed. Returns false with `error`.
   bool exportTo(const QString& path, QString* error = nullptr);
@@ -33,8 +41,7 @@ class LivePlot : public QCustomPlot {
   void contextMenuEvent(QContextMenuEvent* event) override;
 
  private:
-  QTimer* deferredReplot_ = nullptr;
-  QElapsedTimer sinceReplot_;
+  QPointer<RedrawScheduler> scheduler_;
 };
 
 }  // namespace eddpm::widgets

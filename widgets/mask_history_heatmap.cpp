@@ -43,11 +43,7 @@ void MaskHistoryHeatmap::addFrame(const MaskFrame& frame) {
     iterations_ = halvedIterations;
     stride_ *= 2;
   }
-  if (!sinceRebuild_.isValid() || sinceRebuild_.elapsed() >= kRedrawMs) rebuild();
-}
-
-void MaskHistoryHeatmap::flush() {
-  if (!rows_.isEmpty()) rebuild();
+  requestRedraw();
 }
 
 void MaskHistoryHeatmap::clear() {
@@ -59,8 +55,11 @@ void MaskHistoryHeatmap::clear() {
   replot(rpQueuedReplot);
 }
 
-void MaskHistoryHeatmap::rebuild() {
-  sinceRebuild_.restart();
+void MaskHistoryHeatmap::redraw() {
+  if (rows_.isEmpty()) {
+    replot(rpQueuedReplot);
+    return;
+  }
   const int T = rows_.front().size();
   const int n = rows_.size();
   map_->data()->setSize(T, n);

@@ -1,9 +1,7 @@
 #pragma once
 // The history of s as a heatmap: x timestep, y iteration, colour s in a fixed 0..1 range. Grows as
 // training runs; past kMaxRows the history is halved by averaging neighbouring rows, so it stays
-// whole and bounded.
-#include <QElapsedTimer>
-
+// whole and bounded. The colour map is refilled at redraws only: with a RedrawScheduler, a few a second.
 #include "live_plot.h"
 #include "plot_data.h"
 
@@ -17,10 +15,9 @@ class MaskHistoryHeatmap : public LivePlot {
   explicit MaskHistoryHeatmap(QWidget* parent = nullptr);
 
   void addFrame(const MaskFrame& frame);
-  // Draws what has arrived since the last redraw (addFrame redraws at most every kRedrawMs).
-  void flush();
-  static constexpr int kRedrawMs = 400;
   void clear();
+  // Fills the colour map from the stored rows (rows x T cells) and replots.
+  void redraw() override;
 
   int rowCount() const { return rows_.size(); }
   // s at (row, timestep) as stored, for tests and tooltips.
@@ -28,15 +25,12 @@ class MaskHistoryHeatmap : public LivePlot {
   qint64 rowIteration(int row) const { return iterations_.at(row); }
 
  private:
-  void rebuild();
-
   QCPColorMap* map_;
   QCPColorScale* scale_;
   QVector<QVector<double>> rows_;
   QVector<qint64> iterations_;
   int stride_ = 1;   // keep one frame in `stride_` once the history has been halved
   int skipped_ = 0;
-  QElapsedTimer sinceRebuild_;  // the full redraw costs rows x T cells: at most a few per second
 };
 
 }  // namespace eddpm::widgets

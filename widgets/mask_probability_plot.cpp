@@ -60,7 +60,7 @@ void MaskProbabilityPlot::showFrame(const MaskFrame& frame) {
   all_->setWidth(width);
   kept_->setWidth(width);
   xAxis->setRange(-0.5, frame.s.size() - 0.5);
-  replot(rpQueuedReplot);
+  requestRedraw();
 }
 
 void MaskProbabilityPlot::clear() {

@@ -41,8 +41,12 @@ void TimeSeriesPlot::fitToData() {
 void TimeSeriesPlot::append(double iteration, const QVector<double>& values) {
   for (int i = 0; i < values.size() && i < graphCount(); ++i)
     if (std::isfinite(values[i])) appendBounded(graph(i), iteration, values[i]);
+  requestRedraw();
+}
+
+void TimeSeriesPlot::redraw() {
   if (autoFit_) fitToData();
-  replotAtMostEvery(kReplotMs);
+  replot(rpQueuedReplot);
 }
 
 void TimeSeriesPlot::clear() {

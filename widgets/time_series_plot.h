@@ -24,15 +24,13 @@ class TimeSeriesPlot : public LivePlot {
   int pointCount(int series) const { return graph(series)->data()->size(); }
   double lastValue(int series) const;
 
-  // Appended points are drawn at most this often (a few per second is what a reader follows).
-  static constexpr int kReplotMs = 200;
-
   // Keep the value axes fitted to the data as it grows (on by default; off after the user zooms).
   void setAutoFit(bool on) { autoFit_ = on; }
 
   // Fits with a margin around the data and follows it again as it grows (double click, or "Fit all
   // data" in the context menu).
   void fitToData() override;
+  void redraw() override;
 
  private:
   bool autoFit_ = true;

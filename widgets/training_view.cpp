@@ -10,6 +10,7 @@
 #include "image_grid_view.h"
 #include "mask_history_heatmap.h"
 #include "mask_probability_plot.h"
+#include "redraw_scheduler.h"
 #include "time_series_plot.h"
 
 namespace eddpm::widgets {
@@ -68,6 +69,8 @@ TrainingView::TrainingView(QWidget* parent) : QWidget(parent) {
   bottom->addWidget(quality_, 1);
   bottom->addWidget(previewBox_);
   grid->addLayout(bottom, 2, 0, 1, 2);
+  redraw_ = new RedrawScheduler(this);
+  for (LivePlot* plot : plots()) plot->setRedrawScheduler(redraw_);
 }
 
 void TrainingView::addPreview(const ImagePreview& p) {
@@ -106,7 +109,7 @@ void TrainingView::addQuality(const QualityPoint& p) {
   quality_->append(double(p.iteration), {p.learned, p.uniform, p.full});
 }
 
-void TrainingView::flush() { heatmap_->flush(); }
+void TrainingView::redrawNow() { redraw_->redrawNow(); }
 
 void TrainingView::clear() {
   mask_->clear();

@@ -12,6 +12,7 @@ class MaskProbabilityPlot;
 class TimeSeriesPlot;
 class LivePlot;
 class ImageGridView;
+class RedrawScheduler;
 
 class TrainingView : public QWidget {
   Q_OBJECT
@@ -24,8 +25,10 @@ class TrainingView : public QWidget {
   // Image runs: the preview grids beside the quality plot (hidden until the first preview).
   void addPreview(const ImagePreview& preview);
   void clear();
-  // Draws anything held back for speed (call when a run ends or a replay is loaded).
-  void flush();
+  // Draws what arrived since the last redraw now (a run ended, a replay was loaded); otherwise the
+  // plots redraw together on one timer (redrawScheduler()).
+  void redrawNow();
+  RedrawScheduler* redrawScheduler() const { return redraw_; }
 
   MaskProbabilityPlot* maskPlot() const { return mask_; }
   MaskHistoryHeatmap* heatmap() const { return heatmap_; }
@@ -37,6 +40,7 @@ class TrainingView : public QWidget {
   QList<LivePlot*> plots() const;
 
  private:
+  RedrawScheduler* redraw_;
   MaskProbabilityPlot* mask_;
   MaskHistoryHeatmap* heatmap_;
   TimeSeriesPlot* sparsity_;

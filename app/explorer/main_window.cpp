@@ -83,9 +83,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   });
   connect(worker_, &TrainingWorker::progress, this, [this](const widgets::TrainingPoint& p) {
     view_->addPoint(p);
-    // Text that changes 15 times a second is unreadable and costs the training a share of a core.
-    if (statusShown_.isValid() && statusShown_.elapsed() < kStatusTextMs && p.iteration < p.total) return;
-    statusShown_.start();
+    // The worker sends a few of these a second (TrainingWorker::kMinSnapshotIntervalMs): readable text.
     panel_->showProgress(p);
     rateLabel_->setText(tr("iteration %1 of %2, %3 it/s%4, ETA %5 s")
                             .arg(p.iteration)
@@ -109,7 +107,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   });
   connect(worker_, &TrainingWorker::finished, this, [this](const QString& runDir, bool completed, qint64 iteration) {
     training_ = false;
-    view_->flush();
+    view_->redrawNow();
     panel_->setState(TrainingSetupPanel::State::Idle);
     // The verdict leads: whether the learned steps are worth using is what a finished run tells.
     statusBar()->showMessage(completed ? (verdict_.isEmpty() ? QString() : verdict_ + "  ") +
@@ -243,7 +241,7 @@ bool MainWindow::openRun(const QString& runDir) {
   view_->clear();
   for (const auto& p : record.points) view_->addPoint(p);
   for (const auto& f : record.frames) view_->addFrame(f);
-  view_->flush();
+  view_->redrawNow();
   sampling_->setCheckpoint(QDir(runDir).filePath("checkpoint.pt"));
   statusBar()->showMessage(record.problem.isEmpty() ? tr("Opened %1").arg(runDir)
                                                     : tr("Opened %1 (%2)").arg(runDir, record.problem));

@@ -1,6 +1,5 @@
 #pragma once
 // The explorer's window: composes the views and owns the training worker's thread.
-#include <QElapsedTimer>
 #include <QMainWindow>
 #include <QThread>
 
@@ -73,8 +72,6 @@ class MainWindow : public QMainWindow {
   SamplingPage* sampling_;
   QLabel* deviceLabel_;
   QLabel* rateLabel_;
-  QElapsedTimer statusShown_;               // the progress text is refreshed at most every kStatusTextMs
-  static constexpr int kStatusTextMs = 250;
   QThread workerThread_;
   TrainingWorker* worker_;
   QString runDir_;

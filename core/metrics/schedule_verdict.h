@@ -1,5 +1,5 @@
 #pragma once
-// The guard a run ends with (issue 17): is the learned schedule better than what a user would
+// The guard a run ends with: is the learned schedule better than what a user would
 // otherwise pick? It is measured against every handcrafted family at the same K, on starting noise
 // the run never drew, with the check the live quality plot uses (FD-LeNet on MNIST, else SWD;
 // lower is better), and said plainly: which wins, by how much, and what to use instead.

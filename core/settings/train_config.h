@@ -129,7 +129,7 @@ struct TrainConfig {
   bool keeps_weights_ema() const { return weights_ema > 0.0 && !freeze_model && model != "torchscript"; }
 };
 
-// The semantics a run gets unless one is chosen (ours, issue 17; docs/FINDINGS.md): paper where
+// The semantics a run gets unless one is chosen (ours; docs/FINDINGS.md): paper where
 // every base beta is at most 0.1 (linear), else jump. Under paper semantics a skipped step adds no
 // noise, so with a few large final betas (cosine, CSDI's quadratic) any K kept steps give one level
 // near 0 and the rest near 1, and the learned schedules sampled 1.5-3.4x worse than uniform steps.

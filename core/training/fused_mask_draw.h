@@ -1,5 +1,5 @@
 #pragma once
-// The per-example mask draw of a training iteration as one pass per row on the CPU (issue 5's fast
+// The per-example mask draw of a training iteration as one pass per row on the CPU (the fast
 // path). It draws the same random variables as draw_masks + pick_kept_timesteps +
 // levels_under_masks + kept_levels_at (mask_gradient.h), from another stream: one draw of the
 // generator seeds a counter-based stream per row, so the result does not depend on the thread

@@ -3,7 +3,7 @@
 // iteration the mask probabilities are pulled toward the indicator of their own top K, so that a
 // run ends with a deterministic mask (spec section 6: exactly K steps above 0.5, concentration
 // above 0.95) on every seed. Without it the score-function steps leave s spread over K + 1 or
-// K + 2 steps on most seeds (docs/FINDINGS.md, issue 17). The score-function steps go on while it
+// K + 2 steps on most seeds (docs/FINDINGS.md). The score-function steps go on while it
 // pulls: a step the rewards prefer can still overtake one in the top K before the end.
 #include <cstdint>
 #include <vector>

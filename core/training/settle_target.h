@@ -2,7 +2,7 @@
 // What the mask settles toward (ours, beyond the paper; TrainConfig::settle_to best-measured).
 // Up to the ramp's end the score-function steps explore; then the run commits. Committing to s's
 // own top K trusts a noisy reward: on base schedules with large final betas and for a frozen
-// model's data reward, that top K sampled worse than uniform steps (docs/FINDINGS.md, issue 17).
+// model's data reward, that top K sampled worse than uniform steps (docs/FINDINGS.md).
 // So at the ramp's end the run samples its candidates on noise and held-out data of their own
 // (not the verdict's) with the check the live quality plot uses, and settles toward the best:
 // the mask's top K first, then draws of K steps from the mask, then every handcrafted family at

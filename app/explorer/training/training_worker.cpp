@@ -128,7 +128,7 @@ void TrainingWorker::drive(const QString& runDir, RunFolderMode mode, MakeTraine
     // About 20 quality points per run, the full chain every 8th; all of it within 1% of the run's
     // time (a point that would exceed it waits for a later snapshot; the last is always measured).
     // On two cores a 2-D point costs ~25 ms: a 20-second run gets 8 points, a run of a minute 20.
-    // 3% measurably slowed training (docs/BENCHMARKS.md, item 5).
+    // 3% measurably slowed training (docs/BENCHMARKS.md, item 5: the explorer against the CLI).
     const int64_t quality_every = std::max<int64_t>(config.log_every, config.iters / 20 / config.log_every * config.log_every);
     double full_value = std::nan("");
     int measurements = 0;

@@ -28,6 +28,8 @@ namespace eddpm::explorer {
 class TrainingWorker : public QObject {
   Q_OBJECT
  public:
+  // Snapshots reach the window at most this often (and the last one always): the rate a reader
+  // follows, and what the window's one redraw timer (widgets/redraw_scheduler.h) draws at.
   static constexpr int kMinSnapshotIntervalMs = 200;
 
   using QObject::QObject;

@@ -1,14 +1,17 @@
 #pragma once
-// Runs one job at a time on a thread of its own and tells the GUI thread when it has ended.
-// The job's thread is joined before `finished` is emitted, so everything the job wrote happens
-// before the GUI reads it: a hand-off ThreadSanitizer can check, unlike Qt's thread pool, whose
-// queue is locked inside the uninstrumented Qt.
+// Runs one job at a time on a thread of its own and tells the GUI thread when it has ended,
+// through the explorer's one hand-off between threads (thread_handoff.h). The job's thread is
+// joined before `finished` is emitted, so everything the job wrote happens before the GUI reads it:
+// a hand-off ThreadSanitizer can check, unlike Qt's thread pool, whose queue is locked inside the
+// uninstrumented Qt.
 #include <atomic>
 #include <functional>
 #include <string>
 #include <thread>
 
 #include <QObject>
+
+#include "thread_handoff.h"
 
 namespace eddpm::explorer {
 
@@ -34,10 +37,10 @@ class BackgroundJob : public QObject {
  signals:
   void finished();
 
- private slots:
+ private:
   void joinEndedThread();
 
- private:
+  ThreadHandoff toGui_;  // lives on the thread that made this job: the GUI thread
   std::thread thread_;
   bool running_ = false;
   bool cancelled_ = false;

@@ -24,8 +24,7 @@ void BackgroundJob::start(std::function<void()> job) {
     } catch (...) {
       threadError_ = "unknown error";
     }
-    // By name, so the queued call carries nothing of ours across threads.
-    QMetaObject::invokeMethod(this, "joinEndedThread", Qt::QueuedConnection);
+    toGui_.post([this] { joinEndedThread(); });
   });
 }
 

@@ -1,6 +1,7 @@
 #pragma once
-// Carries work from any thread to the thread this object lives on, in order (the explorer's
-// GUI thread to the training thread and back). Tasks wait in a std::mutex-guarded queue and the
+// The explorer's one hand-off between threads: carries work from any thread to the thread this
+// object lives on, in order (the GUI thread to the training thread and back; a background job's end
+// to the GUI thread). Tasks wait in a std::mutex-guarded queue and the
 // receiving thread takes them under the same lock, so everything a task carries is handed over
 // by a lock ThreadSanitizer sees; Qt's own queue carries only the payload-free wake-up.
 #include <functional>
