@@ -284,8 +284,9 @@ void EddpmTrainer::start_mask_from_best_handcrafted(const torch::Tensor& data_ba
   const int T = trained_.noise.T(), K = trained_.config.steps_kept();
   at::Generator gen = make_cpu_generator(trained_.config.seed + 2);  // ELBO-DP's errors; not a training stream
   std::vector<std::vector<int>> candidates;
+  const TrainedModel& run = trained();  // one read of the mask for every family
   for (ScheduleKind kind : handcrafted_kinds()) {
-    std::vector<int> steps = make_schedule(kind, K, trained(), gen);
+    std::vector<int> steps = make_schedule(kind, K, run, gen);
     if (trained_.config.pin_last && steps.front() != T - 1) {  // the pinned step is kept whatever the family says
       steps.insert(steps.begin(), T - 1);
       if (int(steps.size()) > K) steps.pop_back();
