@@ -1,5 +1,8 @@
 #include "redraw_scheduler.h"
 
+#include <algorithm>
+#include <utility>
+
 #include "live_plot.h"
 
 namespace eddpm::widgets {

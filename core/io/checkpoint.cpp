@@ -86,7 +86,8 @@ void write_checkpoint(const TrainConfig& config, const std::function<void(torch:
 }
 
 void read_checkpoint(const std::filesystem::path& path,
-                     const std::function<void(const TrainConfig&, torch::serialize::InputArchive&)>& read) {
+                     const std::function<void(const TrainConfig&, torch::serialize::InputArchive&)>& read,
+                     const std::function<void(const std::string&)>& notice) {
   const std::string where = path.string();
   if (!std::filesystem::is_regular_file(path)) throw std::runtime_error(where + ": no such checkpoint file");
   torch::serialize::InputArchive archive;
@@ -109,6 +110,7 @@ void read_checkpoint(const std::filesystem::path& path,
                                " is not supported (expected " + std::to_string(kVersion) + ")");
     archive.read("config", config_text);
     const TrainConfig config = train_config_from_json(nlohmann::json::parse(tensor_text(config_text)));
+    if (config.model == "torchscript" && notice) notice(torchscript_warning(config.model_file));
     try {
       read(config, archive);
     } catch (const CheckpointSetupError& e) {  // its data or model file: not the checkpoint's fault
@@ -145,7 +147,6 @@ TrainedModel load_checkpoint(const std::filesystem::path& path, const std::strin
                              const std::function<void(const std::string&)>& notice) {
   TrainedModel trained;
   read_checkpoint(path, [&](const TrainConfig& config, torch::serialize::InputArchive& archive) {
-    if (config.model == "torchscript" && notice) notice(torchscript_warning(config.model_file));
     trained.config = config;
     try {
       validate(config);
@@ -164,7 +165,7 @@ TrainedModel load_checkpoint(const std::filesystem::path& path, const std::strin
     const torch::Tensor s = read_mask(archive, trained.noise.T());
     trained.mask.assign(s.data_ptr<double>(), s.data_ptr<double>() + s.numel());
     trained.iteration = read_iteration(archive);
-  });
+  }, notice);
   return trained;
 }
 

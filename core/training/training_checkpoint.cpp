@@ -4,7 +4,6 @@
 
 #include "checkpoint.h"
 #include "compute_device.h"
-#include "torchscript_model.h"
 
 namespace eddpm {
 
@@ -17,14 +16,13 @@ std::unique_ptr<EddpmTrainer> resume_training(const std::filesystem::path& path,
                                               const std::function<void(const std::string&)>& notice) {
   std::unique_ptr<EddpmTrainer> trainer;
   read_checkpoint(path, [&](const TrainConfig& config, torch::serialize::InputArchive& archive) {
-    if (config.model == "torchscript" && notice) notice(torchscript_warning(config.model_file));
     try {
       trainer = std::make_unique<EddpmTrainer>(config, resolve_device(device));
     } catch (const std::invalid_argument& e) {
       throw CheckpointSetupError(e.what());
     }
     trainer->load_state(archive);
-  });
+  }, notice);
   return trainer;
 }
 
