@@ -204,7 +204,8 @@ class TestFusedMaskDraw : public QObject {
     QVERIFY(!torch::equal(many.masks, next.masks));
   }
 
-  // The score-function gradient reads the uint8 masks directly: the same numbers as float64 masks.
+  // The host gradient reads the uint8 masks directly: the same numbers as the tensor gradient of
+  // float64 masks.
   // Dense and mostly-zero masks (summed by their ones only) alike.
   void byteMasksGiveTheFloatMasksGradient_data() {
     QTest::addColumn<double>("scale");
@@ -217,7 +218,7 @@ class TestFusedMaskDraw : public QObject {
     const torch::Tensor s = scaled_probabilities(scale, false);
     const MaskDraw draw = draw_masks_fused(s, 300, true, kNoise, Semantics::Paper, gen);
     const torch::Tensor adv = torch::randn({300}, gen, torch::kFloat64);
-    const torch::Tensor from_bytes = score_function_gradient(draw.masks, s, adv);
+    const torch::Tensor from_bytes = score_function_gradient_on_host(draw.masks, s, adv);
     const torch::Tensor from_floats = score_function_gradient(draw.masks.to(torch::kFloat64), s, adv);
     QVERIFY(torch::allclose(from_bytes, from_floats, 1e-12, 1e-12));
   }

@@ -3,6 +3,7 @@
 #include <QtTest>
 
 #include "mask_gradient.h"
+#include "mask_update.h"
 #include "rng.h"
 
 using namespace eddpm;
@@ -59,12 +60,74 @@ class TestMaskGradient : public QObject {
     QVERIFY(torch::allclose(a, torch::tensor({1.0 - 4.0, 2.0 - 3.5, 6.0 - 1.5}, torch::kFloat64)));
     const torch::Tensor e = advantages(r, BaselineKind::Ema, torch::full({}, 2.0, torch::kFloat64));
     QVERIFY(torch::allclose(e, torch::tensor({-1.0, 0.0, 4.0}, torch::kFloat64)));
-    // float64 CPU rewards take a loop of their own; float32 the tensor operations: the same values.
+    // The host loop gives the tensor operations' values.
     const torch::Tensor many = torch::rand({257}, make_cpu_generator(3), torch::kFloat64);
-    const torch::Tensor by_loop = advantages(many, BaselineKind::LeaveOneOut, torch::zeros({}, torch::kFloat64));
-    const torch::Tensor by_ops = advantages(many.to(torch::kFloat32), BaselineKind::LeaveOneOut, torch::zeros({}));
-    QVERIFY(torch::allclose(by_loop, by_ops.to(torch::kFloat64), 1e-5, 1e-6));
+    const torch::Tensor by_loop = advantages_on_host(many, BaselineKind::LeaveOneOut, 0.0);
+    const torch::Tensor by_ops = advantages(many, BaselineKind::LeaveOneOut, torch::zeros({}, torch::kFloat64));
+    QVERIFY(torch::allclose(by_loop, by_ops, 1e-14, 1e-14));
     QVERIFY(torch::equal(by_loop, many - (many.sum() - many) / 256.0));
+    QVERIFY(torch::equal(advantages_on_host(r, BaselineKind::Ema, 2.0), e));
+    QVERIFY(torch::equal(advantages_on_host(r, BaselineKind::None, 2.0), r));
+  }
+
+  // The mask update's two implementations (mask_update.h): the CPU step's arrays and the device
+  // step's tensors give the same mask, with and without pinning, under both budget rules, settling
+  // toward s's own top K or a target, from one mask's reward or many.
+  void hostAndTensorMaskUpdatesAgree_data() {
+    QTest::addColumn<bool>("pin_last");
+    QTest::addColumn<int>("budget_rule");
+    QTest::addColumn<int>("baseline");
+    QTest::addColumn<int>("rows");
+    QTest::addColumn<bool>("to_target");
+    QTest::addColumn<bool>("learns");
+    QTest::newRow("pinned, at most, leave-one-out") << true << int(BudgetRule::AtMost) << int(BaselineKind::LeaveOneOut) << 64 << false << true;
+    QTest::newRow("pinned, exact, to a target") << true << int(BudgetRule::Exact) << int(BaselineKind::LeaveOneOut) << 64 << true << true;
+    QTest::newRow("unpinned, exact, ema") << false << int(BudgetRule::Exact) << int(BaselineKind::Ema) << 32 << false << true;
+    QTest::newRow("unpinned, at most, one mask") << false << int(BudgetRule::AtMost) << int(BaselineKind::LeaveOneOut) << 1 << true << true;
+    QTest::newRow("no baseline, byte masks") << true << int(BudgetRule::AtMost) << int(BaselineKind::None) << 48 << false << true;
+    QTest::newRow("warm-up: s stays") << true << int(BudgetRule::Exact) << int(BaselineKind::LeaveOneOut) << 16 << false << false;
+  }
+  void hostAndTensorMaskUpdatesAgree() {
+    QFETCH(bool, pin_last);
+    QFETCH(int, budget_rule);
+    QFETCH(int, baseline);
+    QFETCH(int, rows);
+    QFETCH(bool, to_target);
+    QFETCH(bool, learns);
+    const int T = 40;
+    at::Generator gen = make_cpu_generator(11);
+    torch::Tensor s = torch::rand({T}, gen, torch::kFloat64) * 0.6 + 0.2;
+    if (pin_last) s[T - 1] = 1.0;
+    torch::Tensor masks = draw_masks(s, rows, pin_last, gen);
+    if (baseline == int(BaselineKind::None)) masks = masks.to(torch::kByte);
+    const torch::Tensor rewards = torch::rand({rows}, gen, torch::kFloat64);
+    MaskUpdateRule rule;
+    rule.K = 5;
+    rule.pin_last = pin_last;
+    rule.budget_rule = BudgetRule(budget_rule);
+    rule.baseline = BaselineKind(baseline);
+    rule.normalize_advantages = true;
+    rule.settle = true;
+    MaskUpdateValues values;
+    values.lr_s = 0.05;
+    values.budget = 9.5;
+    values.learns = learns;
+    values.settle_rate = 0.25;
+    values.to_target = to_target;
+    const std::vector<int> target{T - 1, 30, 17, 8, 2};
+    torch::Tensor indicator = torch::zeros({T}, torch::kFloat64);
+    for (int t : target) indicator[t] = 1.0;
+    const double ema = 0.4;
+    const auto array = mask_value_array(values);
+    const torch::Tensor by_tensors =
+        update_mask(rule, s, masks, rewards, torch::full({}, ema, torch::kFloat64),
+                    torch::tensor(std::vector<double>(array.begin(), array.end()), torch::kFloat64), indicator);
+    torch::Tensor by_arrays = s.clone();
+    update_mask_on_host(rule, by_arrays, masks, rewards, ema, values, target);
+    QVERIFY2(torch::allclose(by_arrays, by_tensors, 1e-12, 1e-12),
+             qPrintable(QString("largest difference %1").arg((by_arrays - by_tensors).abs().max().item<double>())));
+    QCOMPARE(torch::equal(by_arrays, s), !learns);
+    if (pin_last) QCOMPARE(by_arrays[T - 1].item<double>(), 1.0);
   }
 
   void timestepsAreDrawnOnlyAmongKeptSteps() {

@@ -9,23 +9,24 @@
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
-#include <torch/nn/utils/clip_grad.h>
 #include <torch/torch.h>
 
 #include "adaptive_cpu_threads.h"
 #include "budget_projection.h"
 #include "cli_app.h"
 #include "compute_device.h"
-#include "device_optimizer.h"
 #include "eddpm_trainer.h"
 #include "fused_mask_draw.h"
 #include "graphed_step.h"
 #include "handcrafted_schedules.h"
 #include "mask_gradient.h"
+#include "mask_update.h"
 #include "model_factory.h"
+#include "model_update.h"
 #include "rng.h"
 #include "sampler.h"
 #include "staged_copy.h"
+#include "step_plan.h"
 
 namespace eddpm::cli {
 
@@ -84,8 +85,9 @@ double peak_rss_mib() {
   return double(usage.ru_maxrss) / 1024.0;  // Linux reports KiB
 }
 
-// Plain DDPM training of the same model: a uniform timestep per example, no mask. With the device
-// step (auto on CUDA) it runs like the EDDPM device step: no host reads, captured in a CUDA graph.
+// Plain DDPM training of the same model: a uniform timestep per example, no mask, the trainer's
+// model update (without the weights' EMA, as the scripts). It runs the step the trainer's plan
+// chooses: with the device step (auto on CUDA) no host reads, captured in a CUDA graph.
 class PlainDdpmLoop {
  public:
   PlainDdpmLoop(const TrainConfig& c, const c10::Device& device)
@@ -94,17 +96,17 @@ class PlainDdpmLoop {
         noise_(c.beta),
         data_gen_(make_cpu_generator(c.seed)),
         device_gen_(make_training_generator(device, c.seed + 1)),
-        device_step_(c.uses_device_step(device.is_cuda())),
+        device_step_(choose_step_plan(c, device).device_step),
         graphed_(device) {
     data_ = make_dataset(c);
+    std::shared_ptr<EpsModel> model;
     {
       const DefaultGeneratorScope initialization(torch::kCPU, c.seed);
-      model_ = make_model(c, data_->sample_shape(), device);
+      model = make_model(c, data_->sample_shape(), device);
     }
-    optimizer_ = std::make_unique<torch::optim::Adam>(model_->parameters(), torch::optim::AdamOptions(c.lr));
+    update_ = std::make_unique<ModelUpdate>(std::move(model), nullptr, c.lr, c.grad_clip, 0.0);
     alpha_bars_ = torch::tensor(noise_.alpha_bars(), torch::kFloat64).to(device);
-    factors_ = torch::zeros({2}, torch::TensorOptions().dtype(torch::kFloat64).device(device));
-    if (device_step_) device_adam_ = std::make_unique<DeviceAdam>(*optimizer_);
+    values_ = torch::zeros({ModelUpdate::kModelValueCount}, torch::TensorOptions().dtype(torch::kFloat64).device(device));
   }
 
   bool uses_device_step() const { return device_step_; }
@@ -114,8 +116,8 @@ class PlainDdpmLoop {
     if (!x0_.defined()) x0_ = torch::empty(batch.sizes(), batch.options().device(device_));
     batch_copy_.copy(batch, x0_);  // as the EDDPM device step copies: no host sync
     if (device_step_) {
-      const auto host = device_adam_->count_next_step();
-      factors_copy_.copy(torch::tensor({host[0], host[1]}, torch::kFloat64), factors_);
+      auto host = update_->next_device_values(0);
+      values_copy_.copy(torch::from_blob(host.data(), {ModelUpdate::kModelValueCount}, torch::kFloat64), values_);
       graphed_.run([this] { iteration(); });
     } else {
       iteration();
@@ -131,15 +133,9 @@ class PlainDdpmLoop {
     const torch::Tensor a = alpha_bars_.index_select(0, t).to(torch::kFloat32).view(view);
     const torch::Tensor eps = torch::randn(x0_.sizes(), device_gen_, x0_.options());
     const torch::Tensor x_t = torch::sqrt(a) * x0_ + torch::sqrt(1.0 - a) * eps;
-    const torch::Tensor loss = (eps - model_->forward(x_t, t)).pow(2).mean();
-    if (device_step_) {
-      device_adam_->minimize(loss, c_.grad_clip, factors_);
-    } else {
-      optimizer_->zero_grad();
-      loss.backward();
-      torch::nn::utils::clip_grad_norm_(model_->parameters(), c_.grad_clip);
-      optimizer_->step();
-    }
+    const torch::Tensor loss = (eps - update_->model().forward(x_t, t)).pow(2).mean();
+    if (device_step_) update_->minimize_on_device(loss, values_);
+    else update_->minimize(loss, 0);
   }
 
   TrainConfig c_;
@@ -149,11 +145,9 @@ class PlainDdpmLoop {
   at::Generator data_gen_, device_gen_;
   bool device_step_;
   GraphedStep graphed_;
-  std::shared_ptr<EpsModel> model_;
-  std::unique_ptr<torch::optim::Adam> optimizer_;
-  std::unique_ptr<DeviceAdam> device_adam_;
-  torch::Tensor alpha_bars_, factors_, x0_;
-  StagedCopy batch_copy_, factors_copy_;
+  std::unique_ptr<ModelUpdate> update_;
+  torch::Tensor alpha_bars_, values_, x0_;
+  StagedCopy batch_copy_, values_copy_;
 };
 
 // Item 4 in one process: blocks of EDDPM and plain DDPM iterations take turns, so both see the
@@ -176,10 +170,13 @@ std::pair<double, double> interleaved_seconds(const TrainConfig& c, const c10::D
   return {eddpm_seconds / double(o.iters), ddpm_seconds / double(o.iters)};
 }
 
-// The mask machinery alone: draw, step and levels, advantages of stand-in rewards, the
-// score-function gradient and the projection.
-double mask_step_seconds(const TrainConfig& c, const c10::Device& device, const BenchOptions& o) {
+// The mask machinery alone: draw, step and levels, then the mask update from stand-in rewards
+// (advantages, the score-function gradient, the projection), as the trainer's plan would run them
+// on this device; `host_update` picks the update's implementation (update_mask_on_host or
+// update_mask), so both can be timed on the CPU.
+double mask_step_seconds(const TrainConfig& c, const c10::Device& device, const BenchOptions& o, bool host_update) {
   const NoiseSchedule noise(c.beta);
+  const StepPlan plan = choose_step_plan(c, device);
   const auto f64 = torch::TensorOptions().dtype(torch::kFloat64).device(device);
   const torch::Tensor betas = torch::tensor(noise.betas(), torch::kFloat64).to(device);
   const torch::Tensor alpha_bars = torch::tensor(noise.alpha_bars(), torch::kFloat64).to(device);
@@ -187,12 +184,18 @@ double mask_step_seconds(const TrainConfig& c, const c10::Device& device, const 
   torch::Tensor s = torch::full({noise.T()}, 0.5, f64);
   const torch::Tensor rewards = torch::rand({c.batch}, gen, f64);
   const torch::Tensor ema = torch::zeros({}, f64);
-  const bool fused = c.fused_mask_draw && device.is_cpu();
+  MaskUpdateRule rule = MaskUpdateRule::of(c);
+  rule.settle = false;
+  MaskUpdateValues values;
+  values.lr_s = 1e-3;
+  values.budget = 0.5 * noise.T();
+  const auto value_array = mask_value_array(values);
+  const torch::Tensor value_tensor = torch::tensor(std::vector<double>(value_array.begin(), value_array.end()), f64);
+  const torch::Tensor no_target = torch::zeros({noise.T()}, f64);
   torch::Tensor buffer;
-  const int T = noise.T();
   return seconds_per_call(device, o.warmup_iters, o.iters, [&] {
     torch::Tensor masks;
-    if (fused) {
+    if (plan.fused_draw) {
       masks = draw_masks_fused(s, c.batch, true, noise, c.semantics, gen, buffer).masks;
       buffer = masks;
     } else {
@@ -200,10 +203,8 @@ double mask_step_seconds(const TrainConfig& c, const c10::Device& device, const 
       const torch::Tensor t = pick_kept_timesteps(masks, gen);
       levels_under_masks(masks, betas, alpha_bars, c.semantics).gather(1, t.unsqueeze(1));
     }
-    const torch::Tensor g = score_function_gradient(masks, s, advantages(rewards, c.baseline, ema));
-    torch::Tensor next = torch::ones_like(s);
-    next.slice(0, 0, T - 1).copy_(project_to_budget((s - 1e-3 * g).slice(0, 0, T - 1), 0.5 * T));
-    s = next;
+    if (host_update) update_mask_on_host(rule, s, masks, rewards, 0.0, values, {});
+    else s = update_mask(rule, s, masks, rewards, ema, value_tensor, no_target);
   });
 }
 
@@ -259,7 +260,10 @@ int bench(const BenchOptions& o) {
     result.update({{"batch", o.batch}, {"mask_draw", o.mask_draw}, {"eddpm_its_per_s", 1.0 / eddpm_seconds},
                    {"ddpm_its_per_s", 1.0 / ddpm_seconds}, {"extra", eddpm_seconds / ddpm_seconds - 1.0}});
   } else if (o.item == "mask-step") {
-    result.update({{"batch", o.batch}, {"mask_draw", o.mask_draw}, {"ms", 1e3 * mask_step_seconds(c, device, o)}});
+    // On the CPU both implementations of the mask update, in turns: the array one is kept for this.
+    const bool host = choose_step_plan(c, device).host_mask_update;
+    result.update({{"batch", o.batch}, {"mask_draw", o.mask_draw}, {"ms", 1e3 * mask_step_seconds(c, device, o, host)}});
+    if (host) result["tensor_update_ms"] = 1e3 * mask_step_seconds(c, device, o, false);
   } else {
     result.update({{"n", o.n}, {"K", o.K}, {"samples_per_s", double(o.n) / sampling_seconds(c, device, o)}});
   }

@@ -77,11 +77,9 @@ void project_to_budget_in_place(double* z, int64_t n, double budget, BudgetRule 
 }
 
 torch::Tensor project_to_budget(const torch::Tensor& z, double budget, BudgetRule rule) {
-  if (!z.device().is_cpu())
-    return project_to_budget_on_device(z, torch::full({}, budget, z.options().dtype(torch::kFloat64)), rule);
-  torch::Tensor s = z.to(torch::kFloat64).contiguous().clone();
+  torch::Tensor s = z.to(torch::kCPU, torch::kFloat64).contiguous().clone();
   project_to_budget_in_place(s.data_ptr<double>(), s.numel(), budget, rule);
-  return s.to(z.scalar_type());
+  return s.to(z.options());
 }
 
 torch::Tensor project_to_budget_on_device(const torch::Tensor& z, const torch::Tensor& budget, BudgetRule rule) {

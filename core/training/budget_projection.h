@@ -19,8 +19,8 @@ struct BudgetRamp {
 
 // Projection of a 1-D z onto { 0 <= s <= 1, sum(s) <= budget } (AtMost) or { ..., sum(s) = budget }
 // (Exact; a budget above n gives all ones): s = clamp(z - v, 0, 1) with the v that meets the
-// budget (at most: the smallest v >= 0). On the CPU a walk over the sorted breakpoints; elsewhere
-// project_to_budget_on_device.
+// budget (at most: the smallest v >= 0), by a walk over the sorted breakpoints on the host (z is read
+// there and the result returned on z's device).
 torch::Tensor project_to_budget(const torch::Tensor& z, double budget, BudgetRule rule = BudgetRule::AtMost);
 
 // The same walk on n values in host memory, replaced by their projection: the CPU trainer's mask

@@ -4,8 +4,6 @@
 #include <cmath>
 #include <stdexcept>
 
-#include <torch/nn/utils/clip_grad.h>
-
 #include "checkpoint.h"
 #include "fd_lenet.h"
 #include "mask_gradient.h"
@@ -22,13 +20,6 @@ namespace eddpm {
 namespace {
 torch::Tensor to_tensor(const std::vector<double>& v, const c10::Device& device) {
   return torch::tensor(v, torch::kFloat64).to(device);
-}
-
-// Buffers (statistics, not learned) are not averaged: the EMA model takes the trained model's.
-void copy_buffers(torch::nn::Module& from, torch::nn::Module& to) {
-  const auto source = from.buffers();
-  auto target = to.buffers();
-  for (size_t i = 0; i < target.size(); ++i) target[i].copy_(source[i]);
 }
 
 std::vector<double> to_vector(const torch::Tensor& t) {
@@ -52,16 +43,14 @@ EddpmTrainer::EddpmTrainer(const TrainConfig& config, const c10::Device& device,
   ramp_ = {trained_.config.warmup_iters(), trained_.config.ramp_end_iters(), std::min(gamma_final, gamma_initial), gamma_initial};
   {
     const DefaultGeneratorScope initialization(torch::kCPU, trained_.config.seed);  // LibTorch initializes from it
-    model_ = make_model(trained_.config, trained_.data->sample_shape(), trained_.device);
-    if (trained_.config.keeps_weights_ema()) {
-      ema_model_ = make_model(trained_.config, trained_.data->sample_shape(), trained_.device);
-      for (auto& p : ema_model_->parameters()) p.set_requires_grad(false);
-      restart_weights_ema();
-    }
+    std::shared_ptr<EpsModel> model = make_model(trained_.config, trained_.data->sample_shape(), trained_.device);
+    std::shared_ptr<EpsModel> ema_model;
+    if (trained_.config.keeps_weights_ema())
+      ema_model = make_model(trained_.config, trained_.data->sample_shape(), trained_.device);
+    model_update_ = std::make_unique<ModelUpdate>(std::move(model), std::move(ema_model), trained_.config.lr,
+                                                  trained_.config.grad_clip, trained_.config.weights_ema);
   }
-  trained_.model = ema_model_ ? ema_model_ : model_;
-  optimizer_ = std::make_unique<torch::optim::Adam>(model_->parameters(),
-                                                    torch::optim::AdamOptions(trained_.config.lr));
+  trained_.model = model_update_->sampling_model();
   betas_ = to_tensor(trained_.noise.betas(), trained_.device);
   alpha_bars_ = to_tensor(trained_.noise.alpha_bars(), trained_.device);
   s_ = torch::ones({trained_.noise.T()}, torch::TensorOptions().dtype(torch::kFloat64).device(trained_.device));
@@ -81,37 +70,12 @@ EddpmTrainer::EddpmTrainer(const TrainConfig& config, const c10::Device& device,
       rollout_->set_features([lenet](const torch::Tensor& images) { return lenet->features(images); });
     }
   }
-  device_step_ = trained_.config.uses_device_step(trained_.device.is_cuda());
-  fused_draw_ = trained_.config.fused_mask_draw && trained_.config.per_example_masks && trained_.device.is_cpu() && !device_step_;
+  plan_ = choose_step_plan(trained_.config, trained_.device);
+  mask_rule_ = MaskUpdateRule::of(trained_.config);
   ema_ = torch::zeros({}, s_.options());
   loss_sum_ = torch::zeros({}, s_.options());
   reward_sum_ = torch::zeros({}, s_.options());
-}
-
-void EddpmTrainer::restart_weights_ema() {
-  if (!ema_model_) return;
-  torch::NoGradGuard no_grad;
-  const auto from = model_->parameters();
-  auto to = ema_model_->parameters();
-  for (size_t i = 0; i < to.size(); ++i) to[i].copy_(from[i]);
-  copy_buffers(*model_, *ema_model_);
-}
-
-double EddpmTrainer::weights_ema_decay(int64_t updates) const {
-  return std::min(trained_.config.weights_ema, (1.0 + double(updates)) / (10.0 + double(updates)));
-}
-
-void EddpmTrainer::update_weights_ema(const std::variant<double, torch::Tensor>& decay) {
-  torch::NoGradGuard no_grad;
-  const auto from = model_->parameters();
-  auto to = ema_model_->parameters();
-  if (const double* host = std::get_if<double>(&decay)) {
-    for (size_t i = 0; i < to.size(); ++i) to[i].lerp_(from[i], 1.0 - *host);
-  } else {  // the device step: the decay is data on the device, so a captured graph can replay it
-    const torch::Tensor weight = (1.0 - std::get<torch::Tensor>(decay)).to(torch::kFloat32);
-    for (size_t i = 0; i < to.size(); ++i) to[i].lerp_(from[i], weight.to(to[i].scalar_type()));
-  }
-  copy_buffers(*model_, *ema_model_);
+  set_settle_target({});  // allocates the indicator's buffer, which a captured graph reads
 }
 
 void EddpmTrainer::set_total_iters(int64_t iters) {
@@ -127,13 +91,14 @@ void EddpmTrainer::set_mask_learning_rate(double lr_s) {
 void EddpmTrainer::set_model_learning_rate(double lr) {
   if (!(lr >= 0.0)) throw std::invalid_argument("the model learning rate must be >= 0");
   trained_.config.lr = lr;
-  for (auto& group : optimizer_->param_groups()) static_cast<torch::optim::AdamOptions&>(group.options()).lr(lr);
+  model_update_->set_learning_rate(lr);
 }
 
 void EddpmTrainer::set_steps_kept(int K) {
   if (K < 1 || K > trained_.noise.T()) throw std::invalid_argument("K must be in [1, T]");
   trained_.config.keep = double(K) / trained_.noise.T();
   ramp_.gamma_final = trained_.config.keep;
+  mask_rule_.K = K;
   if (!settle_target_.empty() && int(settle_target_.size()) != K) set_settle_target({});
 }
 
@@ -176,7 +141,7 @@ bool EddpmTrainer::wants_settle_target() const {
 }
 
 MaskDraw EddpmTrainer::draw_training_masks(bool need_elbo) {
-  if (fused_draw_) {
+  if (plan_.fused_draw) {
     MaskDraw draw = draw_masks_fused(s_, trained_.config.batch, trained_.config.pin_last, trained_.noise, trained_.config.semantics,
                                      device_gen_, mask_buffer_);
     mask_buffer_ = draw.masks;
@@ -203,7 +168,7 @@ torch::Tensor EddpmTrainer::model_loss_and_reward(const torch::Tensor& x0, const
   const torch::Tensor a = at.level_t.to(torch::kFloat32).view(view);
   const torch::Tensor eps = torch::randn(x0.sizes(), device_gen_, x0.options());
   const torch::Tensor x_t = torch::sqrt(a) * x0 + torch::sqrt(1.0 - a) * eps;
-  const torch::Tensor eps_hat = model_->forward(x_t, at.t);
+  const torch::Tensor eps_hat = model_update_->model().forward(x_t, at.t);
   const torch::Tensor mse_model = (eps - eps_hat).pow(2).reshape({x0.size(0), -1}).mean(1);  // float32
   const torch::Tensor mse = mse_model.detach().to(torch::kFloat64);
 
@@ -214,55 +179,26 @@ torch::Tensor EddpmTrainer::model_loss_and_reward(const torch::Tensor& x0, const
   return trained_.config.loss_weight == Weighting::Elbo ? elbo.jump_weight * mse_model.to(torch::kFloat64) : mse_model;
 }
 
-torch::Tensor EddpmTrainer::mask_gradient(const torch::Tensor& masks, const torch::Tensor& rewards) {
-  // One mask per iteration has a single reward: its baseline can only be the running mean.
-  const bool shared_mask = masks.size(0) == 1;
-  const torch::Tensor r = shared_mask ? rewards.mean().unsqueeze(0) : rewards;
-  const BaselineKind baseline = shared_mask && trained_.config.baseline == BaselineKind::LeaveOneOut
-                                    ? BaselineKind::Ema : trained_.config.baseline;
-  torch::Tensor a = advantages(r, baseline, ema_);
-  if (trained_.config.normalize_advantages && r.size(0) > 1) a = a / (r.std() + 1e-12);
-  return score_function_gradient(masks, s_, a);
+MaskUpdateValues EddpmTrainer::mask_update_values() const {
+  MaskUpdateValues values;
+  values.lr_s = trained_.config.lr_s;
+  values.budget = ramp_.gamma(iteration_) * trained_.noise.T();
+  values.learns = iteration_ >= ramp_.warmup;
+  values.settle_rate = trained_.config.settle ? settle_rate(iteration_, ramp_.ramp_end, trained_.config.iters) : 0.0;
+  values.to_target = !settle_target_.empty();
+  return values;
 }
 
-void EddpmTrainer::update_mask(const torch::Tensor& masks, const torch::Tensor& rewards) {
-  const int T = trained_.noise.T();
-  const torch::Tensor g = mask_gradient(masks, rewards);
-  const double budget = ramp_.gamma(iteration_) * T;
-  const BudgetRule rule = trained_.config.budget_rule;
-  const double settle = trained_.config.settle ? settle_rate(iteration_, ramp_.ramp_end, trained_.config.iters) : 0.0;
-  if (s_.device().is_cpu()) {  // the same step on plain arrays (see project_to_budget_in_place)
-    const torch::Tensor g64 = g.to(torch::kFloat64).contiguous();
-    s_ = s_.contiguous();
-    torch::Tensor s = torch::empty_like(s_);
-    const double* old = s_.data_ptr<double>();
-    const double* grad = g64.data_ptr<double>();
-    double* next = s.data_ptr<double>();
-    for (int t = 0; t < T; ++t) next[t] = old[t] - trained_.config.lr_s * grad[t];
-    if (trained_.config.pin_last) {
-      project_to_budget_in_place(next, T - 1, std::max(0.0, budget - 1.0), rule);
-      next[T - 1] = 1.0;
-    } else {
-      project_to_budget_in_place(next, T, budget, rule);
-    }
-    settle_in_place(next, T, trained_.config.steps_kept(), settle, settle_target_);
-    s_ = s;
+void EddpmTrainer::apply_mask_update(const torch::Tensor& masks, const torch::Tensor& rewards) {
+  const MaskUpdateValues values = mask_update_values();
+  if (plan_.host_mask_update) {
+    update_mask_on_host(mask_rule_, s_, masks, rewards, ema_.item<double>(), values, settle_target_);
     return;
   }
-  const torch::Tensor z = s_ - trained_.config.lr_s * g;
-  torch::Tensor s;
-  if (trained_.config.pin_last) {
-    s = torch::ones_like(s_);
-    s.slice(0, 0, T - 1).copy_(project_to_budget(z.slice(0, 0, T - 1), std::max(0.0, budget - 1.0), rule));
-  } else {
-    s = project_to_budget(z, budget, rule);
-  }
-  if (settle > 0.0) {
-    const torch::Tensor indicator =
-        settle_target_.empty() ? top_k_indicator_on_device(s, trained_.config.steps_kept()) : settle_indicator_;
-    s = settle_toward_on_device(s, indicator, torch::full({}, settle, s.options()));
-  }
-  s_ = s;
+  if (!mask_values_.defined()) mask_values_ = torch::empty({MaskValue::count}, s_.options());
+  auto host = mask_value_array(values);
+  values_copy_.copy(torch::from_blob(host.data(), {MaskValue::count}, torch::kFloat64), mask_values_);
+  s_ = eddpm::update_mask(mask_rule_, s_, masks, rewards, ema_, mask_values_, settle_indicator_);
 }
 
 torch::Tensor EddpmTrainer::update_mask_by_rollouts() {
@@ -276,7 +212,7 @@ torch::Tensor EddpmTrainer::update_mask_by_rollouts() {
     start_mask_from_best_handcrafted(data_batch);
   const torch::Tensor masks = draw_masks(s_, trained_.config.masks_per_iter, trained_.config.pin_last, device_gen_);
   const torch::Tensor rewards = rollout_->rewards(sampling_model(), masks, data_batch);
-  update_mask(masks, rewards);
+  apply_mask_update(masks, rewards);
   return rewards;
 }
 
@@ -315,27 +251,22 @@ EddpmTrainer::Forward EddpmTrainer::forward(const torch::Tensor& x0) {
 }
 
 void EddpmTrainer::step() {
-  if (device_step_) {
-    step_on_device();
-    return;
-  }
+  if (plan_.device_step) step_on_device();
+  else step_on_host();
+}
+
+void EddpmTrainer::step_on_host() {
   torch::AutoGradMode grad_mode(!trained_.config.freeze_model);  // callers may hold a NoGradGuard
   Forward f = forward(trained_.data->sample(trained_.config.batch, data_gen_).to(trained_.device));
   const MaskDraw& draw = f.draw;
   torch::Tensor& rewards = f.rewards;
   const torch::Tensor& mean_loss = f.mean_loss;
-  if (!trained_.config.freeze_model) {
-    optimizer_->zero_grad();
-    mean_loss.to(torch::kFloat32).backward();
-    if (trained_.config.grad_clip > 0) torch::nn::utils::clip_grad_norm_(model_->parameters(), trained_.config.grad_clip);
-    optimizer_->step();
-    if (ema_model_) update_weights_ema(weights_ema_decay(iteration_));
-  }
+  if (!trained_.config.freeze_model) model_update_->minimize(mean_loss.to(torch::kFloat32), iteration_);
   if (rollout_) {
     if (iteration_ >= ramp_.warmup) rewards = update_mask_by_rollouts();
     else rewards = torch::zeros({1}, s_.options());
   } else if (iteration_ >= ramp_.warmup) {
-    update_mask(draw.masks, rewards);
+    apply_mask_update(draw.masks, rewards);
   }
   const torch::Tensor mean_reward = rewards.mean();
   ema_ = trained_.config.ema_decay * ema_ + (1.0 - trained_.config.ema_decay) * mean_reward;
@@ -374,16 +305,7 @@ TrainSnapshot EddpmTrainer::take_snapshot() {
 }
 
 void EddpmTrainer::save_state(torch::serialize::OutputArchive& archive) const {
-  torch::serialize::OutputArchive model_archive, optimizer_archive;
-  model_->save(model_archive);
-  optimizer_->save(optimizer_archive);
-  archive.write("model", model_archive);
-  archive.write("optimizer", optimizer_archive);
-  if (ema_model_) {
-    torch::serialize::OutputArchive ema_archive;
-    ema_model_->save(ema_archive);
-    archive.write("model_ema", ema_archive);
-  }
+  model_update_->save(archive);
   archive.write("s", s_.cpu());
   archive.write("ema", ema_.cpu());
   archive.write("iteration", torch::tensor(iteration_, torch::kLong));
@@ -404,21 +326,7 @@ void EddpmTrainer::save_state(torch::serialize::OutputArchive& archive) const {
 }
 
 void EddpmTrainer::load_state(torch::serialize::InputArchive& archive) {
-  torch::serialize::InputArchive model_archive, optimizer_archive;
-  archive.read("model", model_archive);
-  model_->load(model_archive);
-  model_->to(trained_.device);
-  archive.read("optimizer", optimizer_archive);
-  optimizer_->load(optimizer_archive);
-  if (ema_model_) {
-    torch::serialize::InputArchive ema_archive;
-    if (archive.try_read("model_ema", ema_archive)) {
-      ema_model_->load(ema_archive);
-      ema_model_->to(trained_.device);
-    } else {
-      restart_weights_ema();
-    }
-  }
+  model_update_->load(archive, trained_.device);
   torch::Tensor ema, rng_data, rng_device;
   const torch::Tensor s64 = read_mask(archive, trained_.noise.T());
   archive.read("ema", ema);
@@ -458,8 +366,7 @@ void EddpmTrainer::load_state(torch::serialize::InputArchive& archive) {
     archive.try_read("pool_reference", pool_reference);
     rollout_->set_pool(pool_x_T.to(trained_.device), pool_reference.defined() ? pool_reference.to(trained_.device) : pool_reference);
   }
-  device_adam_.reset();  // bound to the optimizer state and tensors just replaced
-  graphed_.reset();
+  graphed_.reset();  // bound to the optimizer state and tensors just replaced
   try {
     set_generator_state(device_gen_, rng_device);
   } catch (const c10::Error&) {

@@ -2,23 +2,23 @@
 // The EDDPM trainer (spec sections 4-6): one call to step() is one iteration of Algorithm 1.
 // Not thread-safe: one thread drives a trainer; snapshots are plain values to hand elsewhere.
 #include <memory>
-#include <variant>
 #include <vector>
 
-#include <torch/optim/adam.h>
 #include <torch/serialize/archive.h>
 #include <torch/types.h>
 
 #include "budget_projection.h"
-#include "device_optimizer.h"
+#include "dataset.h"
 #include "eps_model.h"
 #include "fused_mask_draw.h"
 #include "graphed_step.h"
-#include "staged_copy.h"
 #include "learned_schedule.h"
+#include "mask_update.h"
+#include "model_update.h"
 #include "noise_schedule.h"
 #include "rollout_reward.h"
-#include "dataset.h"
+#include "staged_copy.h"
+#include "step_plan.h"
 #include "train_config.h"
 #include "trained_model.h"
 
@@ -55,21 +55,22 @@ class EddpmTrainer {
   // its mask and iteration are read here (a device read). It shares this trainer's weights.
   const TrainedModel& trained();
   // The weights training updates.
-  EpsModel& model() { return *model_; }
+  EpsModel& model() { return model_update_->model(); }
   // The weights to sample and measure with: the EMA of the weights where the config keeps one
   // (weights_ema), else the trained weights themselves.
   EpsModel& sampling_model() { return *trained_.model; }
-  bool keeps_weights_ema() const { return ema_model_ != nullptr; }
+  bool keeps_weights_ema() const { return model_update_->keeps_weights_ema(); }
   // Sets the EMA to the weights as they are now (after weights were copied in from elsewhere).
-  void restart_weights_ema();
+  void restart_weights_ema() { model_update_->restart_weights_ema(); }
   // The rollout reward's scorer (fidelity, data), or null for loss rewards.
   const RolloutReward* rollout() const { return rollout_.get(); }
   const Dataset& data() const { return *trained_.data; }
   DatasetPtr data_ptr() const { return trained_.data; }
   std::vector<double> mask_probabilities() const;
-  // Whether iterations run as the device step (config step_path), whether that step is being
-  // replayed from a CUDA graph, and why its capture was given up (empty if it was not).
-  bool uses_device_step() const { return device_step_; }
+  // How iterations run (step_plan.h), whether the device step is being replayed from a CUDA graph,
+  // and why its capture was given up (empty if it was not).
+  const StepPlan& plan() const { return plan_; }
+  bool uses_device_step() const { return plan_.device_step; }
   bool replaying_graph() const { return graphed_ && graphed_->replaying(); }
   std::string graph_error() const { return graphed_ ? graphed_->capture_error() : std::string(); }
 
@@ -111,14 +112,13 @@ class EddpmTrainer {
     torch::Tensor mean_loss;
   };
   Forward forward(const torch::Tensor& x0);
-  torch::Tensor mask_gradient(const torch::Tensor& masks, const torch::Tensor& rewards);
-  // The decay of the weights' EMA after `updates` optimizer steps: warmed up as (1 + n) / (10 + n)
-  // so that a short run's average is not dominated by its random initialization.
-  double weights_ema_decay(int64_t updates) const;
-  // A host decay (the plain step) or a 0-dim tensor on the device (the device step).
-  void update_weights_ema(const std::variant<double, torch::Tensor>& decay);
-  void update_mask(const torch::Tensor& masks, const torch::Tensor& rewards);
-  // The device step (eddpm_device_step.cpp): the host part (batch, scalars) and the device part.
+  // This iteration's mask update values (the ramp's budget, settling, whether the mask learns yet).
+  MaskUpdateValues mask_update_values() const;
+  // The plain step's mask update, on host arrays or as tensors as the plan says.
+  void apply_mask_update(const torch::Tensor& masks, const torch::Tensor& rewards);
+  // The plain step (host-driven), and the device step (eddpm_device_step.cpp): its host part
+  // (batch, values) and its device part.
+  void step_on_host();
   void step_on_device();
   void device_iteration();
   // Rollout rewards: M masks scored by their few-step samples; returns their rewards.
@@ -128,28 +128,27 @@ class EddpmTrainer {
   void start_mask_from_best_handcrafted(const torch::Tensor& data_batch);
 
   TrainedModel trained_;  // config, noise, device, data and the sampling weights; its mask is s_
+  StepPlan plan_;
+  MaskUpdateRule mask_rule_;
   BudgetRamp ramp_;
   std::unique_ptr<RolloutReward> rollout_;  // set for the fidelity and data rewards
-  std::shared_ptr<EpsModel> model_;
-  std::shared_ptr<EpsModel> ema_model_;  // the EMA of model_'s weights, or null
-  std::unique_ptr<torch::optim::Adam> optimizer_;
+  std::unique_ptr<ModelUpdate> model_update_;  // the weights, their EMA and Adam
   torch::Tensor betas_, alpha_bars_;  // (T) float64 on device
   torch::Tensor s_;                   // (T) float64 on device
   torch::Tensor ema_;                 // () float64: running mean of R
   torch::Tensor loss_sum_, reward_sum_;
   int64_t accumulated_ = 0;
   int64_t iteration_ = 0;
-  bool fused_draw_ = false;
   torch::Tensor mask_buffer_;  // the fused draw writes each iteration's masks here
-  bool device_step_ = false;
-  std::unique_ptr<DeviceAdam> device_adam_;   // bound lazily: loading a checkpoint replaces the state
-  std::unique_ptr<GraphedStep> graphed_;      // likewise: a graph holds the tensors it captured
-  torch::Tensor x0_;       // the device step's batch, copied in each iteration
-  StagedCopy batch_copy_, scalars_copy_;  // into x0_ and scalars_ without a host sync
-  torch::Tensor scalars_;  // float64: the device step's per-iteration scalars (eddpm_device_step.cpp's Scalar)
+  std::unique_ptr<GraphedStep> graphed_;  // bound lazily: a graph holds the tensors it captured
+  torch::Tensor x0_;  // the device step's batch, copied in each iteration
+  StagedCopy batch_copy_, values_copy_;  // into x0_ and the values tensors without a host sync
+  // float64 on the device: the device step's per-iteration values (ModelUpdate's, then
+  // MaskUpdateValues'), and the plain step's mask update values where it runs as tensors.
+  torch::Tensor step_values_, mask_values_;
   std::vector<int> settle_target_;  // descending 0-based timesteps, or empty
   int64_t settle_target_set_at_ = 0;  // the iteration settle_target_ was set at
-  torch::Tensor settle_indicator_;  // (T) float64 on device: the target's indicator, for the device step
+  torch::Tensor settle_indicator_;  // (T) float64 on device: the target's indicator, for update_mask
   at::Generator data_gen_;    // CPU: data batches
   at::Generator device_gen_;  // device: masks, timesteps, noise
 };

@@ -102,22 +102,6 @@ ElboTerms elbo_terms(const torch::Tensor& masks, const torch::Tensor& levels, co
 }
 
 torch::Tensor advantages(const torch::Tensor& rewards, BaselineKind baseline, const torch::Tensor& ema) {
-  if (rewards.device().is_cpu() && rewards.scalar_type() == torch::kFloat64 && rewards.dim() == 1 &&
-      rewards.size(0) >= 2 && baseline != BaselineKind::None) {  // one loop instead of four operations
-    const torch::Tensor r = rewards.contiguous();
-    const int64_t n = r.size(0);
-    torch::Tensor a = torch::empty_like(r);
-    const double* pr = r.data_ptr<double>();
-    double* pa = a.data_ptr<double>();
-    if (baseline == BaselineKind::Ema) {
-      const double mean = ema.item<double>();
-      for (int64_t b = 0; b < n; ++b) pa[b] = pr[b] - mean;
-    } else {
-      const double sum = r.sum().item<double>();
-      for (int64_t b = 0; b < n; ++b) pa[b] = pr[b] - (sum - pr[b]) / double(n - 1);
-    }
-    return a;
-  }
   switch (baseline) {
     case BaselineKind::None:
       return rewards;
@@ -132,27 +116,49 @@ torch::Tensor advantages(const torch::Tensor& rewards, BaselineKind baseline, co
   return rewards;
 }
 
+torch::Tensor advantages_on_host(const torch::Tensor& rewards, BaselineKind baseline, double ema) {
+  const torch::Tensor r = rewards.to(torch::kCPU, torch::kFloat64).contiguous();
+  const int64_t n = r.size(0);
+  torch::Tensor a = torch::empty_like(r);
+  const double* pr = r.data_ptr<double>();
+  double* pa = a.data_ptr<double>();
+  const double sum = baseline == BaselineKind::LeaveOneOut && n >= 2 ? r.sum().item<double>() : 0.0;
+  for (int64_t b = 0; b < n; ++b) {
+    double base = 0.0;
+    if (baseline == BaselineKind::Ema || (baseline == BaselineKind::LeaveOneOut && n < 2)) base = ema;
+    else if (baseline == BaselineKind::LeaveOneOut) base = (sum - pr[b]) / double(n - 1);
+    pa[b] = pr[b] - base;
+  }
+  return a;
+}
+
 torch::Tensor score_function_gradient(const torch::Tensor& masks, const torch::Tensor& s,
                                       const torch::Tensor& advantage, double delta) {
   // sum_b A_b (m_bt / s_t - (1 - m_bt) / (1 - s_t)) = (A.m)_t (1/s_t + 1/(1-s_t)) - sum(A) / (1-s_t):
   // one matrix-vector product instead of a (B, T) temporary.
   const torch::Tensor a = advantage.to(torch::kFloat64);
   const double rows = double(masks.size(0));
-  if (masks.scalar_type() == torch::kByte && masks.device().is_cpu()) {  // the fused draw's: one loop
-    torch::Tensor g = advantage_weighted_counts(masks, a);
-    const torch::Tensor s64 = s.to(torch::kCPU, torch::kFloat64).contiguous();
-    const double a_sum = a.sum().item<double>();
-    const double* ps = s64.data_ptr<double>();
-    double* pg = g.data_ptr<double>();
-    for (int64_t t = 0; t < g.numel(); ++t) {
-      const double sc = std::clamp(ps[t], delta, 1.0 - delta);
-      pg[t] = (pg[t] * (1.0 / sc + 1.0 / (1.0 - sc)) - a_sum / (1.0 - sc)) / rows;
-    }
-    return g;
-  }
   const torch::Tensor sc = s.to(torch::kFloat64).clamp(delta, 1.0 - delta);
   const torch::Tensor kept = masks.to(torch::kFloat64).t().mv(a);
   return (kept * (1.0 / sc + 1.0 / (1.0 - sc)) - a.sum() / (1.0 - sc)) / rows;
+}
+
+torch::Tensor score_function_gradient_on_host(const torch::Tensor& masks, const torch::Tensor& s,
+                                              const torch::Tensor& advantage, double delta) {
+  const torch::Tensor a = advantage.to(torch::kCPU, torch::kFloat64).contiguous();
+  // Byte masks (the fused draw's) are summed without widening them to float64.
+  torch::Tensor g = masks.scalar_type() == torch::kByte ? advantage_weighted_counts(masks, a)
+                                                         : masks.to(torch::kFloat64).t().mv(a).contiguous();
+  const torch::Tensor s64 = s.to(torch::kCPU, torch::kFloat64).contiguous();
+  const double rows = double(masks.size(0));
+  const double a_sum = a.sum().item<double>();
+  const double* ps = s64.data_ptr<double>();
+  double* pg = g.data_ptr<double>();
+  for (int64_t t = 0; t < g.numel(); ++t) {
+    const double sc = std::clamp(ps[t], delta, 1.0 - delta);
+    pg[t] = (pg[t] * (1.0 / sc + 1.0 / (1.0 - sc)) - a_sum / (1.0 - sc)) / rows;
+  }
+  return g;
 }
 
 }  // namespace eddpm

@@ -1,7 +1,8 @@
 #pragma once
 // The tensor pieces of one EDDPM iteration that concern the mask (spec section 4): drawing masks,
 // picking a kept timestep, the levels under a mask, the ELBO terms and the score-function gradient.
-// All functions are device-agnostic and never read back to the host.
+// The tensor functions are device-agnostic and never read back to the host; the `_on_host` ones are
+// the CPU step's loops over the same arithmetic (mask_update.h), held equal by test_mask_gradient.
 #include <ATen/core/Generator.h>
 #include <torch/types.h>
 
@@ -48,10 +49,14 @@ ElboTerms elbo_terms(const torch::Tensor& masks, const torch::Tensor& levels, co
 
 // Advantages R_b - baseline_b for the chosen baseline; `ema` is the running mean for BaselineKind::Ema.
 torch::Tensor advantages(const torch::Tensor& rewards, BaselineKind baseline, const torch::Tensor& ema);
+// The same as one loop on the host (four tensor operations cost more than the loop on the CPU).
+torch::Tensor advantages_on_host(const torch::Tensor& rewards, BaselineKind baseline, double ema);
 
 // g_t = mean_b A_b (m_bt / s_t - (1 - m_bt) / (1 - s_t)), s clamped into [delta, 1 - delta].
-// Masks are float or, on the CPU, uint8 (the fused draw's), read without widening.
 torch::Tensor score_function_gradient(const torch::Tensor& masks, const torch::Tensor& s,
                                       const torch::Tensor& advantage, double delta = 1e-4);
+// The same on the host, for float or uint8 masks (the fused draw's, summed without widening them).
+torch::Tensor score_function_gradient_on_host(const torch::Tensor& masks, const torch::Tensor& s,
+                                              const torch::Tensor& advantage, double delta = 1e-4);
 
 }  // namespace eddpm
