@@ -101,6 +101,10 @@ class TestCli : public QObject {
           int largest = 0;
           for (const QString& member : set.captured(1).split(',')) largest = std::max(largest, member.toInt());
           bad << QString::number(largest + 1);
+        } else if (const auto least = QRegularExpression(R"(at least (-?[\d.e+-]+?)(?:=|\s|$))").match(checks); least.hasMatch()) {
+          bad << QString::number(least.captured(1).toDouble() - 1);
+        } else if (const auto above = QRegularExpression(R"(above (-?[\d.e+-]+?)(?:=|\s|$))").match(checks); above.hasMatch()) {
+          bad << above.captured(1) << QString::number(above.captured(1).toDouble() - 1);
         } else if (checks.contains("NONNEGATIVE")) {
           bad << "-1";
         } else if (checks.contains("POSITIVE")) {

@@ -13,6 +13,8 @@
 #include "training_checkpoint.h"
 #include "cli_app.h"
 #include "cli_options.h"
+#include "setting_options.h"
+#include "setting_table.h"
 #include "compute_device.h"
 #include "pretrained_start.h"
 #include "schedule_meter.h"
@@ -30,16 +32,13 @@ int train_and_report(EddpmTrainer& trainer, const TrainOptions& o, RunFolderMode
 
 struct TrainOptions {
   TrainConfig config;
+  SettingOptions settings;  // a flag per row of the settings table
   BetaOptions beta;
-  std::string semantics = "paper", reward = "elbo", loss_weight = "simple", baseline = "loo";
-  std::string masks = "example", mask_draw = "fused", step = "auto", budget_rule = "exact", mask_start = "even";
-  std::string settle_to = "best-measured";
+  std::string masks, mask_draw;  // older spellings of per_example_masks and fused_mask_draw
   int steps_kept = 0;
   bool no_pin = false, pin = false;
   std::string out, from, resume;
   bool quiet = false, overwrite = false, no_verdict = false;
-  bool iters_given = false, lr_given = false, lr_s_given = false, model_given = false;
-  bool semantics_given = false, reward_given = false;
   double autosave_minutes = 5.0;
   double epochs = 0.0;
 };
@@ -63,14 +62,14 @@ int run_resume(TrainOptions& o) {
   const std::filesystem::path run_dir = o.resume;
   auto trainer = resume_training(run_dir / "checkpoint.pt", o.config.device,
                                  [](const std::string& warning) { std::cerr << warning << "\n"; });
-  if (o.iters_given) {
+  if (o.settings.given("iters")) {
     if (o.config.iters <= trainer->iteration())
       throw UsageError("--iters " + std::to_string(o.config.iters) + " is not past the checkpoint's iteration " +
                        std::to_string(trainer->iteration()));
     trainer->set_total_iters(o.config.iters);
   }
-  if (o.lr_given) trainer->set_model_learning_rate(o.config.lr);
-  if (o.lr_s_given) trainer->set_mask_learning_rate(o.config.lr_s);
+  if (o.settings.given("lr")) trainer->set_model_learning_rate(o.config.lr);
+  if (o.settings.given("lr_s")) trainer->set_mask_learning_rate(o.config.lr_s);
   std::cerr << "Resuming " << o.resume << " at iteration " << trainer->iteration() << " of " << trainer->config().iters
             << " on " << describe_device(trainer->device()) << "\n";
   o.out = o.resume;
@@ -83,24 +82,21 @@ int run_train(TrainOptions& o) {
   const RunFolderMode mode = o.overwrite ? RunFolderMode::overwrite : RunFolderMode::new_run;
   check_run_folder(o.out, mode);  // before the data loads: a refusal is immediate
   TrainConfig& c = o.config;
-  if (!o.model_given && c.image_data()) c.model = "tiny";
+  if (!o.settings.given("model") && c.image_data()) c.model = "tiny";
   if (o.epochs > 0 && data_is_endless(c)) throw UsageError("--epochs needs a finite data set (mnist or folder:PATH)");
   c.beta = o.beta.spec();
-  c.semantics = o.semantics_given ? semantics_from_string(o.semantics) : default_semantics(c.beta);
-  c.reward = reward_from_string(o.reward);
-  c.loss_weight = weighting_from_string(o.loss_weight);
-  c.baseline = baseline_from_string(o.baseline);
-  c.per_example_masks = o.masks == "example";
-  c.fused_mask_draw = o.mask_draw == "fused";
-  c.step_path = step_path_from_string(o.step);
-  c.budget_rule = budget_rule_from_string(o.budget_rule);
-  c.mask_start = mask_start_from_string(o.mask_start);
-  c.settle_to = settle_to_from_string(o.settle_to);
+  if (!o.settings.given("semantics")) c.semantics = default_semantics(c.beta);
+  if (!o.masks.empty() && o.settings.given("per_example_masks"))
+    throw UsageError("--masks is the older spelling of --per-example-masks: give one of them");
+  if (!o.mask_draw.empty() && o.settings.given("fused_mask_draw"))
+    throw UsageError("--mask-draw is the older spelling of --fused-mask-draw: give one of them");
+  if (!o.masks.empty()) c.per_example_masks = o.masks == "example";
+  if (!o.mask_draw.empty()) c.fused_mask_draw = o.mask_draw == "fused";
   if (o.steps_kept > 0) {
     if (o.steps_kept > c.beta.T) throw UsageError("--steps-kept must not exceed T");
     c.keep = double(o.steps_kept) / c.beta.T;
   }
-  apply_start_from(c, o.from, {o.semantics_given, o.reward_given, c.warmup >= 0});
+  apply_start_from(c, o.from, {o.settings.given("semantics"), o.settings.given("reward"), c.warmup >= 0});
   c.pin_last = o.pin || (!o.no_pin && default_pin_last(c.semantics));
   const bool from_torchscript = c.model == "torchscript";
   validate(c);
@@ -132,7 +128,7 @@ int run_train(TrainOptions& o) {
                                    : std::string())
             << (c.pin_last ? "" : ", last step not pinned") << ", warm-up " << c.warmup_iters() << ", ramp end "
             << c.ramp_end_iters()
-            << (trainer.uses_device_step() ? device.is_cuda() ? ", device step in a CUDA graph" : ", device step" : "")
+            << (trainer.uses_device_step() ? ", " + trainer.plan().describe(device) : std::string())
             << "\n";
   return train_and_report(trainer, o, mode);
 }
@@ -208,94 +204,24 @@ void add_train_command(CLI::App& app, Action& action) {
   auto o = std::make_shared<TrainOptions>();
   TrainConfig& c = o->config;
   CLI::App* cmd = app.add_subcommand("train", "train a diffusion model and its step mask (EDDPM)");
-  cmd->add_option("--data", c.data,
-                  "moons, swissroll, 8gaussians, checkerboard, rings (2-D); mnist, mnist:DIR (IDX files), folder:PATH "
-                  "(PNG/JPEG images)")->capture_default_str();
-  cmd->add_option("--size", c.size, "image side in pixels (default 28 for MNIST, 32 for folders; 14 for quick CPU runs)")
-      ->check(CLI::Range(8, 256));
-  cmd->add_option("--channels", c.channels, "1 (gray) or 3 (RGB); default: the data's own")->check(CLI::IsMember({1, 3}));
-  auto* model = cmd->add_option("--model", c.model, "mlp (2-D data), tiny or small (U-Nets; tiny is the default for images)")
-                    ->check(CLI::IsMember({"mlp", "tiny", "small"}))->capture_default_str();
+  // Every setting of the table has its flag; these rows have flags of their own below: the noise
+  // schedule's are shared with sample, compare and schedule; the pinned step's default follows the
+  // semantics, the model file comes with --from, and freezing the model is a plain switch.
+  o->settings.add_to(*cmd, {"T", "beta", "b1", "bT", "model_file", "pin_last", "freeze_model"});
+  for (const char* name : {"iters", "lr", "lr_s"})
+    o->settings.option(name)->description(find_setting(name)->help + " (with --resume: a new one)");
   o->beta.add_to(*cmd);
-  auto keep = cmd->add_option("--keep", c.keep, "share of the T steps kept at the end (gamma_f)")
-                  ->check(CLI::Range(1e-9, 1.0))->capture_default_str();
-  cmd->add_option("--steps-kept", o->steps_kept, "number of steps kept at the end (same as --keep K/T)")
-      ->check(CLI::PositiveNumber)->excludes(keep);
-  auto* semantics = cmd->add_option("--semantics", o->semantics,
-                                    "noise level of a kept step: paper | jump (default: paper where every beta is at "
-                                    "most 0.1, as linear's; else jump, and jump for a frozen pretrained model)")
-                        ->check(CLI::IsMember({"paper", "jump"}));
-  auto* reward = cmd->add_option("--reward", o->reward,
-                                 "score of a mask: simple | elbo (its denoising loss) | fidelity (its few-step sample "
-                                 "vs the full chain's from the same noise) | data (its few-step samples vs a data "
-                                 "batch); default elbo, data for a frozen pretrained model")
-                     ->check(CLI::IsMember({"simple", "elbo", "fidelity", "data"}));
-  cmd->add_option("--masks-per-iter", c.masks_per_iter, "fidelity/data: masks scored per iteration")
-      ->check(CLI::Range(2, 4096))->capture_default_str();
-  cmd->add_option("--initial-budget", c.initial_budget,
-                  "steps the ramp starts from (default: T; 4K for fidelity/data, whose rollouts cost one network "
-                  "call per kept step)")->check(CLI::NonNegativeNumber);
-  cmd->add_option("--refresh-every", c.refresh_every,
-                  "fidelity/data: draw new starting noise (and full-chain references) every N iterations "
-                  "(default: never with --freeze-model, else 200)")->check(CLI::NonNegativeNumber);
-  cmd->add_option("--pool", c.pool, "fidelity/data: starting noises per iteration")
-      ->check(CLI::Range(2, 1 << 20))->capture_default_str();
-  cmd->add_option("--loss-weight", o->loss_weight, "model loss weight: simple | elbo")
-      ->check(CLI::IsMember({"simple", "elbo"}))->capture_default_str();
-  cmd->add_option("--baseline", o->baseline, "REINFORCE baseline: none | loo | ema")
-      ->check(CLI::IsMember({"none", "loo", "ema"}))->capture_default_str();
-  cmd->add_option("--masks", o->masks, "one mask per example or per iteration")
-      ->check(CLI::IsMember({"example", "iteration"}))->capture_default_str();
+  cmd->add_option("--steps-kept", o->steps_kept, "number of steps kept at the end (--keep as K/T)")
+      ->check(CLI::PositiveNumber)->excludes(o->settings.option("keep"));
+  // Older spellings, still taken, not shown.
+  cmd->add_option("--masks", o->masks, "example | iteration: --per-example-masks 1 | 0")
+      ->check(CLI::IsMember({"example", "iteration"}))->group("");
+  cmd->add_option("--mask-draw", o->mask_draw, "fused | plain: --fused-mask-draw 1 | 0")
+      ->check(CLI::IsMember({"fused", "plain"}))->group("");
   auto* no_pin = cmd->add_flag("--no-pin-last", o->no_pin, "let the last step be dropped too (the default under jump semantics)");
   cmd->add_flag("--pin-last", o->pin, "always keep the last step (the default under paper semantics)")->excludes(no_pin);
   cmd->add_flag("--no-verdict", o->no_verdict,
                 "skip the end-of-run check of the learned steps against the handcrafted ones (verdict.json)");
-  cmd->add_option("--budget-rule", o->budget_rule,
-                  "the mask spends its budget exactly (sum s = K_e) or at most (the paper: a step at 0 never comes back)")
-      ->check(CLI::IsMember({"exact", "at-most"}))->capture_default_str();
-  cmd->add_option("--mask-start", o->mask_start,
-                  "fidelity/data: start the mask search from an even spread (even) or from the handcrafted "
-                  "schedule the reward scores best (best-handcrafted)")
-      ->check(CLI::IsMember({"even", "best-handcrafted"}))->capture_default_str();
-  cmd->add_option("--settle", c.settle,
-                  "pull the mask toward its top K from the ramp's end on, so it ends deterministic (1) or not (0, the paper)")
-      ->capture_default_str();
-  cmd->add_option("--settle-to", o->settle_to,
-                  "what settling pulls toward: the mask's own top K (top-k) or, measured at the ramp's end on noise "
-                  "of its own, the best of the mask's top K, draws from the mask and the handcrafted schedules, measured "
-                  "again three quarters of the way to the end against the schedules (best-measured)")
-      ->check(CLI::IsMember({"top-k", "best-measured"}))->capture_default_str();
-  cmd->add_option("--check-n", c.check_n,
-                  "samples per schedule when settling measures its candidates and when the verdict judges the "
-                  "learned steps (default 16000 points, 1000 images)")
-      ->check(CLI::Range(int64_t(2), int64_t(1) << 24));
-  cmd->add_option("--weights-ema", c.weights_ema,
-                  "decay of the EMA of the model's weights that sampling and measuring use (0: none)")
-      ->check(CLI::Range(0.0, 0.999999))->capture_default_str();
-  cmd->add_option("--mask-draw", o->mask_draw,
-                  "per-example masks on the CPU: fused (one pass per row) | plain (tensor operations)")
-      ->check(CLI::IsMember({"fused", "plain"}))->capture_default_str();
-  cmd->add_option("--step", o->step,
-                  "how an iteration runs: plain | device (no host reads, captured in a CUDA graph on CUDA) | "
-                  "auto (device on CUDA)")
-      ->check(CLI::IsMember({"auto", "plain", "device"}))->capture_default_str();
-  cmd->add_option("--normalize-advantages", c.normalize_advantages,
-                  "divide advantages by the batch's reward spread (1) or not (0, the paper)")->capture_default_str();
-  cmd->add_option("--sigma0", c.sigma0, "data noise floor of the ELBO weighting")->check(CLI::PositiveNumber)->capture_default_str();
-  auto* iters = cmd->add_option("--iters", c.iters, "training iterations (with --resume: the new total)")
-                    ->check(CLI::PositiveNumber)->capture_default_str();
-  cmd->add_option("--warmup", c.warmup, "full-chain iterations before the ramp (default 20%, 0 with --from)")
-      ->check(CLI::NonNegativeNumber);
-  cmd->add_option("--ramp-end", c.ramp_end, "iteration where the budget reaches --keep (default 80%)")
-      ->check(CLI::NonNegativeNumber);
-  cmd->add_option("--batch", c.batch, "batch size")->check(CLI::Range(2, 1 << 20))->capture_default_str();
-  auto* lr = cmd->add_option("--lr", c.lr, "Adam learning rate of the model (with --resume: a new one)")
-                 ->check(CLI::NonNegativeNumber)->capture_default_str();
-  auto* lr_s = cmd->add_option("--lr-s", c.lr_s, "SGD learning rate of the mask probabilities (with --resume: a new one)")
-                   ->check(CLI::NonNegativeNumber)->capture_default_str();
-  cmd->add_option("--seed", c.seed, "random seed")->capture_default_str();
-  cmd->add_option("--device", c.device, "auto | cpu | cuda | cuda:N")->capture_default_str();
-  cmd->add_option("--log-every", c.log_every, "iterations between logged rows")->check(CLI::PositiveNumber)->capture_default_str();
   auto* out = cmd->add_option("--out", o->out, "run folder to write");
   auto* resume = cmd->add_option("--resume", o->resume, "continue the run in this folder from its checkpoint")
                      ->check(CLI::ExistingDirectory)->excludes(out);
@@ -308,16 +234,11 @@ void add_train_command(CLI::App& app, Action& action) {
                   "trained in PyTorch; frozen, only the mask learns; loading it runs its code)")
       ->check(CLI::ExistingFile);
   cmd->add_option("--epochs", o->epochs, "train for this many passes over the data instead of --iters (image data)")
-      ->check(CLI::PositiveNumber)->excludes(iters);
+      ->check(CLI::PositiveNumber)->excludes(o->settings.option("iters"));
   cmd->add_flag("--freeze-model", c.freeze_model, "train the mask only (with --from)");
   cmd->add_flag("--quiet", o->quiet, "no progress line");
-  cmd->callback([o, iters, lr, lr_s, model, semantics, reward, &action] {
-    o->model_given = model->count() > 0;
-    o->semantics_given = semantics->count() > 0;
-    o->reward_given = reward->count() > 0;
-    o->iters_given = iters->count() > 0;
-    o->lr_given = lr->count() > 0;
-    o->lr_s_given = lr_s->count() > 0;
+  cmd->callback([o, &action] {
+    o->settings.apply(o->config);
     action = [o] { return run_train(*o); };
   });
 }

@@ -113,8 +113,6 @@ struct TrainConfig {
   // The device step draws pinned masks only (unpinned ones are redrawn while empty, a host loop)
   // and scores masks by their loss (rollouts sample on the host's schedule).
   bool device_step_supported() const;
-  // Whether iterations run as the device step, on CUDA or elsewhere.
-  bool uses_device_step(bool on_cuda) const;         // MNIST or a folder, not a 2-D set
   int64_t image_size() const;      // resolved size
   int64_t image_channels() const;  // resolved channels
   int steps_kept() const;          // K = round(keep * T), at least 1
