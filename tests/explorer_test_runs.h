@@ -19,15 +19,16 @@ namespace eddpm::test {
 // A 2-D run small enough for a test: T 50, quadratic betas, 5 steps kept, CPU.
 inline widgets::TrainingSettings quick_run(const QString& dir, qint64 iters) {
   widgets::TrainingSettings s;
-  s.T = 50;
-  s.beta = "quadratic";
-  s.stepsKept = 5;
-  s.iters = iters;
-  s.warmup = iters / 5;
-  s.rampEnd = iters * 4 / 5;
-  s.batch = 64;
-  s.device = "cpu";
-  s.checkN = 2000;  // settling and the verdict are tested, not their precision: 16,000 points cost minutes
+  TrainConfig& c = s.config;
+  c.beta.T = 50;
+  c.beta.kind = BetaKind::Quadratic;
+  c.keep = 5.0 / 50;
+  c.iters = iters;
+  c.warmup = iters / 5;
+  c.ramp_end = iters * 4 / 5;
+  c.batch = 64;
+  c.device = "cpu";
+  c.check_n = 2000;  // settling and the verdict are tested, not their precision: 16,000 points cost minutes
   s.runDir = dir;
   return s;
 }
@@ -59,14 +60,15 @@ inline QString image_folder(const QString& dir, int count) {
 // An image run small enough for a test: the tiny U-Net at 8x8 gray, T 20, 4 steps kept, CPU.
 inline widgets::TrainingSettings quick_image_run(const QString& dir, const QString& data, qint64 iters) {
   widgets::TrainingSettings s = quick_run(dir, iters);
-  s.data = data;
-  s.size = 8;
-  s.channels = 1;
-  s.model = "tiny";
-  s.T = 20;
-  s.stepsKept = 4;
-  s.batch = 16;
-  s.checkN = 200;  // images per check: the default 1,000 cost a minute here
+  TrainConfig& c = s.config;
+  c.data = data.toStdString();
+  c.size = 8;
+  c.channels = 1;
+  c.model = "tiny";
+  c.beta.T = 20;
+  c.keep = 4.0 / 20;
+  c.batch = 16;
+  c.check_n = 200;  // images per check: the default 1,000 cost a minute here
   return s;
 }
 

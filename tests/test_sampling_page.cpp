@@ -213,7 +213,7 @@ class TestSamplingPage : public QObject {
       QSKIP("MNIST is not fetched: run scripts/fetch-mnist");
     }
     auto settings = quick_image_run(dir_->filePath("mnist"), "mnist", 20);
-    settings.size = 14;
+    settings.config.size = 14;
     EddpmTrainer trainer(explorer::to_train_config(settings), torch::kCPU);
     run_training(trainer, settings.runDir.toStdString());
     explorer::SamplingPage page;

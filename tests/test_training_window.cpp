@@ -185,10 +185,10 @@ class TestTrainingWindow : public QObject {
     QTRY_VERIFY_WITH_TIMEOUT(window.trainingView()->maskPlot()->frame().iteration > 130, 30000);
     // The panel shows the run being trained, not what it held before.
     const widgets::TrainingSettings shown = window.setupPanel()->settings();
-    QCOMPARE(shown.T, 50);
-    QCOMPARE(shown.stepsKept, 5);
-    QCOMPARE(shown.batch, 64);
-    QCOMPARE(shown.beta, QString("quadratic"));
+    QCOMPARE(shown.config.beta.T, 50);
+    QCOMPARE(shown.config.steps_kept(), 5);
+    QCOMPARE(shown.config.batch, int64_t(64));
+    QCOMPARE(shown.config.beta.kind, BetaKind::Quadratic);
     QCOMPARE(QDir(shown.runDir).absolutePath(), QDir(run).absolutePath());
     QTest::mouseClick(window.setupPanel()->stopButton(), Qt::LeftButton);
     QVERIFY(ended.wait(30000));
@@ -206,7 +206,7 @@ class TestTrainingWindow : public QObject {
     window.setAskBeforeClosing(false);
     QSignalSpy ended(&window, &MainWindow::trainingEnded);
     widgets::TrainingSettings s = window.setupPanel()->settings();
-    s.device = "cuda";
+    s.config.device = "cuda";
     window.setupPanel()->setSettings(s);
     QVERIFY(window.resumeRun(run));
     QVERIFY(ended.wait(30000));
@@ -217,7 +217,7 @@ class TestTrainingWindow : public QObject {
     auto* onCpu = box->findChild<QPushButton*>("resumeOnCpu");
     QVERIFY(onCpu);
     onCpu->click();
-    QCOMPARE(window.setupPanel()->settings().device, QString("cpu"));
+    QCOMPARE(window.setupPanel()->settings().config.device, std::string("cpu"));
     QVERIFY(window.isTraining());
     QTRY_VERIFY_WITH_TIMEOUT(window.trainingView()->maskPlot()->frame().iteration > 130, 30000);
     QTest::mouseClick(window.setupPanel()->stopButton(), Qt::LeftButton);
@@ -235,8 +235,8 @@ class TestTrainingWindow : public QObject {
     widgets::MaskProbabilityPlot* plot = window.trainingView()->maskPlot();
     QTRY_VERIFY_WITH_TIMEOUT(plot->frame().iteration > 0, 30000);
     QCOMPARE(plot->highlightedCount(), 5);
-    settings.stepsKept = 8;
-    settings.lrS = 0.05;
+    settings.config.keep = 8.0 / settings.config.beta.T;
+    settings.config.lr_s = 0.05;
     window.setupPanel()->setSettings(settings);
     QTRY_COMPARE_WITH_TIMEOUT(plot->highlightedCount(), 8, 30000);
     QTest::mouseClick(window.setupPanel()->stopButton(), Qt::LeftButton);
@@ -272,13 +272,13 @@ class TestTrainingWindow : public QObject {
       MainWindow window;
       window.setAskBeforeClosing(false);
       auto s = quick_run(path("persist"), 1234);
-      s.data = "rings";
+      s.config.data = "rings";
       window.setupPanel()->setSettings(s);
       window.close();
     }
     MainWindow again;
-    QCOMPARE(again.setupPanel()->settings().data, QString("rings"));
-    QCOMPARE(again.setupPanel()->settings().iters, qint64(1234));
+    QCOMPARE(again.setupPanel()->settings().config.data, std::string("rings"));
+    QCOMPARE(again.setupPanel()->settings().config.iters, int64_t(1234));
   }
 };
 

@@ -9,6 +9,8 @@
 #include <QTemporaryDir>
 #include <QWheelEvent>
 
+#include <nlohmann/json.hpp>
+
 #include "denoising_path_view.h"
 #include "elided_label.h"
 #include "image_comparison_view.h"
@@ -153,18 +155,20 @@ class TestWidgets : public QObject {
     TrainingSetupPanel panel;
     TrainingSettings s;
     s.runDir = "/tmp/run";
-    s.data = "folder:/photos/cats";
-    s.size = 32;
-    s.channels = 3;
-    s.model = "small";
-    s.checkN = 3000;
+    s.config.data = "folder:/photos/cats";
+    s.config.size = 32;
+    s.config.channels = 3;
+    s.config.model = "small";
+    s.config.check_n = 3000;
+    s.config.budget_rule = eddpm::BudgetRule::AtMost;  // an Advanced row
     panel.setSettings(s);
     TrainingSettings shown = panel.settings();
-    QCOMPARE(shown.data, QString("folder:/photos/cats"));
-    QCOMPARE(shown.checkN, qint64(3000));
-    QCOMPARE(shown.size, 32);
-    QCOMPARE(shown.channels, 3);
-    QCOMPARE(shown.model, QString("small"));
+    QCOMPARE(shown.config.data, std::string("folder:/photos/cats"));
+    QCOMPARE(shown.config.check_n, int64_t(3000));
+    QCOMPARE(shown.config.size, int64_t(32));
+    QCOMPARE(shown.config.channels, int64_t(3));
+    QCOMPARE(shown.config.model, std::string("small"));
+    QCOMPARE(shown.config.budget_rule, eddpm::BudgetRule::AtMost);
     QVERIFY(panel.startButton()->isEnabled());
     QTemporaryDir dir;
     {
@@ -173,35 +177,37 @@ class TestWidgets : public QObject {
     }
     QSettings stored(dir.filePath("settings.ini"), QSettings::IniFormat);
     const TrainingSettings loaded = TrainingSettings::load(stored);
-    QCOMPARE(loaded.data, shown.data);
-    QCOMPARE(loaded.size, 32);
-    QCOMPARE(loaded.channels, 3);
-    QCOMPARE(loaded.model, QString("small"));
-    QCOMPARE(loaded.checkN, qint64(3000));
+    QCOMPARE(loaded.config.data, shown.config.data);
+    QCOMPARE(loaded.config.size, int64_t(32));
+    QCOMPARE(loaded.config.channels, int64_t(3));
+    QCOMPARE(loaded.config.model, std::string("small"));
+    QCOMPARE(loaded.config.check_n, int64_t(3000));
+    QCOMPARE(loaded.config.budget_rule, eddpm::BudgetRule::AtMost);
+    QCOMPARE(eddpm::to_json(loaded.config).dump(), eddpm::to_json(shown.config).dump());  // every row of the table
 
-    s.data = "mnist:/data/mnist";
-    s.size = 14;
-    s.channels = 0;
+    s.config.data = "mnist:/data/mnist";
+    s.config.size = 14;
+    s.config.channels = 0;
     panel.setSettings(s);
-    QCOMPARE(panel.settings().data, QString("mnist:/data/mnist"));
-    QCOMPARE(panel.settings().size, 14);
-    s.data = "moons";  // 2-D data takes the MLP, whatever was chosen for images
+    QCOMPARE(panel.settings().config.data, std::string("mnist:/data/mnist"));
+    QCOMPARE(panel.settings().config.size, int64_t(14));
+    s.config.data = "moons";  // 2-D data takes the MLP, whatever was chosen for images
     panel.setSettings(s);
-    QCOMPARE(panel.settings().model, QString("mlp"));
-    auto* data = panel.findChild<QComboBox*>();
+    QCOMPARE(panel.settings().config.model, std::string("mlp"));
+    auto* data = panel.findChild<QComboBox*>("data");
     QVERIFY(data);
     data->setCurrentText("mnist");
-    QCOMPARE(panel.settings().model, QString("tiny"));
-    QCOMPARE(panel.settings().data, QString("mnist"));
+    QCOMPARE(panel.settings().config.model, std::string("tiny"));
+    QCOMPARE(panel.settings().config.data, std::string("mnist"));
     data->setCurrentText("folder");  // a folder needs its path before Start
     QVERIFY(!panel.startButton()->isEnabled());
     QVERIFY(panel.problem().contains("folder"));
 
-    s.data = "mnist";
+    s.config.data = "mnist";
     s.fromCheckpoint = "/models/eps_model.ts";  // TorchScript: its own model, frozen, and a warning
     panel.setSettings(s);
-    QCOMPARE(panel.settings().model, QString("torchscript"));
-    QVERIFY(panel.settings().freezeModel);
+    QCOMPARE(panel.settings().config.model, std::string("torchscript"));
+    QVERIFY(panel.settings().config.freeze_model);
   }
 
   void maskPlotShowsProbabilitiesAndTopK() {
@@ -380,23 +386,23 @@ class TestWidgets : public QObject {
     s.runDir = "/tmp/run";
     panel.setSettings(s);
     QVERIFY(panel.startButton()->isEnabled());
-    s.warmup = 5000;
-    s.rampEnd = 100;
+    s.config.warmup = 5000;
+    s.config.ramp_end = 100;
     panel.setSettings(s);
     QVERIFY(!panel.startButton()->isEnabled());
     QVERIFY(panel.problem().contains("warm-up"));
     s = TrainingSettings();
     s.runDir = "/tmp/run";
-    s.checkN = 1;  // one sample has no spread to measure
+    s.config.check_n = 1;  // one sample has no spread to measure
     panel.setSettings(s);
     QVERIFY(!panel.startButton()->isEnabled());
-    QVERIFY(panel.problem().contains("check samples"));
+    QVERIFY(panel.problem().contains("check_n"));
     s = TrainingSettings();
     s.runDir = "/tmp/run";
-    s.T = 50;
-    s.stepsKept = 80;  // the spin box caps K at T
+    s.config.beta.T = 50;
+    s.config.keep = 80.0 / 50;  // the spin box caps K at T
     panel.setSettings(s);
-    QCOMPARE(panel.settings().stepsKept, 50);
+    QCOMPARE(panel.settings().config.steps_kept(), 50);
     s.runDir.clear();
     panel.setSettings(s);
     QVERIFY(!panel.startButton()->isEnabled());
@@ -426,11 +432,11 @@ class TestWidgets : public QObject {
     s.runDir = "/tmp/run";
     panel.setSettings(s);
     QSignalSpy live(&panel, &TrainingSetupPanel::liveSettingsChanged);
-    s.lrS = 0.05;
+    s.config.lr_s = 0.05;
     panel.setSettings(s);
     QCOMPARE(live.count(), 0);
     panel.setState(TrainingSetupPanel::State::Running);
-    s.lrS = 0.02;
+    s.config.lr_s = 0.02;
     panel.setSettings(s);
     QVERIFY(live.count() >= 1);
     QCOMPARE(live.last().at(0).toDouble(), 0.02);

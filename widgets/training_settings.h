@@ -1,47 +1,32 @@
 #pragma once
-// Everything a training run takes, as the setup panel edits it (plain values, no engine types).
+// Everything a training run takes, as the setup panel edits it: the run's TrainConfig (every row
+// of the settings table, core/settings/setting_table.h, which has no LibTorch) and what only the
+// window asks for, the run folder and the model to start from.
 #include <QMetaType>
 #include <QString>
+
+#include "train_config.h"
 
 class QSettings;
 
 namespace eddpm::widgets {
 
 struct TrainingSettings {
-  // As `eddpm train --data` spells it: a 2-D set, "mnist", "mnist:DIR" or "folder:PATH".
-  QString data = "moons";
-  int size = 0;             // image side; 0: the data's own (28 for MNIST, 32 for folders)
-  int channels = 0;         // 1 or 3; 0: the data's own
-  QString model = "mlp";    // mlp (2-D), tiny or small (images), torchscript (started from a .ts file)
-  int T = 1000;
-  QString beta = "linear";
-  int stepsKept = 10;
-  QString semantics = "paper";
-  QString reward = "elbo";
-  QString baseline = "loo";
-  qint64 iters = 8000;
-  qint64 warmup = 1600;
-  qint64 rampEnd = 6400;
-  int batch = 256;
-  double lr = 1e-3;
-  double lrS = 0.1;
-  qint64 seed = 0;
-  // Samples per check when settling measures its candidates and the verdict judges the learned
-  // steps (`--check-n`); 0: the engine's default (16,000 points, 1,000 images).
-  qint64 checkN = 0;
-  QString device = "auto";
-  QString runDir;          // where the run's files go
-  QString fromCheckpoint;  // start from this model (mask search)
-  bool freezeModel = false;
+  TrainConfig config;
+  QString runDir;          // where the run's files go (`eddpm train --out`)
+  QString fromCheckpoint;  // start from this model (`eddpm train --from`)
 
-  bool imageData() const;
+  bool imageData() const { return config.image_data(); }
   // The data's kind and path: "folder:/x" -> ("folder", "/x"), "moons" -> ("moons", "").
-  QString dataKind() const { return data.section(':', 0, 0); }
-  QString dataPath() const { return data.section(':', 1); }
+  QString dataKind() const { return QString::fromStdString(config.data).section(':', 0, 0); }
+  QString dataPath() const { return QString::fromStdString(config.data).section(':', 1); }
 
-  // An empty string when the settings can run, else the first reason they cannot.
+  // An empty string when the settings can run, else the first reason they cannot: what the window
+  // asks for (the images' folder, a run folder), then core's validate().
   QString problem() const;
 
+  // Every row of the settings table under its name in the group "training", beside runDir and
+  // fromCheckpoint. load() keeps a row's default where the stored value is not one it takes.
   void save(QSettings& settings) const;
   static TrainingSettings load(QSettings& settings);
 };

@@ -16,6 +16,8 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include "setting_editor.h"
+
 namespace eddpm::widgets {
 
 namespace {
@@ -26,22 +28,21 @@ QComboBox* combo(const QStringList& items, const QString& tip) {
   return box;
 }
 
-QSpinBox* spin(int lo, int hi, const QString& tip) {
-  auto* box = new QSpinBox;
-  box->setRange(lo, hi);
-  box->setToolTip(tip);
-  box->setKeyboardTracking(false);
-  return box;
-}
+QString tip(const char* name) { return QString::fromStdString(find_setting(name)->help); }
+QString label(const char* name) { return settingLabel(*find_setting(name)); }
 
-QDoubleSpinBox* rate(const QString& tip) {
-  auto* box = new QDoubleSpinBox;
-  box->setDecimals(6);
-  box->setRange(0.0, 10.0);
-  box->setSingleStep(1e-3);
-  box->setToolTip(tip);
-  box->setKeyboardTracking(false);
-  return box;
+// The rows the form shows first, in this order; every other row but the excluded goes under
+// Advanced. data, channels, keep and device have editors of their own.
+const char* const kCommonRows[] = {"data", "size", "channels", "model", "T", "beta", "keep", "semantics", "reward",
+                                   "baseline", "iters", "warmup", "ramp_end", "batch", "lr", "lr_s", "seed",
+                                   "check_n", "device"};
+// Rows the explorer sets itself (settings_conversion.h): the model file is Start from's, beta's
+// ends follow the schedule as the CLI's defaults do, the pinned step follows the semantics, and the
+// log interval follows the data (the plots' rate).
+const char* const kOwnRows[] = {"model_file", "b1", "bT", "pin_last", "log_every"};
+
+bool listed(const char* const* begin, const char* const* end, const std::string& name) {
+  return std::any_of(begin, end, [&](const char* n) { return name == n; });
 }
 
 QString formatEta(double seconds) {
@@ -63,42 +64,34 @@ void setCurrent(QComboBox* box, const QString& text) {
 }  // namespace
 
 TrainingSetupPanel::TrainingSetupPanel(QWidget* parent) : QWidget(parent) {
-  data_ = combo({"moons", "swissroll", "8gaussians", "checkerboard", "rings", "mnist", "folder"},
-                tr("built-in 2-D data set, MNIST digits, or a folder of PNG/JPEG images"));
+  data_ = combo({"moons", "swissroll", "8gaussians", "checkerboard", "rings", "mnist", "folder"}, tip("data"));
+  data_->setObjectName("data");
   dataPath_ = new QLineEdit;
-  size_ = spin(0, 256, tr("image side in pixels; 14 trains MNIST in minutes on two CPU cores"));
-  size_->setSpecialValueText(tr("data's own"));
-  channels_ = combo({tr("data's own"), tr("1 (gray)"), tr("3 (RGB)")}, tr("channels the images are converted to"));
-  model_ = combo({"mlp", "tiny", "small", "torchscript"},
-                 tr("the network: mlp for 2-D data, the tiny or small U-Net for images; torchscript when starting "
-                    "from a TorchScript file"));
-  T_ = spin(2, 100000, tr("number of diffusion steps T"));
-  beta_ = combo({"linear", "cosine", "quadratic"}, tr("base noise schedule"));
-  stepsKept_ = spin(1, 100000, tr("steps kept at the end of training (K = keep x T)"));
-  semantics_ = combo({"paper", "jump"}, tr("noise level of a kept step: jump keeps abar_t, paper skips the noise of dropped steps"));
-  reward_ = combo({"elbo", "simple", "fidelity", "data"},
-                  tr("score of a mask: the ELBO of the chain, the plain denoising loss, its few-step sample against "
-                     "the full chain from the same noise (fidelity), or against a data batch (data)"));
-  baseline_ = combo({"loo", "ema", "none"}, tr("REINFORCE baseline"));
-  iters_ = spin(1, 100000000, tr("training iterations"));
-  warmup_ = spin(0, 100000000, tr("full-chain iterations before the budget ramp starts (i1)"));
-  rampEnd_ = spin(0, 100000000, tr("iteration where the budget reaches K (i2)"));
-  batch_ = spin(2, 1 << 20, tr("batch size"));
-  lr_ = rate(tr("Adam learning rate of the model"));
-  lrS_ = rate(tr("SGD learning rate of the mask probabilities (can change while training)"));
-  seed_ = spin(0, 2147483647, tr("random seed"));
-  checkN_ = spin(0, 1 << 24, tr("samples per schedule when settling measures its candidates (at the ramp's end and "
-                                "again three quarters of the way to the end) and when the verdict judges the "
-                                "learned steps: more measure more precisely and take longer"));
-  checkN_->setSpecialValueText(tr("default (16,000 points, 1,000 images)"));
-  device_ = combo({"auto", "cpu", "cuda"}, tr("auto uses the GPU when LibTorch sees one"));
+  channels_ = combo({tr("data's own"), tr("1 (gray)"), tr("3 (RGB)")}, tip("channels"));
+  keep_ = new QSpinBox;
+  keep_->setRange(1, 100000);
+  keep_->setKeyboardTracking(false);
+  keep_->setToolTip(tip("keep"));
+  device_ = combo({"auto", "cpu", "cuda"}, tip("device"));
+  for (QWidget* w : std::initializer_list<QWidget*>{data_, channels_, keep_, device_}) scrollFormUnlessFocused(w);
+  for (const Setting& row : training_settings()) {
+    if (listed(std::begin(kOwnRows), std::end(kOwnRows), row.name)) continue;
+    if (row.name == "data" || row.name == "channels" || row.name == "keep" || row.name == "device") continue;
+    fields_.push_back({&row, makeSettingEditor(row)});
+  }
+  editorAs<QSpinBox>("size")->setSpecialValueText(tr("data's own"));
+  editorAs<QSpinBox>("warmup")->setSpecialValueText(tr("20% of the iterations"));
+  editorAs<QSpinBox>("ramp_end")->setSpecialValueText(tr("80% of the iterations"));
+  editorAs<QSpinBox>("check_n")->setSpecialValueText(tr("default (16,000 points, 1,000 images)"));
+  for (auto* box : {editorAs<QSpinBox>("initial_budget"), editorAs<QSpinBox>("refresh_every")})
+    box->setSpecialValueText(tr("default"));
+  editorAs<QCheckBox>("freeze_model")->setText(tr("train the mask only (model frozen)"));
   runDir_ = new QLineEdit;
   runDir_->setToolTip(tr("folder the run writes: checkpoint.pt, metrics.jsonl, mask_history.csv, schedule_learned.json"));
   from_ = new QLineEdit;
   from_->setPlaceholderText(tr("optional: a checkpoint or TorchScript model"));
   from_->setToolTip(tr("start from a checkpoint's model (checkpoint.pt) or from a TorchScript model trained in "
                        "PyTorch (MODEL.ts: forward(x, t) -> eps; frozen, only the mask learns)"));
-  freeze_ = new QCheckBox(tr("train the mask only (model frozen)"));
   torchscriptWarning_ = new QLabel(tr("Loading a TorchScript model runs the code it contains: start only from files "
                                       "you trust."));
   torchscriptWarning_->setWordWrap(true);
@@ -136,31 +129,45 @@ TrainingSetupPanel::TrainingSetupPanel(QWidget* parent) : QWidget(parent) {
   };
 
   auto* form = new QFormLayout;
-  form->addRow(tr("&Data"), data_);
-  dataPathRow_ = row(dataPath_, browseData);
-  form->addRow(tr("Data f&older"), dataPathRow_);
-  form->addRow(tr("Image si&ze"), size_);
-  form->addRow(tr("Cha&nnels"), channels_);
-  form->addRow(tr("M&odel"), model_);
-  form->addRow(tr("&T"), T_);
-  form->addRow(tr("&Beta schedule"), beta_);
-  form->addRow(tr("Steps &kept (K)"), stepsKept_);
-  form->addRow(tr("&Semantics"), semantics_);
-  form->addRow(tr("&Reward"), reward_);
-  form->addRow(tr("Base&line"), baseline_);
-  form->addRow(tr("&Iterations"), iters_);
-  form->addRow(tr("&Warm-up (i1)"), warmup_);
-  form->addRow(tr("Ramp &end (i2)"), rampEnd_);
-  form->addRow(tr("Batc&h"), batch_);
-  form->addRow(tr("lr (model)"), lr_);
-  form->addRow(tr("lr (&mask)"), lrS_);
-  form->addRow(tr("See&d"), seed_);
-  form->addRow(tr("Check sam&ples"), checkN_);
-  form->addRow(tr("De&vice"), device_);
+  for (const char* name : kCommonRows) {
+    const std::string n = name;
+    if (n == "data") {
+      form->addRow(label("data"), data_);
+      dataPathRow_ = row(dataPath_, browseData);
+      form->addRow(tr("Data f&older"), dataPathRow_);
+    } else if (n == "channels") {
+      form->addRow(label(name), channels_);
+    } else if (n == "keep") {
+      form->addRow(tr("Steps &kept, K (keep = K/T)"), keep_);
+    } else if (n == "device") {
+      form->addRow(label(name), device_);
+    } else {
+      form->addRow(label(name), editor(name));
+    }
+  }
   form->addRow(tr("Run &folder"), row(runDir_, browseRun));
   form->addRow(tr("Start from"), row(from_, browseFrom));
-  form->addRow(QString(), freeze_);
+  form->addRow(QString(), editor("freeze_model"));
   form->addRow(QString(), torchscriptWarning_);
+
+  // Every other row of the table, folded away: what the CLI takes, the explorer takes too.
+  advancedToggle_ = new QToolButton;
+  advancedToggle_->setText(tr("Advanced settings"));
+  advancedToggle_->setCheckable(true);
+  advancedToggle_->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+  advancedToggle_->setArrowType(Qt::RightArrow);
+  advancedToggle_->setAutoRaise(true);
+  advanced_ = new QWidget;
+  auto* advancedForm = new QFormLayout(advanced_);
+  advancedForm->setContentsMargins(0, 0, 0, 0);
+  for (const Field& f : fields_)
+    if (!listed(std::begin(kCommonRows), std::end(kCommonRows), f.row->name) && f.row->name != "freeze_model")
+      advancedForm->addRow(settingLabel(*f.row), f.editor);
+  advanced_->hide();
+  connect(advancedToggle_, &QToolButton::toggled, this, [this](bool open) {
+    advanced_->setVisible(open);
+    advancedToggle_->setArrowType(open ? Qt::DownArrow : Qt::RightArrow);
+  });
 
   problem_ = new QLabel;
   problem_->setStyleSheet("color: #b00020");
@@ -189,6 +196,8 @@ TrainingSetupPanel::TrainingSetupPanel(QWidget* parent) : QWidget(parent) {
 
   auto* layout = new QVBoxLayout(this);
   layout->addLayout(form);
+  layout->addWidget(advancedToggle_);
+  layout->addWidget(advanced_);
   layout->addWidget(problem_);
   layout->addLayout(buttons);
   layout->addWidget(progress_);
@@ -201,85 +210,69 @@ TrainingSetupPanel::TrainingSetupPanel(QWidget* parent) : QWidget(parent) {
   });
   connect(pause_, &QPushButton::clicked, this, [this] { emit pauseRequested(state_ == State::Running); });
   connect(stop_, &QPushButton::clicked, this, &TrainingSetupPanel::stopRequested);
-  for (QSpinBox* box : {T_, stepsKept_, iters_, warmup_, rampEnd_, batch_})
-    connect(box, &QSpinBox::valueChanged, this, &TrainingSetupPanel::revalidate);
-  connect(checkN_, &QSpinBox::valueChanged, this, &TrainingSetupPanel::revalidate);
+  for (const Field& f : fields_) onSettingEditorChanged(f.editor, this, [this] { revalidate(); });
+  connect(keep_, &QSpinBox::valueChanged, this, &TrainingSetupPanel::revalidate);
+  connect(channels_, &QComboBox::currentIndexChanged, this, &TrainingSetupPanel::revalidate);
+  connect(device_, &QComboBox::currentTextChanged, this, &TrainingSetupPanel::revalidate);
   connect(runDir_, &QLineEdit::textChanged, this, &TrainingSetupPanel::revalidate);
   connect(dataPath_, &QLineEdit::textChanged, this, &TrainingSetupPanel::revalidate);
-  connect(size_, &QSpinBox::valueChanged, this, &TrainingSetupPanel::revalidate);
   connect(data_, &QComboBox::currentTextChanged, this, &TrainingSetupPanel::adaptToData);
-  connect(model_, &QComboBox::currentTextChanged, this, &TrainingSetupPanel::revalidate);
   connect(from_, &QLineEdit::textChanged, this, &TrainingSetupPanel::adaptToData);
   connect(from_, &QLineEdit::editingFinished, this, &TrainingSetupPanel::startFromChanged);
-  connect(freeze_, &QCheckBox::clicked, this, &TrainingSetupPanel::startFromChanged);
-  connect(beta_, &QComboBox::activated, this, &TrainingSetupPanel::baseScheduleChanged);
-  connect(T_, &QSpinBox::valueChanged, this, [this](int T) { stepsKept_->setMaximum(T); });
+  connect(editorAs<QCheckBox>("freeze_model"), &QCheckBox::clicked, this, &TrainingSetupPanel::startFromChanged);
+  connect(editorAs<QComboBox>("beta"), &QComboBox::activated, this, &TrainingSetupPanel::baseScheduleChanged);
+  connect(editorAs<QSpinBox>("T"), &QSpinBox::valueChanged, this, [this](int T) { keep_->setMaximum(T); });
   auto live = [this] {
-    if (state_ != State::Idle) emit liveSettingsChanged(lrS_->value(), stepsKept_->value());
+    if (state_ != State::Idle) emit liveSettingsChanged(editorAs<QDoubleSpinBox>("lr_s")->value(), keep_->value());
   };
-  connect(lrS_, &QDoubleSpinBox::valueChanged, this, live);
-  connect(stepsKept_, &QSpinBox::valueChanged, this, live);
+  connect(editorAs<QDoubleSpinBox>("lr_s"), &QDoubleSpinBox::valueChanged, this, live);
+  connect(keep_, &QSpinBox::valueChanged, this, live);
 
   setSettings(TrainingSettings());
   setState(State::Idle);
+  // As wide as the form with Advanced open (its labels are the longest), so opening it never
+  // squeezes the rows a scroll area around the form shows.
+  advanced_->show();
+  setMinimumWidth(sizeHint().width());
+  advanced_->hide();
+}
+
+QWidget* TrainingSetupPanel::editor(const char* name) const {
+  for (const Field& f : fields_)
+    if (f.row->name == name) return f.editor;
+  return nullptr;
 }
 
 TrainingSettings TrainingSetupPanel::settings() const {
   TrainingSettings s;
+  TrainConfig& c = s.config;
+  // Every value as shown, also one its row refuses (size 5): problem() then says which and why.
+  for (const Field& f : fields_) f.row->set(c, settingEditorValue(*f.row, f.editor));
   const QString kind = data_->currentText();
   const QString path = dataPath_->text().trimmed();
-  s.data = (kind == "mnist" || kind == "folder") && !path.isEmpty() ? kind + ":" + path
-           : kind == "folder"                                      ? QString("folder:")
-                                                                   : kind;
-  s.size = size_->value();
-  s.channels = QList<int>{0, 1, 3}.value(channels_->currentIndex());
-  s.model = model_->currentText();
-  s.T = T_->value();
-  s.beta = beta_->currentText();
-  s.stepsKept = stepsKept_->value();
-  s.semantics = semantics_->currentText();
-  s.reward = reward_->currentText();
-  s.baseline = baseline_->currentText();
-  s.iters = iters_->value();
-  s.warmup = warmup_->value();
-  s.rampEnd = rampEnd_->value();
-  s.batch = batch_->value();
-  s.lr = lr_->value();
-  s.lrS = lrS_->value();
-  s.seed = seed_->value();
-  s.checkN = checkN_->value();
-  s.device = device_->currentText();
+  c.data = ((kind == "mnist" || kind == "folder") && !path.isEmpty() ? kind + ":" + path
+            : kind == "folder"                                      ? QString("folder:")
+                                                                    : kind)
+               .toStdString();
+  c.channels = QList<int>{0, 1, 3}.value(channels_->currentIndex());
+  c.keep = double(keep_->value()) / c.beta.T;
+  c.device = device_->currentText().toStdString();
   s.runDir = runDir_->text().trimmed();
   s.fromCheckpoint = from_->text().trimmed();
-  s.freezeModel = freeze_->isChecked();
   return s;
 }
 
 void TrainingSetupPanel::setSettings(const TrainingSettings& s) {
+  const TrainConfig& c = s.config;
   setCurrent(data_, s.dataKind());
   dataPath_->setText(s.dataPath());
-  size_->setValue(s.size);
-  channels_->setCurrentIndex(s.channels == 3 ? 2 : s.channels == 1 ? 1 : 0);
-  setCurrent(model_, s.model);
-  T_->setValue(s.T);
-  stepsKept_->setMaximum(s.T);
-  setCurrent(beta_, s.beta);
-  stepsKept_->setValue(s.stepsKept);
-  setCurrent(semantics_, s.semantics);
-  setCurrent(reward_, s.reward);
-  setCurrent(baseline_, s.baseline);
-  iters_->setValue(int(std::min<qint64>(s.iters, iters_->maximum())));
-  warmup_->setValue(int(s.warmup));
-  rampEnd_->setValue(int(s.rampEnd));
-  batch_->setValue(s.batch);
-  lr_->setValue(s.lr);
-  lrS_->setValue(s.lrS);
-  seed_->setValue(int(s.seed));
-  checkN_->setValue(int(std::clamp<qint64>(s.checkN, 0, checkN_->maximum())));
-  setCurrent(device_, s.device);
+  channels_->setCurrentIndex(c.channels == 3 ? 2 : c.channels == 1 ? 1 : 0);
+  for (const Field& f : fields_) setSettingEditorValue(*f.row, f.editor, f.row->get(c));
+  keep_->setMaximum(c.beta.T);
+  keep_->setValue(c.steps_kept());
+  setCurrent(device_, QString::fromStdString(c.device));
   runDir_->setText(s.runDir);
   from_->setText(s.fromCheckpoint);
-  freeze_->setChecked(s.freezeModel);
   adaptToData();
 }
 
@@ -292,16 +285,18 @@ void TrainingSetupPanel::adaptToData() {
   dataPath_->setPlaceholderText(kind == "folder" ? tr("the folder of PNG/JPEG images")
                                 : images         ? tr("default: the MNIST files scripts/fetch-mnist wrote")
                                                  : tr("only for mnist and folder"));
-  size_->setEnabled(idle && images);
+  editor("size")->setEnabled(idle && images);
   channels_->setEnabled(idle && images);
   // The model follows the data; only the U-Net's size is the user's choice.
-  const QString model = torchscript ? QString("torchscript") : !images ? QString("mlp")
-                        : model_->currentText() == "small" ? QString("small") : QString("tiny");
-  setCurrent(model_, model);
-  model_->setEnabled(idle && images && !torchscript);
+  auto* model = editorAs<QComboBox>("model");
+  const QString chosen = torchscript ? QString("torchscript") : !images ? QString("mlp")
+                         : model->currentText() == "small" ? QString("small") : QString("tiny");
+  setCurrent(model, chosen);
+  model->setEnabled(idle && images && !torchscript);
   torchscriptWarning_->setVisible(isTorchscriptFile(from_->text().trimmed()));
-  if (torchscript) freeze_->setChecked(true);  // a TorchScript model is never trained here
-  freeze_->setEnabled(idle && !torchscript);
+  auto* freeze = editorAs<QCheckBox>("freeze_model");
+  if (torchscript) freeze->setChecked(true);  // a TorchScript model is never trained here
+  freeze->setEnabled(idle && !torchscript);
   revalidate();
 }
 
@@ -324,17 +319,22 @@ void TrainingSetupPanel::setState(State state) {
   }
   state_ = state;
   const bool idle = state == State::Idle;
-  for (QWidget* w : std::initializer_list<QWidget*>{data_, T_, beta_, semantics_, reward_, baseline_, iters_, warmup_,
-                                                    rampEnd_, batch_, lr_, seed_, checkN_, device_, runDir_, from_})
-    w->setEnabled(idle);
+  // A run takes new values of its live rows only (the mask's rate and K); the rest wait for the next.
+  for (const Field& f : fields_) f.editor->setEnabled(idle || f.row->live);
+  for (QWidget* w : std::initializer_list<QWidget*>{data_, channels_, device_, runDir_, from_}) w->setEnabled(idle);
+  keep_->setEnabled(idle || find_setting("keep")->live);
   adaptToData();
   pause_->setEnabled(!idle);
   pause_->setText(state == State::Paused ? tr("Resume") : tr("Pause"));
   stop_->setEnabled(!idle);
-  if (idle) eta_->setText(tr("idle"));
-  if (state == State::Running) showVerdict(QString(), true);
-  else if (state == State::Paused) eta_->setText(tr("paused"));
-  else if (progress_->value() == 0) eta_->setText(tr("starting: loading the data and the model…"));
+  if (idle) {
+    eta_->setText(tr("idle"));
+  } else if (state == State::Paused) {
+    eta_->setText(tr("paused"));
+  } else {
+    showVerdict(QString(), true);
+    if (progress_->value() == 0) eta_->setText(tr("starting: loading the data and the model…"));
+  }
   revalidate();
 }
 

@@ -1,10 +1,15 @@
 #pragma once
-// The form for everything `eddpm train` takes, with Start / Pause / Stop, progress and ETA.
-// Invalid values are refused where they are typed: spin boxes hold their ranges, and a settings
-// problem (K above T, warm-up after the ramp end, ...) is shown beside the form and disables Start.
+// The form for everything `eddpm train` takes, with Start / Pause / Stop, progress and ETA. Its
+// rows come from the settings table (core/settings/setting_table.h): the common ones on the form,
+// every other under Advanced. Invalid values are refused where they are typed: editors hold their
+// rows' ranges, and a settings problem (core's validate(): K above T, warm-up after the ramp end,
+// ...) is shown beside the form and disables Start.
+#include <vector>
+
 #include <QWidget>
 
 #include "plot_data.h"
+#include "setting_table.h"
 #include "training_settings.h"
 
 class QComboBox;
@@ -15,6 +20,7 @@ class QProgressBar;
 class QPushButton;
 class QSpinBox;
 class QCheckBox;
+class QToolButton;
 
 namespace eddpm::widgets {
 
@@ -47,7 +53,7 @@ class TrainingSetupPanel : public QWidget {
   void pauseRequested(bool paused);
   void stopRequested();
   // While a run goes on: a new mask learning rate or target K, to apply from the next iteration.
-  void liveSettingsChanged(double lrS, int stepsKept);
+  void liveSettingsChanged(double lr_s, int steps_kept);
   // The user chose (typed, browsed or cleared) the model to start from, or ticked mask-only training.
   void startFromChanged();
   // The user picked another base noise schedule (whose default semantics may differ).
@@ -58,16 +64,30 @@ class TrainingSetupPanel : public QWidget {
   // Enables what the chosen data takes: image settings and U-Nets for images, the MLP for points.
   void adaptToData();
 
+  // A row of the table and the editor the form shows for it.
+  struct Field {
+    const Setting* row;
+    QWidget* editor;
+  };
+  // The editor of row `name` (every row the form shows has one).
+  QWidget* editor(const char* name) const;
+  template <typename W>
+  W* editorAs(const char* name) const {
+    return static_cast<W*>(editor(name));
+  }
+
   State state_ = State::Idle;
   QLabel* verdict_ = nullptr;
-  QComboBox *data_, *channels_, *model_, *beta_, *semantics_, *reward_, *baseline_, *device_;
+  std::vector<Field> fields_;  // the rows edited as their type says (setting_editor.h)
+  // Rows with editors of their own: data is a kind and a folder, channels a list, keep a count K,
+  // device a list of what LibTorch may see.
+  QComboBox *data_, *channels_, *device_;
   QLineEdit* dataPath_;
   QWidget* dataPathRow_;
-  QSpinBox *size_, *T_, *stepsKept_, *batch_;
-  QSpinBox *iters_, *warmup_, *rampEnd_, *seed_, *checkN_;
-  QDoubleSpinBox *lr_, *lrS_;
+  QSpinBox* keep_;  // the keep row, shown as the count K = keep T
   QLineEdit *runDir_, *from_;
-  QCheckBox* freeze_;
+  QToolButton* advancedToggle_;
+  QWidget* advanced_;
   QLabel* problem_;
   QLabel* torchscriptWarning_;
   QLabel* eta_;

@@ -49,14 +49,14 @@ int main(int argc, char** argv) {
   // Never larger than the screen: a laptop's 1366x768 gets the whole screen, not a window past it.
   window.resize(QSize(1400, 900).boundedTo(window.screen()->availableGeometry().size()));
   auto settings = window.setupPanel()->settings();
-  if (!o.data.isEmpty()) settings.data = o.data;  // the panel picks the model the data takes
-  if (o.size > 0) settings.size = int(o.size);
+  if (!o.data.isEmpty()) settings.config.data = o.data.toStdString();  // the panel picks the model the data takes
+  if (o.size > 0) settings.config.size = o.size;
   if (o.iters > 0) {
-    settings.iters = o.iters;
-    settings.warmup = settings.iters / 5;
-    settings.rampEnd = settings.iters * 4 / 5;
+    settings.config.iters = o.iters;
+    settings.config.warmup = -1;  // 20% and 80% of the new total
+    settings.config.ramp_end = -1;
   }
-  if (!o.device.isEmpty()) settings.device = o.device;
+  if (!o.device.isEmpty()) settings.config.device = o.device.toStdString();
   window.setupPanel()->setSettings(settings);
   window.show();
   if (!o.runDir.isEmpty() && !o.benchReport.isEmpty() && !o.compare.isEmpty()) {

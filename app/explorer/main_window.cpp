@@ -11,6 +11,8 @@
 #include <QMessageBox>
 #include <QPushButton>
 #include <QSettings>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QSplitter>
 #include <QStandardPaths>
 #include <QStatusBar>
@@ -37,7 +39,15 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   panel_ = new TrainingSetupPanel;
   view_ = new widgets::TrainingView;
   auto* trainTab = new QSplitter;
-  trainTab->addWidget(panel_);
+  // The form grows with Advanced settings open: it scrolls rather than pushing the window past the screen.
+  auto* panelScroll = new QScrollArea;
+  panelScroll->setWidget(panel_);
+  panelScroll->setWidgetResizable(true);
+  panelScroll->setFrameShape(QFrame::NoFrame);
+  panelScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+  // Wide enough for the form and the scroll bar beside it, so nothing is cut off when it scrolls.
+  panelScroll->setMinimumWidth(panel_->minimumWidth() + panelScroll->verticalScrollBar()->sizeHint().width());
+  trainTab->addWidget(panelScroll);
   trainTab->addWidget(view_);
   trainTab->setStretchFactor(1, 1);
   sampling_ = new SamplingPage;
@@ -70,14 +80,14 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   connect(panel_, &TrainingSetupPanel::baseScheduleChanged, this,
           [this] { panel_->setSettings(with_base_schedule_defaults(panel_->settings())); });
   connect(panel_, &TrainingSetupPanel::liveSettingsChanged, this,
-          [this](double lrS, int K) { worker_->setLiveSettings(lrS, K); });
+          [this](double lr_s, int steps_kept) { worker_->setLiveSettings(lr_s, steps_kept); });
 
   connect(worker_, &TrainingWorker::started, this, [this](const QString& device, widgets::TrainingSettings run) {
     deviceLabel_->setText(device);
     statusBar()->showMessage(tr("Training, writing %1").arg(run.runDir));
     // A resumed run shows its own settings; the device and starting model stay as chosen.
     const widgets::TrainingSettings chosen = panel_->settings();
-    run.device = chosen.device;
+    run.config.device = chosen.config.device;
     run.fromCheckpoint = chosen.fromCheckpoint;
     panel_->setSettings(run);
   });
@@ -258,7 +268,8 @@ bool MainWindow::resumeRun(const QString& runDir) {
   panel_->setState(TrainingSetupPanel::State::Running);
   // The panel's learning rates apply: after a diverged run, lower them there and resume.
   const widgets::TrainingSettings s = panel_->settings();
-  worker_->post([worker = worker_, runDir, s] { worker->resume(runDir, s.iters, s.lr, s.lrS, s.device); });
+  worker_->post([worker = worker_, runDir, s] { worker->resume(runDir, s.config.iters, s.config.lr, s.config.lr_s,
+                                                                   QString::fromStdString(s.config.device)); });
   return true;
 }
 
@@ -316,7 +327,7 @@ void MainWindow::offerResumeOnCpu(const QString& message) {
   box->setAttribute(Qt::WA_DeleteOnClose);
   connect(onCpu, &QPushButton::clicked, this, [this, run] {
     widgets::TrainingSettings s = panel_->settings();
-    s.device = "cpu";
+    s.config.device = "cpu";
     panel_->setSettings(s);
     resumeRun(run);
   });
@@ -336,7 +347,7 @@ void MainWindow::showNote(const QString& text) {
 void MainWindow::showError(const QString& title, const QString& message) {
   logToStderr("error", title + ": " + message);
   statusBar()->showMessage(message);
-  // Window-modal and non-blocking: the worker's queued signals keep arriving while it is shown.
+  // Window-modal and non-blocking: the worker's snapshots keep arriving while it is shown.
   auto* box = new QMessageBox(QMessageBox::Warning, title, message, QMessageBox::Ok, this);
   box->setAttribute(Qt::WA_DeleteOnClose);
   box->open();

@@ -16,30 +16,30 @@ class TestSettingsConversion : public QObject {
   // becomes the run's frozen model.
   void startFromSetsTheCliDefaults() {
     widgets::TrainingSettings s;
-    s.data = "mnist";
-    s.model = "tiny";
+    s.config.data = "mnist";
+    s.config.model = "tiny";
     s.runDir = "/tmp/run";
     s.fromCheckpoint = "/models/ddpm/checkpoint.pt";
     widgets::TrainingSettings chosen = explorer::with_start_from_defaults(s);
-    QCOMPARE(chosen.warmup, qint64(0));
-    QCOMPARE(chosen.semantics, QString("paper"));  // a model that keeps training keeps the defaults
-    s.freezeModel = true;
+    QCOMPARE(chosen.config.warmup, int64_t(0));
+    QCOMPARE(chosen.config.semantics, Semantics::Paper);  // a model that keeps training keeps the defaults
+    s.config.freeze_model = true;
     chosen = explorer::with_start_from_defaults(s);
-    QCOMPARE(chosen.semantics, QString("jump"));
-    QCOMPARE(chosen.reward, QString("data"));
+    QCOMPARE(chosen.config.semantics, Semantics::Jump);
+    QCOMPARE(chosen.config.reward, Reward::Data);
     s.fromCheckpoint = "eps_model.ts";
-    s.freezeModel = false;
-    s.model = "torchscript";
+    s.config.freeze_model = false;
+    s.config.model = "torchscript";
     chosen = explorer::with_start_from_defaults(s);
-    QVERIFY(chosen.freezeModel);
+    QVERIFY(chosen.config.freeze_model);
     const TrainConfig c = explorer::to_train_config(chosen);
     QCOMPARE(QString::fromStdString(c.model), QString("torchscript"));
     QVERIFY(QString::fromStdString(c.model_file).endsWith("/eps_model.ts"));
     QVERIFY(c.freeze_model);
     QCOMPARE(c.semantics, Semantics::Jump);
     s.fromCheckpoint.clear();  // nothing chosen: nothing changes
-    s.model = "tiny";
-    QCOMPARE(explorer::with_start_from_defaults(s).warmup, s.warmup);
+    s.config.model = "tiny";
+    QCOMPARE(explorer::with_start_from_defaults(s).config.warmup, s.config.warmup);
   }
 
   // Picking a base schedule sets the semantics `eddpm train` gives it (jump where a beta exceeds
@@ -47,20 +47,20 @@ class TestSettingsConversion : public QObject {
   void baseScheduleSetsTheCliSemantics() {
     widgets::TrainingSettings s;
     s.runDir = "/tmp/run";
-    s.beta = "cosine";
+    s.config.beta.kind = BetaKind::Cosine;
     widgets::TrainingSettings chosen = explorer::with_base_schedule_defaults(s);
-    QCOMPARE(chosen.semantics, QString("jump"));
+    QCOMPARE(chosen.config.semantics, Semantics::Jump);
     QVERIFY(!explorer::to_train_config(chosen).pin_last);
-    s.beta = "quadratic";  // CSDI's range, to 0.5
-    QCOMPARE(explorer::with_base_schedule_defaults(s).semantics, QString("jump"));
-    s.beta = "linear";
-    s.semantics = "jump";
+    s.config.beta.kind = BetaKind::Quadratic;  // CSDI's range, to 0.5
+    QCOMPARE(explorer::with_base_schedule_defaults(s).config.semantics, Semantics::Jump);
+    s.config.beta.kind = BetaKind::Linear;
+    s.config.semantics = Semantics::Jump;
     chosen = explorer::with_base_schedule_defaults(s);
-    QCOMPARE(chosen.semantics, QString("paper"));
+    QCOMPARE(chosen.config.semantics, Semantics::Paper);
     QVERIFY(explorer::to_train_config(chosen).pin_last);
-    s.freezeModel = true;  // a frozen model keeps the levels it was trained on
+    s.config.freeze_model = true;  // a frozen model keeps the levels it was trained on
     s.fromCheckpoint = "/models/ddpm/checkpoint.pt";
-    QCOMPARE(explorer::with_base_schedule_defaults(s).semantics, QString("jump"));
+    QCOMPARE(explorer::with_base_schedule_defaults(s).config.semantics, Semantics::Jump);
   }
 };
 

@@ -7,10 +7,11 @@
 namespace eddpm::explorer {
 
 namespace {
-BetaSpec beta_spec(const widgets::TrainingSettings& s) {
+// The ends of the schedule's betas follow its kind, as `eddpm train --beta` gives them.
+BetaSpec beta_spec(const TrainConfig& c) {
   BetaSpec beta;
-  beta.kind = beta_kind_from_string(s.beta.toStdString());
-  beta.T = s.T;
+  beta.kind = c.beta.kind;
+  beta.T = c.beta.T;
   if (beta.kind == BetaKind::Quadratic) beta.bT = 0.5;  // CSDI's range, as the CLI does
   return beta;
 }
@@ -19,26 +20,8 @@ BetaSpec beta_spec(const widgets::TrainingSettings& s) {
 TrainConfig to_train_config(const widgets::TrainingSettings& s) {
   const QString problem = s.problem();
   if (!problem.isEmpty()) throw std::invalid_argument(problem.toStdString());
-  TrainConfig c;
-  c.data = s.data.toStdString();
-  c.size = s.size;
-  c.channels = s.channels;
-  c.model = s.model.toStdString();
-  c.beta = beta_spec(s);
-  c.keep = double(s.stepsKept) / s.T;
-  c.semantics = semantics_from_string(s.semantics.toStdString());
-  c.reward = reward_from_string(s.reward.toStdString());
-  c.baseline = baseline_from_string(s.baseline.toStdString());
-  c.iters = s.iters;
-  c.warmup = s.warmup;
-  c.ramp_end = s.rampEnd;
-  c.batch = s.batch;
-  c.lr = s.lr;
-  c.lr_s = s.lrS;
-  c.seed = uint64_t(s.seed);
-  c.check_n = s.checkN;
-  c.device = s.device.toStdString();
-  c.freeze_model = s.freezeModel;
+  TrainConfig c = s.config;
+  c.beta = beta_spec(c);
   // The panel shows every setting, so all are the user's choice.
   apply_start_from(c, s.fromCheckpoint.toStdString(), {true, true, true});
   c.pin_last = default_pin_last(c.semantics);  // not on the panel: the CLI's default
@@ -53,49 +36,21 @@ TrainConfig to_train_config(const widgets::TrainingSettings& s) {
 
 widgets::TrainingSettings from_train_config(const TrainConfig& c, const QString& runDir) {
   widgets::TrainingSettings s;
-  s.data = QString::fromStdString(c.data);
-  s.size = int(c.size);
-  s.channels = int(c.channels);
-  s.model = QString::fromStdString(c.model);
+  s.config = c;
   if (c.model == "torchscript") s.fromCheckpoint = QString::fromStdString(c.model_file);
-  s.T = c.beta.T;
-  s.beta = QString::fromStdString(to_string(c.beta.kind));
-  s.stepsKept = c.steps_kept();
-  s.semantics = QString::fromStdString(to_string(c.semantics));
-  s.reward = QString::fromStdString(to_string(c.reward));
-  s.baseline = QString::fromStdString(to_string(c.baseline));
-  s.iters = c.iters;
-  s.warmup = c.warmup;
-  s.rampEnd = c.ramp_end;
-  s.batch = int(c.batch);
-  s.lr = c.lr;
-  s.lrS = c.lr_s;
-  s.seed = qint64(c.seed);
-  s.checkN = c.check_n;
-  s.device = QString::fromStdString(c.device);
-  s.freezeModel = c.freeze_model;
   s.runDir = runDir;
   return s;
 }
 
 widgets::TrainingSettings with_start_from_defaults(widgets::TrainingSettings s) {
-  TrainConfig c;
-  c.freeze_model = s.freezeModel;
-  c.semantics = semantics_from_string(s.semantics.toStdString());
-  c.reward = reward_from_string(s.reward.toStdString());
-  c.warmup = s.warmup;
-  apply_start_from(c, s.fromCheckpoint.toStdString(), {});
-  s.freezeModel = c.freeze_model;
-  s.semantics = QString::fromStdString(to_string(c.semantics));
-  s.reward = QString::fromStdString(to_string(c.reward));
-  s.warmup = c.warmup;
+  apply_start_from(s.config, s.fromCheckpoint.toStdString(), {});
   return s;
 }
 
 widgets::TrainingSettings with_base_schedule_defaults(widgets::TrainingSettings s) {
   try {
-    const bool frozen = s.freezeModel || is_torchscript_file(s.fromCheckpoint.toStdString());
-    s.semantics = QString::fromStdString(to_string(frozen ? Semantics::Jump : default_semantics(beta_spec(s))));
+    const bool frozen = s.config.freeze_model || is_torchscript_file(s.fromCheckpoint.toStdString());
+    s.config.semantics = frozen ? Semantics::Jump : default_semantics(beta_spec(s.config));
   } catch (const std::invalid_argument&) {
     // A T the form refuses anyway: the semantics stays as shown.
   }

@@ -17,6 +17,7 @@
 
 #include <cmath>
 
+#include "run_replay.h"
 #include "settings_conversion.h"
 #include "tensor_images.h"
 
@@ -27,21 +28,9 @@ constexpr int64_t kPreviewImages = 16;
 constexpr int64_t kProbeSamples = 256;  // per schedule at each quality point
 
 widgets::TrainingPoint to_point(const TrainSnapshot& s, const TrainingProgress& p) {
-  widgets::TrainingPoint point;
-  point.iteration = s.iteration;
+  widgets::TrainingPoint point = explorer::to_point(metrics_row_of(s, p));
   point.total = p.total;
-  point.loss = s.loss;
-  point.reward = s.reward;
-  point.baseline = s.baseline;
-  point.budget = s.budget;
-  point.sumS = s.stats.sum;
-  point.keptOverHalf = s.stats.kept_over_half;
-  point.uncertainty = s.stats.uncertainty;
-  point.concentration = s.stats.concentration;
-  point.terminalLevel = s.terminal_level;
-  point.itsPerSecond = p.its_per_s;
   point.etaSeconds = p.eta_seconds;
-  point.threads = p.threads;
   return point;
 }
 
@@ -59,11 +48,11 @@ void TrainingWorker::prepareEngine() {
   keep_freed_memory_mapped();
 }
 
-void TrainingWorker::setLiveSettings(double lrS, int stepsKept) {
+void TrainingWorker::setLiveSettings(double lr_s, int steps_kept) {
   std::lock_guard<std::mutex> lock(liveMutex_);
   liveChanged_ = true;
-  liveLrS_ = lrS;
-  liveStepsKept_ = stepsKept;
+  live_.lr_s = lr_s;
+  live_.steps_kept = steps_kept;
 }
 
 void TrainingWorker::run(const widgets::TrainingSettings& settings) {
@@ -76,8 +65,8 @@ void TrainingWorker::run(const widgets::TrainingSettings& settings) {
   });
 }
 
-void TrainingWorker::resume(const QString& runDir, qint64 totalIters, double lr, double lrS, const QString& device) {
-  drive(QDir(runDir).absolutePath(), RunFolderMode::resume, [&runDir, totalIters, lr, lrS, &device] {
+void TrainingWorker::resume(const QString& runDir, qint64 totalIters, double lr, double lr_s, const QString& device) {
+  drive(QDir(runDir).absolutePath(), RunFolderMode::resume, [&runDir, totalIters, lr, lr_s, &device] {
     auto trainer = resume_training(QDir(runDir).filePath("checkpoint.pt").toStdString(), device.toStdString());
     const int64_t total = std::max<int64_t>(trainer->config().iters, totalIters);
     if (total <= trainer->iteration())
@@ -85,7 +74,7 @@ void TrainingWorker::resume(const QString& runDir, qint64 totalIters, double lr,
                                   ": raise Iterations to continue past it");
     trainer->set_total_iters(total);
     trainer->set_model_learning_rate(lr);
-    trainer->set_mask_learning_rate(lrS);
+    trainer->set_mask_learning_rate(lr_s);
     return trainer;
   });
 }
@@ -155,8 +144,8 @@ void TrainingWorker::drive(const QString& runDir, RunFolderMode mode, MakeTraine
         std::lock_guard<std::mutex> lock(liveMutex_);
         if (liveChanged_) {
           liveChanged_ = false;
-          trainer.set_mask_learning_rate(liveLrS_);
-          trainer.set_steps_kept(std::clamp(liveStepsKept_, 1, trainer.noise().T()));
+          trainer.set_mask_learning_rate(live_.lr_s);
+          trainer.set_steps_kept(std::clamp(live_.steps_kept, 1, trainer.noise().T()));
         }
       }
       if (trainer.wants_settle_target()) {  // run_training measures the candidates next: seconds on images

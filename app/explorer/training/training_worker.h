@@ -5,7 +5,7 @@
 // - pause(), stop() and setLiveSettings() may be called from any thread (atomics); they take
 //   effect before the next iteration.
 // - Everything it reports leaves as plain values through signals emitted on the GUI thread (the
-//   thread that created it), handed over in order by a ThreadHandoff: progress at most ~15 times a
+//   thread that created it), handed over in order by a ThreadHandoff: progress at most five times a
 //   second whatever the iteration rate, and always the last state. Delete it on the GUI thread
 //   after its QThread has finished.
 #include <atomic>
@@ -39,7 +39,7 @@ class TrainingWorker : public QObject {
 
   void pause(bool paused) { pause_ = paused; }
   void stop() { stop_ = true; }
-  void setLiveSettings(double lrS, int stepsKept);
+  void setLiveSettings(double lr_s, int steps_kept);
   // Runs `task` on the worker's thread after everything posted before it. Any thread.
   void post(std::function<void()> task) { inbox_->post(std::move(task)); }
 
@@ -47,7 +47,7 @@ class TrainingWorker : public QObject {
   void run(const eddpm::widgets::TrainingSettings& settings);
   // Continues the run in `runDir` from its checkpoint to max(its total, `totalIters`), with these
   // learning rates (e.g. lower ones after the loss diverged).
-  void resume(const QString& runDir, qint64 totalIters, double lr, double lrS, const QString& device = "auto");
+  void resume(const QString& runDir, qint64 totalIters, double lr, double lr_s, const QString& device = "auto");
 
  signals:
   // `run`: the settings the run trains with (a resumed run's own, with the learning rates and
@@ -86,8 +86,10 @@ class TrainingWorker : public QObject {
   std::atomic<bool> stop_{false};
   std::mutex liveMutex_;
   bool liveChanged_ = false;
-  double liveLrS_ = 0.0;
-  int liveStepsKept_ = 0;
+  struct {  // the settings table's live rows, as the window last sent them
+    double lr_s = 0.0;
+    int steps_kept = 0;
+  } live_;
 };
 
 }  // namespace eddpm::explorer
