@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "atomic_file.h"
+#include "metrics_row.h"
 #include "checkpoint.h"
 #include "training_checkpoint.h"
 #include "handcrafted_schedules.h"
@@ -78,6 +79,28 @@ class TestFiles : public QObject {
     for (const char* text : {R"({"T": 3e76})", R"({"batch": 1.5})", R"({"iters": "100"})", R"({"T": 99999999999})"})
       QVERIFY_THROWS_EXCEPTION(std::invalid_argument, train_config_from_json(nlohmann::json::parse(text)));
     QCOMPARE(train_config_from_json(nlohmann::json::parse(R"({"T": 500})")).beta.T, 500);
+  }
+
+  // metrics.jsonl's rows: what the training loop writes, the explorer's replay reads back; a line
+  // torn by a crash or without an iteration is no row.
+  void metricsRowsRoundTrip() {
+    MetricsRow r;
+    r.iteration = 250;
+    r.loss = 0.5;
+    r.sum_s = 10.5;
+    r.kept_over_half = 10;
+    r.deterministic = true;
+    r.terminal_level = 0.01;
+    r.threads = 2;
+    const std::optional<MetricsRow> back = parse_metrics_row(to_json(r).dump());
+    QVERIFY(back);
+    QCOMPARE(back->iteration, int64_t(250));
+    QCOMPARE(to_json(*back).dump(), to_json(r).dump());
+    QCOMPARE(to_json(r).at("iter").get<int64_t>(), int64_t(250));  // the key run folders have
+    QVERIFY(!parse_metrics_row("{\"iter\": 3, \"lo"));  // torn
+    QVERIFY(!parse_metrics_row("{\"loss\": 1.0}"));
+    r.threads = 0;  // not recorded: no key
+    QVERIFY(!to_json(r).contains("threads"));
   }
 
   void staleTemporariesOfDeadWritersAreRemoved() {

@@ -122,7 +122,7 @@ class TestTorchScriptModel : public QObject {
     torch::NoGradGuard no_grad;
     const torch::Tensor x = torch::randn({8, 2});
     const torch::Tensor t = torch::randint(100, {8}, torch::kLong);
-    QVERIFY(torch::allclose(reloaded.network().forward(x, t), mlp.forward(x, t), 1e-5, 1e-6));
+    QVERIFY(torch::allclose(reloaded.model->forward(x, t), mlp.forward(x, t), 1e-5, 1e-6));
   }
 
   // A LibTorch archive may carry methods that run while it loads (__setstate__): a "checkpoint"

@@ -1,6 +1,6 @@
 #pragma once
 // Plain values the views draw. Widgets know nothing of LibTorch: the explorer's worker converts
-// the engine's snapshots into these and hands them over by queued signals.
+// the engine's snapshots into these and hands them to the GUI thread by its ThreadHandoff.
 #include <QImage>
 #include <QMetaType>
 #include <QString>

@@ -52,7 +52,7 @@ int run_compare(CompareOptions& o) {
   for (size_t m = 0; m < o.checkpoints.size(); ++m) {
     const std::string& path = o.checkpoints[m];
     auto run = load_checkpoint(path, o.device, log);
-    o.settings.n = o.n > 0 ? o.n : (run.dataset().is_image() ? 1000 : 4000);
+    o.settings.n = o.n > 0 ? o.n : (run.data->is_image() ? 1000 : 4000);
     if (o.settings.K > run.noise.T()) throw UsageError("--K exceeds T of " + path);
     const std::string label = model_label(path, run.config);
     for (const ComparisonRow& row : compare_schedules(run, label, kinds, o.settings, log)) {
@@ -61,7 +61,7 @@ int run_compare(CompareOptions& o) {
                   row.timesteps.size(), row.swd, row.mmd, fd.c_str(), row.fidelity, row.fidelity_swd, row.seconds);
       std::fflush(stdout);
       nlohmann::json entry = to_json(row, o.settings);
-      if (run.dataset().is_image() && row.samples.defined()) {
+      if (run.data->is_image() && row.samples.defined()) {
         const auto file = grid_path(o.out, m, o.checkpoints.size(), row.schedule);
         save_image_grid_png(row.samples, file, {row.schedule, row.timesteps, o.settings.eta, o.settings.seed, path});
         entry["grid"] = file.filename().string();

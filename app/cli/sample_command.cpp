@@ -50,7 +50,7 @@ int run_sample(const SampleOptions& o) {
   if (!(o.eta >= 0.0 && o.eta <= 1.0)) throw UsageError("--eta must be in [0, 1]");
   auto run = load_checkpoint(o.checkpoint, o.device, [](const std::string& warning) { std::cerr << warning << "\n"; });
   const bool png = o.out.size() > 4 && o.out.substr(o.out.size() - 4) == ".png";
-  const bool images = run.dataset().is_image();
+  const bool images = run.data->is_image();
   if (images && !png) throw UsageError("an image model writes a PNG grid: --out FILE.png");
   const int64_t n = o.n > 0 ? o.n : (images ? 64 : 2000);
   const std::vector<int> steps = resolve_schedule(o.schedule, run, o.seed);
@@ -63,7 +63,7 @@ int run_sample(const SampleOptions& o) {
   }
   if (png) {
     at::Generator gen = make_cpu_generator(o.seed + 99);
-    save_samples_png(samples, run.dataset().sample(n, gen), o.out, provenance);
+    save_samples_png(samples, run.data->sample(n, gen), o.out, provenance);
   } else {
     save_samples_csv(samples, o.out);
   }

@@ -18,7 +18,7 @@ std::string check_name(const TrainedModel& run) { return mnist_dir_of(run.config
 
 ScheduleMeter::ScheduleMeter(const TrainedModel& run, int64_t n, uint64_t seed, double eta, const FdLenet::Log& log)
     : run_(run), n_(n), seed_(seed), eta_(eta), data_gen_(make_cpu_generator(seed + 1000003)) {
-  real_ = run.dataset().held_out(n, data_gen_);
+  real_ = run.data->held_out(n, data_gen_);
   if (const auto mnist_dir = mnist_dir_of(run.config.data)) {
     lenet_ = std::make_shared<FdLenet>(*mnist_dir, run.config.image_size(), run.device, log);
     real_moments_ = feature_moments(lenet_->features(real_));
@@ -72,7 +72,7 @@ ScheduleMeter::Check ScheduleMeter::check(const std::vector<int>& timesteps) {
 
 ScheduleMeasure ScheduleMeter::real_floor() {
   ScheduleMeasure m;
-  m.samples = run_.dataset().sample(n_, data_gen_);
+  m.samples = run_.data->sample(n_, data_gen_);
   measure_against_real(m);
   return m;
 }

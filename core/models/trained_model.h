@@ -28,8 +28,6 @@ struct TrainedModel {
   std::vector<double> mask;      // the learned mask probabilities s, 0-based timestep order
   int64_t iteration = 0;         // iterations trained
 
-  const Dataset& dataset() const { return *data; }
-  EpsModel& network() const { return *model; }
   // The learned schedule: the mask's top K = config.steps_kept() timesteps, descending.
   std::vector<int> learned_steps() const;
 };

@@ -16,7 +16,7 @@ torch::Tensor sample_schedule(const TrainedModel& run, const std::vector<int>& t
                               uint64_t seed, double eta, const std::atomic<bool>* cancel,
                               std::atomic<int64_t>* progress, const PredictionHook& on_prediction) {
   at::Generator noise_gen = make_cpu_generator(seed);
-  std::vector<int64_t> shape = run.network().sample_shape();
+  std::vector<int64_t> shape = run.model->sample_shape();
   shape.insert(shape.begin(), n);
   const torch::Tensor x_T = torch::randn(shape, noise_gen);
   at::Generator step_gen = make_generator(run.device, seed + 1);
@@ -25,7 +25,7 @@ torch::Tensor sample_schedule(const TrainedModel& run, const std::vector<int>& t
   options.eta = eta;
   options.cancel = cancel;
   options.progress = progress;
-  const bool images = run.dataset().is_image();
+  const bool images = run.data->is_image();
   if (images) options.clip = 1.0;
   torch::NoGradGuard no_grad;
   const int64_t chunk = images ? kImageChunk : n;
@@ -34,7 +34,7 @@ torch::Tensor sample_schedule(const TrainedModel& run, const std::vector<int>& t
     const torch::Tensor x = x_T.slice(0, start, std::min(n, start + chunk)).to(run.device);
     if (on_prediction)
       options.on_prediction = [&on_prediction, start](int t, const torch::Tensor& x0) { on_prediction(start, t, x0); };
-    parts.push_back(sample_chain(run.network(), timesteps, levels, x, options, step_gen).cpu());
+    parts.push_back(sample_chain(*run.model, timesteps, levels, x, options, step_gen).cpu());
   }
   return torch::cat(parts);
 }

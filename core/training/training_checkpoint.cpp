@@ -44,7 +44,7 @@ void copy_model_weights(const std::filesystem::path& checkpoint, EddpmTrainer& t
   torch::NoGradGuard no_grad;
   // The weights the source samples with: its EMA where it keeps one.
   auto target = trainer.model().named_parameters();
-  for (const auto& item : source.network().named_parameters()) target[item.key()].copy_(item.value());
+  for (const auto& item : source.model->named_parameters()) target[item.key()].copy_(item.value());
   trainer.restart_weights_ema();
 }
 

@@ -30,8 +30,8 @@ class RunLogs {
     if (append) {
       constexpr int64_t kDamaged = std::numeric_limits<int64_t>::max();  // dropped with the rows after the checkpoint
       trim_after(metrics_path_, resume_from, [](const std::string& line) {
-        const nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
-        return j.is_object() && j.contains("iter") && j["iter"].is_number_integer() ? j["iter"].get<int64_t>() : kDamaged;
+        const std::optional<MetricsRow> row = parse_metrics_row(line);
+        return row ? row->iteration : kDamaged;
       });
       trim_after(history_path_, resume_from, [](const std::string& line) {
         if (line.rfind("iteration", 0) == 0) return int64_t(-1);  // the header stays
@@ -65,14 +65,7 @@ class RunLogs {
   }
 
   void write(const TrainSnapshot& snap, const TrainingProgress& progress) {
-    nlohmann::json line = {
-        {"iter", snap.iteration}, {"loss", snap.loss}, {"reward", snap.reward}, {"baseline", snap.baseline},
-        {"gamma", snap.gamma}, {"budget", snap.budget}, {"sum_s", snap.stats.sum},
-        {"kept_over_half", snap.stats.kept_over_half}, {"uncertainty", snap.stats.uncertainty},
-        {"concentration", snap.stats.concentration}, {"deterministic", snap.stats.deterministic},
-        {"terminal_level", snap.terminal_level}, {"its_per_s", progress.its_per_s}};
-    if (progress.threads > 0) line["threads"] = progress.threads;
-    metrics_ << line.dump() << '\n';
+    metrics_ << to_json(metrics_row_of(snap, progress)).dump() << '\n';
     metrics_.flush();
     history_ << snap.iteration;
     for (double s : snap.s) history_ << ',' << s;
@@ -100,6 +93,25 @@ std::string settled_kind(const fs::path& choice_file) {
                                                                           : std::string("the target");
 }
 }  // namespace
+
+MetricsRow metrics_row_of(const TrainSnapshot& snap, const TrainingProgress& progress) {
+  MetricsRow row;
+  row.iteration = snap.iteration;
+  row.loss = snap.loss;
+  row.reward = snap.reward;
+  row.baseline = snap.baseline;
+  row.gamma = snap.gamma;
+  row.budget = snap.budget;
+  row.sum_s = snap.stats.sum;
+  row.kept_over_half = snap.stats.kept_over_half;
+  row.uncertainty = snap.stats.uncertainty;
+  row.concentration = snap.stats.concentration;
+  row.deterministic = snap.stats.deterministic;
+  row.terminal_level = snap.terminal_level;
+  row.its_per_s = progress.its_per_s;
+  row.threads = progress.threads;
+  return row;
+}
 
 void save_learned_schedule(EddpmTrainer& trainer, const fs::path& path) {
   const TrainSnapshot snap = trainer.take_snapshot();

@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "eddpm_trainer.h"
+#include "metrics_row.h"
 #include "run_folder.h"
 #include "settle_target.h"
 
@@ -54,6 +55,9 @@ struct RunCallbacks {
 // overwrite.
 TrainSnapshot run_training(EddpmTrainer& trainer, const std::filesystem::path& run_dir,
                            const RunCallbacks& callbacks = {}, RunFolderMode mode = RunFolderMode::new_run);
+
+// The row metrics.jsonl logs for a snapshot (the explorer's live plots take the same row).
+MetricsRow metrics_row_of(const TrainSnapshot& snap, const TrainingProgress& progress);
 
 // The learned schedule of a trainer as it stands, in the schedule file format.
 void save_learned_schedule(EddpmTrainer& trainer, const std::filesystem::path& path);

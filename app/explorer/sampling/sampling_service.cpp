@@ -67,7 +67,7 @@ QString SamplingService::dataName() const {
   return impl_->run ? QString::fromStdString(impl_->run->config.data) : QString();
 }
 
-bool SamplingService::imageModel() const { return impl_->run && impl_->run->dataset().is_image(); }
+bool SamplingService::imageModel() const { return impl_->run && impl_->run->data->is_image(); }
 
 QString SamplingService::sweepMeasure() const {
   return impl_->run ? QString::fromStdString(check_name(*impl_->run)) : QString("SWD");
@@ -138,7 +138,7 @@ SampleResults SamplingService::sample(const QVector<ScheduleRequest>& requests, 
   // The schedules first (their steps give the job's total), then the full chain all compare with.
   QVector<QString> errors;
   const QVector<widgets::ScheduleView> views = startJob(requests, n, run.noise.T(), &errors);
-  const bool images = run.dataset().is_image();
+  const bool images = run.data->is_image();
   const torch::Tensor& full = meter.full_chain();
   if (images) results.fullChain = to_qimages(full, kShownImages);
   for (int i = 0; i < requests.size(); ++i) {
@@ -211,7 +211,7 @@ QVector<PathStrip> SamplingService::path(const QVector<ScheduleRequest>& request
 QVector<double> SamplingService::referencePoints(int n, quint64 seed) {
   if (!impl_->run) return {};
   at::Generator gen = make_cpu_generator(seed + 99);
-  return interleaved(impl_->run->dataset().sample(n, gen));
+  return interleaved(impl_->run->data->sample(n, gen));
 }
 
 QVector<SweepPoint> SamplingService::sweep(const QStringList& kinds, const QVector<int>& Ks, int n, quint64 seed) {
@@ -283,7 +283,7 @@ bool SamplingService::savePoints(const SampleOutcome& outcome, double eta, quint
       const SampleProvenance provenance{outcome.schedule.name.toStdString(), to_std(outcome.schedule.timesteps), eta,
                                         seed, impl_->checkpoint.toStdString()};
       at::Generator gen = make_cpu_generator(seed + 99);
-      save_samples_png(points, impl_->run ? impl_->run->dataset().sample(n, gen) : torch::Tensor(), path.toStdString(),
+      save_samples_png(points, impl_->run ? impl_->run->data->sample(n, gen) : torch::Tensor(), path.toStdString(),
                        provenance);
     } else {
       save_samples_csv(points, path.toStdString());

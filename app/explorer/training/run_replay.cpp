@@ -13,6 +13,23 @@
 
 namespace eddpm::explorer {
 
+widgets::TrainingPoint to_point(const MetricsRow& row) {
+  widgets::TrainingPoint p;
+  p.iteration = row.iteration;
+  p.loss = row.loss;
+  p.reward = row.reward;
+  p.baseline = row.baseline;
+  p.budget = row.budget;
+  p.sumS = row.sum_s;
+  p.keptOverHalf = row.kept_over_half;
+  p.uncertainty = row.uncertainty;
+  p.concentration = row.concentration;
+  p.terminalLevel = row.terminal_level;
+  p.itsPerSecond = row.its_per_s;
+  p.threads = row.threads;
+  return p;
+}
+
 RunRecord read_run(const QString& runDir) {
   RunRecord record;
   const QDir dir(runDir);
@@ -25,25 +42,12 @@ RunRecord read_run(const QString& runDir) {
   while (!metrics.atEnd()) {
     const QByteArray line = metrics.readLine().trimmed();
     if (line.isEmpty()) continue;
-    const QJsonObject o = QJsonDocument::fromJson(line).object();
-    if (!o.contains("iter")) {
+    const std::optional<MetricsRow> row = parse_metrics_row(line.toStdString());
+    if (!row) {
       ++skipped;
       continue;
     }
-    widgets::TrainingPoint p;
-    p.iteration = o["iter"].toInteger();
-    p.loss = o["loss"].toDouble();
-    p.reward = o["reward"].toDouble();
-    p.baseline = o["baseline"].toDouble();
-    p.budget = o["budget"].toDouble();
-    p.sumS = o["sum_s"].toDouble();
-    p.keptOverHalf = o["kept_over_half"].toInt();
-    p.uncertainty = o["uncertainty"].toDouble();
-    p.concentration = o["concentration"].toDouble();
-    p.terminalLevel = o["terminal_level"].toDouble();
-    p.itsPerSecond = o["its_per_s"].toDouble();
-    p.threads = o["threads"].toInt();
-    record.points.append(p);
+    record.points.append(to_point(*row));
   }
   QFile schedule(dir.filePath("schedule_learned.json"));
   if (schedule.open(QIODevice::ReadOnly))

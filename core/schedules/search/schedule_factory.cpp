@@ -12,11 +12,11 @@ namespace eddpm {
 
 std::vector<double> denoising_errors(const TrainedModel& run, int64_t n, at::Generator& gen) {
   torch::NoGradGuard no_grad;
-  EpsModel& model = run.network();
+  EpsModel& model = *run.model;
   const bool was_training = model.is_training();
   model.eval();
   const int T = run.noise.T();
-  const torch::Tensor x0 = run.dataset().sample(n, gen).to(run.device);
+  const torch::Tensor x0 = run.data->sample(n, gen).to(run.device);
   std::vector<double> errors(T);
   constexpr int kStepsPerBatch = 16;
   for (int first = 0; first < T; first += kStepsPerBatch) {
