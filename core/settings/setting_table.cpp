@@ -25,29 +25,30 @@ Setting row(const char* name, SettingType type, const char* label, const char* h
 // Rows for the field types of TrainConfig. A row reads and writes its field through the member
 // pointer, so the field's name and the row's name are written once each, side by side.
 template <typename T>
-Setting integer(const char* name, T TrainConfig::*field, double min, double max, const char* label, const char* help) {
-  Setting s = row(name, SettingType::Integer, label, help);
-  s.min = min;
-  s.max = max;
+Setting field_row(const char* name, SettingType type, T TrainConfig::*field, const char* label, const char* help) {
+  Setting s = row(name, type, label, help);
   s.get = [field](const TrainConfig& c) { return json(c.*field); };
   s.set = [field](TrainConfig& c, const json& v) { c.*field = v.get<T>(); };
   return s;
 }
 
-Setting real(const char* name, double TrainConfig::*field, double min, double max, const char* label, const char* help) {
-  Setting s = row(name, SettingType::Real, label, help);
+Setting ranged(Setting s, double min, double max) {
   s.min = min;
   s.max = max;
-  s.get = [field](const TrainConfig& c) { return json(c.*field); };
-  s.set = [field](TrainConfig& c, const json& v) { c.*field = v.get<double>(); };
   return s;
 }
 
+template <typename T>
+Setting integer(const char* name, T TrainConfig::*field, double min, double max, const char* label, const char* help) {
+  return ranged(field_row(name, SettingType::Integer, field, label, help), min, max);
+}
+
+Setting real(const char* name, double TrainConfig::*field, double min, double max, const char* label, const char* help) {
+  return ranged(field_row(name, SettingType::Real, field, label, help), min, max);
+}
+
 Setting flag(const char* name, bool TrainConfig::*field, const char* label, const char* help) {
-  Setting s = row(name, SettingType::Flag, label, help);
-  s.get = [field](const TrainConfig& c) { return json(c.*field); };
-  s.set = [field](TrainConfig& c, const json& v) { c.*field = v.get<bool>(); };
-  return s;
+  return field_row(name, SettingType::Flag, field, label, help);
 }
 
 template <typename E>
@@ -61,10 +62,7 @@ Setting choice(const char* name, E TrainConfig::*field, std::vector<std::string>
 }
 
 Setting text(const char* name, std::string TrainConfig::*field, const char* label, const char* help) {
-  Setting s = row(name, SettingType::Text, label, help);
-  s.get = [field](const TrainConfig& c) { return json(c.*field); };
-  s.set = [field](TrainConfig& c, const json& v) { c.*field = v.get<std::string>(); };
-  return s;
+  return field_row(name, SettingType::Text, field, label, help);
 }
 
 Setting absent_means(Setting s, json value) {

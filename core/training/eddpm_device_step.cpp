@@ -44,7 +44,7 @@ void EddpmTrainer::device_iteration() {
     model_update_->minimize_on_device(mean_loss.to(torch::kFloat32), step_values_.slice(0, 0, kMaskValuesAt));
   {
     torch::NoGradGuard no_grad;
-    s_.copy_(eddpm::update_mask(mask_rule_, s_, f.draw.masks, f.rewards, ema_, step_values_.slice(0, kMaskValuesAt),
+    s_.copy_(eddpm::update_mask(MaskUpdateRule::of(trained_.config), s_, f.draw.masks, f.rewards, ema_, step_values_.slice(0, kMaskValuesAt),
                          settle_indicator_));
     const torch::Tensor mean_reward = f.rewards.mean();
     ema_.copy_(trained_.config.ema_decay * ema_ + (1.0 - trained_.config.ema_decay) * mean_reward);

@@ -71,7 +71,6 @@ EddpmTrainer::EddpmTrainer(const TrainConfig& config, const c10::Device& device,
     }
   }
   plan_ = choose_step_plan(trained_.config, trained_.device);
-  mask_rule_ = MaskUpdateRule::of(trained_.config);
   ema_ = torch::zeros({}, s_.options());
   loss_sum_ = torch::zeros({}, s_.options());
   reward_sum_ = torch::zeros({}, s_.options());
@@ -96,9 +95,9 @@ void EddpmTrainer::set_model_learning_rate(double lr) {
 
 void EddpmTrainer::set_steps_kept(int K) {
   if (K < 1 || K > trained_.noise.T()) throw std::invalid_argument("K must be in [1, T]");
+  if (K != trained_.config.steps_kept()) graphed_.reset();  // a captured step holds K in its top-K: capture again
   trained_.config.keep = double(K) / trained_.noise.T();
   ramp_.gamma_final = trained_.config.keep;
-  mask_rule_.K = K;
   if (!settle_target_.empty() && int(settle_target_.size()) != K) set_settle_target({});
 }
 
@@ -192,13 +191,13 @@ MaskUpdateValues EddpmTrainer::mask_update_values() const {
 void EddpmTrainer::apply_mask_update(const torch::Tensor& masks, const torch::Tensor& rewards) {
   const MaskUpdateValues values = mask_update_values();
   if (plan_.host_mask_update) {
-    update_mask_on_host(mask_rule_, s_, masks, rewards, ema_.item<double>(), values, settle_target_);
+    update_mask_on_host(MaskUpdateRule::of(trained_.config), s_, masks, rewards, ema_.item<double>(), values, settle_target_);
     return;
   }
   if (!mask_values_.defined()) mask_values_ = torch::empty({MaskValue::count}, s_.options());
   auto host = mask_value_array(values);
   values_copy_.copy(torch::from_blob(host.data(), {MaskValue::count}, torch::kFloat64), mask_values_);
-  s_ = eddpm::update_mask(mask_rule_, s_, masks, rewards, ema_, mask_values_, settle_indicator_);
+  s_ = eddpm::update_mask(MaskUpdateRule::of(trained_.config), s_, masks, rewards, ema_, mask_values_, settle_indicator_);
 }
 
 torch::Tensor EddpmTrainer::update_mask_by_rollouts() {

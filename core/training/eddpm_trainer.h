@@ -129,7 +129,6 @@ class EddpmTrainer {
 
   TrainedModel trained_;  // config, noise, device, data and the sampling weights; its mask is s_
   StepPlan plan_;
-  MaskUpdateRule mask_rule_;
   BudgetRamp ramp_;
   std::unique_ptr<RolloutReward> rollout_;  // set for the fidelity and data rewards
   std::unique_ptr<ModelUpdate> model_update_;  // the weights, their EMA and Adam
