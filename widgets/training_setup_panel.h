@@ -13,13 +13,11 @@
 #include "training_settings.h"
 
 class QComboBox;
-class QDoubleSpinBox;
 class QLabel;
 class QLineEdit;
 class QProgressBar;
 class QPushButton;
 class QSpinBox;
-class QCheckBox;
 class QToolButton;
 
 namespace eddpm::widgets {
