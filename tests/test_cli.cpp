@@ -7,6 +7,7 @@
 #include <QJsonObject>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QSet>
 #include <QTemporaryDir>
 
 #include <tuple>
@@ -75,9 +76,12 @@ class TestCli : public QObject {
     QVERIFY(r.err.startsWith("eddpm: error: "));
   }
 
-  // Every numeric option of every command, read from the command's own --help, refuses a
-  // non-number, NaN and infinities (floating-point options) and values outside its declared range,
-  // with one line naming it. An integer or floating-point option that declares no range fails here.
+  // Every numeric option of every command, read from the command's own --help, refuses NaN
+  // (floating-point options) and values outside its declared range, with one line naming it; an
+  // infinity where no finite bound is declared. A non-number is refused by the type's conversion,
+  // which every option of a type shares: checked on the first of each type per command (each
+  // refusal costs a process start, about a second). An integer or floating-point option that
+  // declares no range fails here.
   void numericOptionsRefuseBadValues() {
     const QRegularExpression row(R"(^\s+(?:-\w,)?(--[\w-]+) (INT|UINT|FLOAT)(\S*))");
     const QRegularExpression range(R"(in \[(\S+) - (\S+)\])");
@@ -85,14 +89,18 @@ class TestCli : public QObject {
     for (const QString& command : {"train", "schedule", "sample", "compare", "bench"}) {
       const Result help = eddpm({command, "--help"});
       QCOMPARE(help.code, 0);
+      QSet<QString> types_seen;
       for (const QString& line : help.out.split('\n')) {
         const QRegularExpressionMatch m = row.match(line);
         if (!m.hasMatch()) continue;
         const QString option = m.captured(1), type = m.captured(2), checks = m.captured(3) + line;
         const bool integer = type != "FLOAT";
-        QStringList bad = {"abc"};
-        if (!integer) bad << "nan" << "-inf";
+        QStringList bad;
+        if (!types_seen.contains(type)) bad << "abc";
+        types_seen.insert(type);
+        if (!integer) bad << "nan";
         const QRegularExpressionMatch r = range.match(checks);
+        if (!integer && !r.hasMatch()) bad << "-inf";
         if (r.hasMatch()) {
           const double low = r.captured(1).toDouble(), high = r.captured(2).toDouble();
           bad << (integer ? QString::number(qint64(high) + 1) : QString::number(high * 2 + 1, 'g', 17));
@@ -124,7 +132,7 @@ class TestCli : public QObject {
         }
       }
     }
-    QVERIFY2(checked > 100, qPrintable(QString::number(checked)));
+    QVERIFY2(checked > 80, qPrintable(QString::number(checked)));
   }
 
   // bench/run's item 4 in one process: both rates and the extra time they imply, as one JSON line.
@@ -194,6 +202,10 @@ class TestCli : public QObject {
     const Result csv = eddpm({"sample", "--checkpoint", checkpoint, "--schedule", "uniform:5", "--out", path("x.csv")});
     QCOMPARE(csv.code, 2);
     QVERIFY(csv.err.contains("PNG"));
+    // A U-Net is not written as TorchScript: one line, nothing written.
+    const Result exported = eddpm({"export", "--checkpoint", checkpoint, "--out", path("unet.ts")});
+    QVERIFY2(exported.code == 2 && exported.err.contains("only the 2-D mlp"), qPrintable(exported.err));
+    QVERIFY(!QFile::exists(path("unet.ts")));
 
     const Result compare = eddpm({"compare", "--checkpoint", checkpoint, "--K", "5", "--n", "12", "--grid", "9",
                                   "--kinds", "learned,uniform", "--out", path("images.json")});
@@ -242,6 +254,35 @@ class TestCli : public QObject {
     QCOMPARE(steps[0].toInt(), 999);
     QCOMPARE(steps[3].toInt(), 249);
     QCOMPARE(o["levels"].toArray().size(), 4);
+    QCOMPARE(o["sigmas"].toArray().size(), 5);
+    QCOMPARE(o["solver"].toString(), QString("ddim"));
+    QCOMPARE(o["made"].toObject()["how"].toString(), QString("family"));
+
+    // Heun's file counts its network calls; the tools' sigma lines read back as the same steps.
+    QCOMPARE(eddpm({"schedule", "--kind", "trailing", "--K", "4", "--solver", "heun", "--out", path("h.json")}).code, 0);
+    QCOMPARE(read_json(path("h.json")).object()["nfe"].toInt(), 7);
+    for (const QString& format : {"comfyui", "a1111", "sigmas"}) {
+      const QString text = path("t-" + format + ".txt");
+      Result w = eddpm({"schedule", "--kind", "trailing", "--K", "4", "--format", format, "--out", text});
+      QVERIFY2(w.code == 0, qPrintable(w.err));
+      w = eddpm({"schedule", "--import", text, "--out", path("back.json")});
+      QVERIFY2(w.code == 0, qPrintable(w.err));
+      QVERIFY2(w.err.contains("sigmas, moved at most"), qPrintable(w.err));
+      QCOMPARE(read_json(path("back.json")).object()["timesteps"].toArray(), steps);
+    }
+    QFile comfy(path("t-comfyui.txt"));
+    QVERIFY(comfy.open(QIODevice::ReadOnly));
+    QVERIFY(QString(comfy.readAll()).trimmed().endsWith(", 0.0"));
+    // Refusals are one line: a solver that does not exist, eta for a deterministic solver, a .txt
+    // without a format.
+    for (const QStringList& bad : {QStringList{"--solver", "dpm"}, QStringList{"--solver", "heun", "--eta", "1"},
+                                   QStringList{"--out", path("x.txt")}}) {
+      QStringList args = {"schedule", "--kind", "trailing", "--K", "4"};
+      args << bad;
+      if (!bad.contains("--out")) args << "--out" << path("x.json");
+      const Result w = eddpm(args);
+      QVERIFY2(w.code == 2 && w.err.trimmed().count('\n') == 0, qPrintable(w.err));
+    }
   }
 
   void trainSampleCompareEndToEnd() {
@@ -274,9 +315,31 @@ class TestCli : public QObject {
     QVERIFY(csv.open(QIODevice::ReadOnly));
     QCOMPARE(QString(csv.readAll()).trimmed().split('\n').size(), 101);
 
-    r = eddpm({"sample", "--checkpoint", run + "/checkpoint.pt", "--schedule", "karras:5", "--n", "100", "--out", path("p.png")});
+    r = eddpm({"sample", "--checkpoint", run + "/checkpoint.pt", "--schedule", "karras:5", "--n", "100", "--solver", "unipc",
+               "--out", path("p.png")});
     QVERIFY2(r.code == 0, qPrintable(r.err));
+    QVERIFY2(r.out.contains("unipc, 5 network evaluations"), qPrintable(r.out));
     QVERIFY(QFileInfo(path("p.png")).size() > 100);
+
+    // The network as TorchScript; a second export to the same file needs --overwrite.
+    r = eddpm({"export", "--checkpoint", run + "/checkpoint.pt", "--out", path("model.ts")});
+    QVERIFY2(r.code == 0 && QFileInfo(path("model.ts")).size() > 1000, qPrintable(r.err));
+    r = eddpm({"export", "--checkpoint", run + "/checkpoint.pt", "--out", path("model.ts")});
+    QVERIFY2(r.code == 2 && r.err.contains("--overwrite"), qPrintable(r.err));
+    // Starting noise from a file: as many samples as rows; a bad row is named.
+    QFile noise(path("noise.csv"));
+    QVERIFY(noise.open(QIODevice::WriteOnly));
+    noise.write("x,y\n0.5,-1\n2,0.25\n-0.1,0.3\n");
+    noise.close();
+    r = eddpm({"sample", "--checkpoint", run + "/checkpoint.pt", "--schedule", "uniform:5", "--start-noise",
+               path("noise.csv"), "--out", path("from-noise.csv")});
+    QVERIFY2(r.code == 0 && r.out.contains("sampled 3 points"), qPrintable(r.err + r.out));
+    QVERIFY(noise.open(QIODevice::Append));
+    noise.write("1,abc\n");
+    noise.close();
+    r = eddpm({"sample", "--checkpoint", run + "/checkpoint.pt", "--schedule", "uniform:5", "--start-noise",
+               path("noise.csv"), "--out", path("from-noise.csv")});
+    QVERIFY2(r.code == 2 && r.err.contains("line 5"), qPrintable(r.err));
 
     // A schedule for another T is refused with a reason.
     eddpm({"schedule", "--kind", "uniform", "--K", "5", "--out", path("t1000.json")});
@@ -295,6 +358,18 @@ class TestCli : public QObject {
     QCOMPARE(full["K"].toInt(), 50);
     QVERIFY(full["quality"].toObject()["swd"].toDouble() > real["quality"].toObject()["swd"].toDouble());
     QVERIFY(r.out.contains("learned"));
+
+    // Two solvers at equal network evaluations: Heun gets 3 steps (5 calls) where DDIM gets 5.
+    r = eddpm({"compare", "--checkpoint", run + "/checkpoint.pt", "--kinds", "uniform", "--solver", "ddim,heun", "--nfe",
+               "5", "--n", "200", "--out", path("solvers.json")});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    QStringList got;
+    for (const auto& row : read_json(path("solvers.json")).array()) {
+      const QJsonObject o = row.toObject();
+      if (o["schedule"].toString() == "uniform")
+        got << QString("%1 K=%2 nfe=%3").arg(o["solver"].toString()).arg(o["K"].toInt()).arg(o["nfe"].toInt());
+    }
+    QCOMPARE(got, (QStringList{"ddim K=5 nfe=5", "heun K=3 nfe=5"}));
   }
 
   void resumeContinuesARun() {

@@ -22,6 +22,8 @@
 #include "handcrafted_schedules.h"
 #include "png_file.h"
 #include "schedule_file.h"
+#include "schedule_import.h"
+#include "sha256.h"
 
 using namespace eddpm;
 namespace fs = std::filesystem;
@@ -207,9 +209,91 @@ class TestFiles : public QObject {
     QCOMPARE(back.semantics, Semantics::Paper);
     QCOMPARE(back.beta.T, 50);
     QCOMPARE(back.metrics["swd"].get<double>(), 0.12);
+    // The solver and the sigmas the tools take: sigma_t = sqrt((1 - abar_t) / abar_t), then 0.
+    QCOMPARE(back.solver.name(), std::string("ddim"));
+    QCOMPARE(back.sigmas.size(), size_t(4));
+    QCOMPARE(back.sigmas.back(), 0.0);
+    QVERIFY(std::abs(back.sigmas[1] - std::sqrt((1 - noise.alpha_bar(20)) / noise.alpha_bar(20))) < 1e-12);
     save_schedule_csv(file, at("s.csv"));
     const std::string csv = read_text_file(at("s.csv"));
-    QVERIFY(csv.rfind("step,timestep,level,log_snr\n1,49,", 0) == 0);
+    QVERIFY(csv.rfind("step,timestep,level,log_snr,sigma\n1,49,", 0) == 0);
+
+    file.solver = Solver::parse("heun");
+    file.checkpoint_sha256 = sha256_hex("model");
+    file.how = "search";
+    file.quality = {{"fd_lenet", 9.5}};
+    save_schedule_json(file, at("h.json"));
+    const nlohmann::json j = nlohmann::json::parse(read_text_file(at("h.json")));
+    QCOMPARE(j["nfe"].get<int>(), 5);  // Heun: 2K - 1
+    QCOMPARE(j["K"].get<int>(), 3);
+    const ScheduleFile heun = load_schedule_json(at("h.json"));
+    QCOMPARE(heun.solver.name(), std::string("heun"));
+    QCOMPARE(heun.checkpoint_sha256, file.checkpoint_sha256);
+    QCOMPARE(heun.how, std::string("search"));
+    QCOMPARE(heun.quality["fd_lenet"].get<double>(), 9.5);
+  }
+
+  // Every export form reads back as the same timesteps; sigmas land on their own timestep exactly.
+  void everyExportFormReadsBack_data() {
+    QTest::addColumn<int>("format");
+    QTest::newRow("json") << int(ScheduleFormat::Json);
+    QTest::newRow("sigmas") << int(ScheduleFormat::Sigmas);
+    QTest::newRow("comfyui") << int(ScheduleFormat::ComfyUi);
+    QTest::newRow("a1111") << int(ScheduleFormat::A1111);
+  }
+  void everyExportFormReadsBack() {
+    QFETCH(int, format);
+    const NoiseSchedule noise({BetaKind::Linear, 1000, 1e-4, 0.02});
+    const ScheduleFile file = make_schedule_file(noise, Semantics::Jump, {999, 700, 400, 120, 30, 0}, "manual");
+    const std::string text = schedule_text(file, ScheduleFormat(format));
+    const ImportedSchedule back = import_schedule(text, noise);
+    QCOMPARE(back.timesteps, file.timesteps);
+    QVERIFY2(back.largest_move < 1e-7, qPrintable(QString::number(back.largest_move)));
+    if (ScheduleFormat(format) == ScheduleFormat::ComfyUi) QVERIFY(text.find(", 0.0\n") != std::string::npos);
+    if (ScheduleFormat(format) == ScheduleFormat::A1111) QVERIFY(text.front() == '[' && text.find("0.0]") != std::string::npos);
+  }
+
+  void pastedSchedulesAreReadOrRefused_data() {
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<QString>("expected");  // timesteps, or "error: reason"
+    // linear T=1000: sigma_999 = 157.4, sigma_0 = 0.01.
+    QTest::newRow("timestep line") << "999, 499 0" << "999,499,0";
+    QTest::newRow("unsorted timesteps") << "0\n999\n499\n" << "999,499,0";
+    QTest::newRow("timesteps JSON") << R"({"timesteps": [999, 10]})" << "999,10";
+    QTest::newRow("sigmas JSON") << R"({"sigmas": [157.4, 0.0100005, 0]})" << "999,0";
+    QTest::newRow("sigma off its step") << "[160.0, 0.0]" << "999";
+    QTest::newRow("two sigmas on one step") << "157.4, 157.3, 0.0" << "error: two sigmas land on timestep 999";
+    QTest::newRow("zero inside") << "157.4, 0.0, 1.0" << "error: not above 0";
+    QTest::newRow("word") << "999, abc" << "error: 'abc' is not a number";
+    QTest::newRow("timestep too big") << "1000, 5" << "error: outside";
+    QTest::newRow("nothing") << "  \n" << "error: no numbers";
+    QTest::newRow("object without steps") << R"({"steps": [1]})" << "error: without";
+    QTest::newRow("file for another T") << R"({"format":"eddpm-schedule","version":1,"T":100,"beta":{"kind":"linear","b1":0.0001,"bT":0.02},"semantics":"jump","timesteps":[50]})"
+                                        << "error: the model has T=1000";
+  }
+  void pastedSchedulesAreReadOrRefused() {
+    QFETCH(QString, text);
+    QFETCH(QString, expected);
+    const NoiseSchedule noise({BetaKind::Linear, 1000, 1e-4, 0.02});
+    try {
+      const ImportedSchedule got = import_schedule(text.toStdString(), noise);
+      QStringList steps;
+      for (int t : got.timesteps) steps << QString::number(t);
+      QCOMPARE(steps.join(','), expected);
+      if (text.contains("160.0")) QVERIFY(got.largest_move > 0.01 && got.largest_move < 0.03);  // 157.4 vs 160
+    } catch (const std::invalid_argument& e) {
+      QVERIFY2(expected.startsWith("error: ") && QString(e.what()).contains(expected.mid(7)), e.what());
+    }
+  }
+
+  void sha256MatchesTheStandardVectors() {
+    QCOMPARE(sha256_hex(""), std::string("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"));
+    QCOMPARE(sha256_hex("abc"), std::string("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
+    QCOMPARE(sha256_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),
+             std::string("248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"));
+    const std::string million(1000000, 'a');  // many blocks, and a file read in parts
+    write_file(at("a.bin"), million);
+    QCOMPARE(sha256_file(at("a.bin")), std::string("cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0"));
   }
 
   void badScheduleFilesAreRefused_data() {
@@ -225,6 +309,10 @@ class TestFiles : public QObject {
     QTest::newRow("big integer") << head + R"("timesteps":[18446744073709551615]})" << "outside";
     QTest::newRow("no timesteps") << head + R"("levels":[]})" << "no \"timesteps\"";
     QTest::newRow("wrong levels") << head + R"("timesteps":[50],"levels":[0.5]})" << "does not match";
+    QTest::newRow("wrong sigmas") << head + R"("timesteps":[50],"sigmas":[3.0,0]})" << "does not match timestep 50";
+    QTest::newRow("sigmas without the end") << head + R"("timesteps":[50],"sigmas":[3.0]})" << "trailing 0";
+    QTest::newRow("unknown solver") << head + R"("timesteps":[50],"solver":"dpm"})" << "unknown solver";
+    QTest::newRow("eta on heun") << head + R"("timesteps":[50],"solver":"heun","eta":1})" << "ddim solver only";
     QTest::newRow("foreign") << R"({"timesteps":[1]})" << "not an eddpm-schedule";
     QTest::newRow("not json") << "{oops" << "not valid JSON";
     QTest::newRow("format of another type") << R"({"format":{"kind":"linear"},"timesteps":[1]})" << "wrong type";

@@ -77,7 +77,7 @@ class TestImageTraining : public QObject {
 
   void samplesAreImagesInTheDataRangeAndGridsTileThem() {
     const TrainedModel run = load_checkpoint(at("checkpoint.pt"), "cpu");
-    const torch::Tensor samples = sample_schedule(run, {49, 30, 10, 0}, 6, 1, 0.0);
+    const torch::Tensor samples = sample_schedule(run, {49, 30, 10, 0}, 6, 1, Solver{});
     QCOMPARE(samples.sizes().vec(), (std::vector<int64_t>{6, 1, 8, 8}));
     QVERIFY(samples.abs().max().item<double>() <= 1.0 + 1e-6);  // x0 estimates are clipped to [-1, 1]
     const RgbImage grid = image_grid(samples, 3, 2);

@@ -103,7 +103,7 @@ class TestSampler : public QObject {
     at::Generator gen = make_cpu_generator(4);
     const torch::Tensor x_T = torch::randn({20000, 2}, gen, torch::kFloat64);
     SamplerOptions options;
-    options.eta = 1.0;
+    options.solver.eta = 1.0;
     const torch::Tensor x = sample_chain(oracle, steps, kept_levels(noise, Semantics::Jump, steps), x_T, options, gen);
     const torch::Tensor mean = x.mean(0), var = x.var(0);
     for (int d = 0; d < 2; ++d) {

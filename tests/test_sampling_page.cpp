@@ -98,15 +98,15 @@ class TestSamplingPage : public QObject {
     QCOMPARE(page.table()->rowCount(), 4);  // and the floor: real data against real data
     QCOMPARE(page.table()->item(3, 0)->text(), QString("real data (floor)"));
     QVERIFY(page.floor().swd > 0);
-    QVERIFY(page.table()->isColumnHidden(7));  // FD-LeNet: MNIST only
+    QVERIFY(page.table()->isColumnHidden(9));  // FD-LeNet: MNIST only
     for (const auto& o : page.outcomes()) {
       QVERIFY2(o.error.isEmpty(), qPrintable(o.error));
       QCOMPARE(o.points.size(), 2 * 2000);
       QVERIFY(o.swd > 0);
       QVERIFY(o.fidelitySwd > 0);  // a few steps never reproduce the full chain's set
     }
-    QCOMPARE(page.table()->horizontalHeaderItem(5)->text(), QString("fidelity SWD"));
-    QCOMPARE(page.table()->item(0, 5)->text().toDouble(), std::round(page.outcomes()[0].fidelitySwd * 1e4) / 1e4);
+    QCOMPARE(page.table()->horizontalHeaderItem(7)->text(), QString("fidelity SWD"));
+    QCOMPARE(page.table()->item(0, 7)->text().toDouble(), std::round(page.outcomes()[0].fidelitySwd * 1e4) / 1e4);
 
     QString error;
     const std::string json = path("learned.json").toStdString();
@@ -233,10 +233,64 @@ class TestSamplingPage : public QObject {
     QVERIFY(uniform.fd > 0 && uniform.fidelityFd > 0);
     QVERIFY(page.floor().fd >= 0 && page.floor().fd < uniform.fd);  // 20 iterations make no digits
     QVERIFY(!page.table()->isColumnHidden(7));
-    QCOMPARE(page.table()->item(0, 7)->text().toDouble(), std::round(uniform.fd * 100) / 100);
+    QCOMPARE(page.table()->item(0, 9)->text().toDouble(), std::round(uniform.fd * 100) / 100);
     QSignalSpy swept(&page, &explorer::SamplingPage::sweepReady);
     page.requestSweep();
     QVERIFY(swept.wait(120000));
+  }
+
+  // One schedule under three solvers sits side by side: one row each, named by its solver, with
+  // its network evaluations; the exported schedule says its solver.
+  void oneScheduleUnderThreeSolvers() {
+    explorer::SamplingPage page;
+    QSignalSpy loaded(&page, &explorer::SamplingPage::checkpointLoaded);
+    page.setCheckpoint(checkpoint_);
+    QVERIFY(loaded.wait(30000));
+    QSignalSpy preview(&page, &explorer::SamplingPage::previewReady);
+    page.setSampleCount(300);
+    page.setSolvers({"ddim", "dpmpp-2m", "heun"});
+    page.setChecked({"uniform"});
+    QTRY_VERIFY_WITH_TIMEOUT(!page.busy() && page.strip()->schedules().size() == 3, 30000);
+    QSignalSpy sampled(&page, &explorer::SamplingPage::samplesReady);
+    page.requestSample();
+    QVERIFY(sampled.wait(60000));
+    QStringList rows;
+    for (int r = 0; r < 3; ++r)
+      rows << page.table()->item(r, 0)->text() + " " + page.table()->item(r, 1)->text() + " K=" +
+                  page.table()->item(r, 2)->text() + " NFE=" + page.table()->item(r, 3)->text();
+    QCOMPARE(rows, (QStringList{"uniform ddim K=10 NFE=10", "uniform · heun heun K=10 NFE=19",
+                                "uniform · dpmpp-2m dpmpp-2m K=10 NFE=10"}));  // in the list's order
+    // Same steps, same noise, other solvers: other samples.
+    QVERIFY(page.outcomes()[0].points != page.outcomes()[1].points);
+    QVERIFY(page.outcomes()[1].points != page.outcomes()[2].points);
+    QString error;
+    QVERIFY2(page.saveSchedule(1, path("heun.json"), &error), qPrintable(error));
+    QCOMPARE(load_schedule_json(path("heun.json").toStdString()).solver.name(), std::string("heun"));
+    QVERIFY2(page.saveSchedule(2, path("dpm.txt"), &error, "a1111"), qPrintable(error));
+    QFile line(path("dpm.txt"));
+    QVERIFY(line.open(QIODevice::ReadOnly));
+    QVERIFY(QString(line.readAll()).trimmed().endsWith("0.0]"));
+  }
+
+  // A pasted sigma line in the manual field moves onto the model's timesteps, and says how far.
+  void pastedSigmasBecomeSteps() {
+    explorer::SamplingPage page;
+    QSignalSpy loaded(&page, &explorer::SamplingPage::checkpointLoaded);
+    page.setCheckpoint(checkpoint_);
+    QVERIFY(loaded.wait(30000));
+    page.setChecked({"uniform"});
+    QTRY_VERIFY_WITH_TIMEOUT(!page.busy() && page.strip()->schedules().size() == 1, 30000);
+    QString error;
+    QVERIFY(page.saveSchedule(0, path("uniform.json"), &error));
+    const ScheduleFile uniform = load_schedule_json(path("uniform.json").toStdString());
+    page.setManualText("[" + QString::number(uniform.sigmas[0] * 1.01, 'g', 9) + ", 0.0]");
+    page.setChecked({"manual"});
+    QTRY_VERIFY2_WITH_TIMEOUT(!page.busy() && page.statusText().contains("manual: sigmas, moved at most 0.99%"),
+                              qPrintable(page.statusText()), 30000);
+    QCOMPARE(page.strip()->schedules().value(0).timesteps, QVector<int>{uniform.timesteps[0]});
+    page.setManualText("1.5, 1.49, 0.0");  // both on one timestep: refused, with the step named
+    QTRY_VERIFY2_WITH_TIMEOUT(!page.busy() && page.statusText().contains("two sigmas land on timestep"),
+                              qPrintable(page.statusText()), 30000);
   }
 
   // The service's sampling and sweeps stop at once when the cancel flag is set.
@@ -252,7 +306,7 @@ class TestSamplingPage : public QObject {
     QVERIFY(!service.load(checkpoint_, &error));
     QVERIFY(service.loaded());
     QVERIFY_THROWS_EXCEPTION(Cancelled, service.sweep({"uniform", "karras"}, {2, 5, 10}, 100, 1));
-    QVERIFY_THROWS_EXCEPTION(Cancelled, service.sample({{"uniform", 5, {}, {}}}, 100, 0.0, 1));
+    QVERIFY_THROWS_EXCEPTION(Cancelled, service.sample({{"uniform", 5, {}, {}}}, 100, 1));
   }
 
   // Closing the page while a sweep runs cancels it: the page goes at the sweep's next step.

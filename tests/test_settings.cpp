@@ -15,7 +15,8 @@ class TestSettings : public QObject {
   Q_OBJECT
 
  private slots:
-  // Run folders written before the table have exactly these keys; the table writes the same.
+  // Run folders written before the table have exactly these keys; the table writes the same, and
+  // the two added since (solver, prediction), whose absence means what older runs ran.
   void configJsonKeepsItsKeys() {
     const nlohmann::json j = to_json(TrainConfig{});
     std::set<std::string> keys;
@@ -25,7 +26,7 @@ class TestSettings : public QObject {
         "baseline", "ema_decay", "normalize_advantages", "per_example_masks", "pin_last", "budget_rule", "settle",
         "settle_to", "check_n", "mask_start", "weights_ema", "fused_mask_draw", "step_path", "sigma0", "iters", "warmup",
         "ramp_end", "batch", "lr", "lr_s", "grad_clip", "seed", "device", "freeze_model", "masks_per_iter",
-        "initial_budget", "refresh_every", "pool", "log_every"};
+        "initial_budget", "refresh_every", "pool", "log_every", "solver", "prediction"};
     QCOMPARE(keys, expected);
     QCOMPARE(j.at("beta").size(), size_t(3));
     QCOMPARE(j.at("beta").at("kind").get<std::string>(), std::string("linear"));
@@ -65,6 +66,8 @@ class TestSettings : public QObject {
     QCOMPARE(points.fused_mask_draw, false);
     QCOMPARE(points.check_n, int64_t(4000));
     QCOMPARE(points.lr_s, TrainConfig{}.lr_s);  // no older meaning: the default
+    QCOMPARE(points.solver, SolverKind::Ddim);
+    QCOMPARE(points.prediction, std::string("eps"));
     nlohmann::json images{{"data", "mnist"}, {"model", "tiny"}};
     QCOMPARE(train_config_from_json(images).check_n, int64_t(0));
   }
@@ -81,6 +84,8 @@ class TestSettings : public QObject {
     QTest::newRow("beta not an object") << R"({"beta": 3})" << "\"beta\" must be an object";
     QTest::newRow("check of one sample") << R"({"check_n": 1})" << "check_n must be at least 2";
     QTest::newRow("device") << R"({"device": "tpu"})" << "device must be auto, cpu or cuda";
+    QTest::newRow("unknown solver") << R"({"solver": "dpm++"})" << "unknown solver 'dpm++' (ddim, euler";
+    QTest::newRow("v on our own model") << R"({"prediction": "v"})" << "--prediction v is for TorchScript models";
   }
   void badValuesNameTheirSetting() {
     QFETCH(QString, text);

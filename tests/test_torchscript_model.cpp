@@ -12,6 +12,9 @@
 #include "training_checkpoint.h"
 #include "eddpm_trainer.h"
 #include "mlp_denoiser.h"
+#include "model_export.h"
+#include "unet.h"
+#include "noise_schedule.h"
 #include "training_run.h"
 #include "torchscript_model.h"
 
@@ -19,35 +22,6 @@ using namespace eddpm;
 namespace fs = std::filesystem;
 
 namespace {
-// The default 2-D model written in TorchScript, so the test makes its own file without Python.
-constexpr char kMlpSource[] = R"JIT(
-def silu(self, h):
-    return h * torch.sigmoid(h)
-
-def forward(self, x, t):
-    freqs = torch.exp(-9.210340371976184 * torch.arange(64, device=t.device).float() / 64)
-    args = t.float().unsqueeze(1) * freqs.unsqueeze(0)
-    temb = torch.cat([torch.sin(args), torch.cos(args)], 1)
-    h = self.silu(torch.matmul(x, self.in_x_weight.t()) + self.in_x_bias
-                  + torch.matmul(temb, self.in_t_weight.t()) + self.in_t_bias)
-    h = self.silu(torch.matmul(h, self.h1_weight.t()) + self.h1_bias)
-    h = self.silu(torch.matmul(h, self.h2_weight.t()) + self.h2_bias)
-    h = self.silu(torch.matmul(h, self.h3_weight.t()) + self.h3_bias)
-    return torch.matmul(h, self.out_weight.t()) + self.out_bias
-)JIT";
-
-// A TorchScript copy of `mlp` with its weights.
-torch::jit::Module scripted_copy(MlpDenoiser& mlp) {
-  torch::jit::Module module("ScriptedMlp");
-  for (const auto& item : mlp.named_parameters()) {
-    std::string name = item.key();
-    std::replace(name.begin(), name.end(), '.', '_');
-    module.register_parameter(name, item.value().detach().clone(), false);
-  }
-  module.define(kMlpSource);
-  return module;
-}
-
 TrainConfig torchscript_config(const std::string& file) {
   TrainConfig c;
   c.beta = {BetaKind::Linear, 100, 1e-4, 0.02};
@@ -70,10 +44,11 @@ class TestTorchScriptModel : public QObject {
   std::string at(const char* name) const { return (fs::path(dir_.path().toStdString()) / name).string(); }
 
  private slots:
+  // The product's TorchScript export (eddpm export) computes what the C++ module computes.
   void importMatchesTheSameModuleInCpp() {
     torch::manual_seed(0);
     MlpDenoiser mlp;
-    scripted_copy(mlp).save(at("mlp.ts"));
+    torchscript_copy(mlp).save(at("mlp.ts"));
     TorchScriptModel imported(at("mlp.ts"), {2}, 1000, torch::kCPU);
     torch::NoGradGuard no_grad;
     const torch::Tensor x = torch::randn({32, 2});
@@ -81,6 +56,44 @@ class TestTorchScriptModel : public QObject {
     const torch::Tensor expected = mlp.forward(x, t);
     QVERIFY(expected.abs().sum().item<double>() > 0.0);
     QVERIFY(torch::allclose(imported.forward(x, t), expected, 1e-5, 1e-6));
+    UNet unet("tiny", {1, 8, 8});
+    try {
+      torchscript_copy(unet);
+      QFAIL("a U-Net was exported");
+    } catch (const std::invalid_argument& e) {
+      QVERIFY2(std::string(e.what()).find("'tiny'") != std::string::npos, e.what());
+    }
+  }
+
+  // A model that outputs x0 or v (diffusers' v_prediction) is the same noise predictor once
+  // converted at the boundary: here the MLP's eps turned into v and x0 inside TorchScript.
+  void x0AndVModelsAreConvertedToEps() {
+    torch::manual_seed(2);
+    MlpDenoiser mlp;
+    const NoiseSchedule noise({BetaKind::Linear, 1000, 1e-4, 0.02});
+    std::string eps_source = mlp_torchscript_source();
+    eps_source.replace(eps_source.find("def forward("), 12, "def eps_of(");
+    for (const std::string prediction : {"v", "x0"}) {
+      torch::jit::Module module = torchscript_copy(mlp);
+      torch::jit::Module wrapped("Predicts_" + prediction);
+      for (const auto& p : module.named_parameters(false)) wrapped.register_parameter(p.name, p.value, false);
+      wrapped.register_buffer("abar", torch::tensor(noise.alpha_bars(), torch::kFloat64).to(torch::kFloat32));
+      wrapped.define(eps_source + R"JIT(
+def forward(self, x, t):
+    e = self.eps_of(x, t)
+    a = self.abar[t].unsqueeze(1)
+    x0 = (x - torch.sqrt(1 - a) * e) / torch.sqrt(a)
+)JIT" + (prediction == "v" ? "    return torch.sqrt(a) * e - torch.sqrt(1 - a) * x0\n" : "    return x0\n"));
+      const std::string file = at(("predicts_" + prediction + ".ts").c_str());
+      wrapped.save(file);
+      TorchScriptModel imported(file, {2}, 1000, torch::kCPU, prediction, noise.alpha_bars());
+      torch::NoGradGuard no_grad;
+      const torch::Tensor x = torch::randn({32, 2});
+      const torch::Tensor t = torch::randint(1, 1000, {32}, torch::kLong);  // x0 at t = 0 divides by 0.01
+      QVERIFY2(torch::allclose(imported.forward(x, t), mlp.forward(x, t), 1e-3, 1e-4), prediction.c_str());
+      TorchScriptModel as_eps(file, {2}, 1000, torch::kCPU);  // read as eps, it is not
+      QVERIFY(!torch::allclose(as_eps.forward(x, t), mlp.forward(x, t), 1e-2, 1e-2));
+    }
   }
 
   void wrongSignatureOrShapeIsRefusedWithTheReason() {
@@ -109,7 +122,7 @@ class TestTorchScriptModel : public QObject {
   void masksLearnOnAFrozenImportedModelAndTheRunReloads() {
     torch::manual_seed(1);
     MlpDenoiser mlp;
-    scripted_copy(mlp).save(at("frozen.ts"));
+    torchscript_copy(mlp).save(at("frozen.ts"));
     EddpmTrainer trainer(torchscript_config(at("frozen.ts")), torch::kCPU);
     for (int i = 0; i < 40; ++i) trainer.step();
     const std::vector<double> s = trainer.mask_probabilities();

@@ -426,7 +426,7 @@ class TestTrainer : public QObject {
       QVERIFY(probe.check(top_k_timesteps(probed.mask_probabilities(), 10)).value > 0.0);  // SWD on 2-D data
       QVERIFY(probe.check(handcrafted_schedule(ScheduleKind::Uniform, 10, probed.noise())).value > 0.0);
       EddpmTrainer loaded_for_sampling(c, torch::kCPU);
-      sample_schedule(loaded_for_sampling.trained(), full_schedule(50), 16, 3, 1.0);
+      sample_schedule(loaded_for_sampling.trained(), full_schedule(50), 16, 3, Solver{SolverKind::Ddim, 1.0});
       QVERIFY2(torch::equal(before, default_cpu_state()), qPrintable(QString("after iteration %1").arg(i + 1)));
     }
     const TrainSnapshot a = quiet.take_snapshot(), b = probed.take_snapshot();

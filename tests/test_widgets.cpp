@@ -380,6 +380,42 @@ class TestWidgets : public QObject {
     QCOMPARE(changed.count(), 2);
   }
 
+  // Dragging a step moves it (one signal, on release; it cannot land on another step); on the
+  // log-SNR axis the positions follow the noise level, not the timestep.
+  void draggingAStepMovesItInEitherAxis() {
+    ScheduleStrip strip;
+    strip.resize(600, 60);
+    QVector<double> levels(100);
+    for (int t = 0; t < 100; ++t) levels[t] = 5.0 - 0.001 * t * t;  // falls faster towards the noise
+    strip.setNoiseLevels(levels);
+    strip.setSchedules({{"manual", {99, 10}, {}}});
+    strip.setEditable(true);
+    strip.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&strip));
+    QSignalSpy changed(&strip, &ScheduleStrip::manualStepsChanged);
+    QTest::mousePress(&strip, Qt::LeftButton, {}, strip.positionOf(99));
+    QTest::mouseMove(&strip, strip.positionOf(70));
+    QTest::mouseMove(&strip, strip.positionOf(80));
+    QCOMPARE(changed.count(), 0);  // nothing is sampled while the step moves
+    QTest::mouseRelease(&strip, Qt::LeftButton, {}, strip.positionOf(80));
+    QCOMPARE(changed.count(), 1);
+    QCOMPARE(changed.last().first().value<QVector<int>>(), (QVector<int>{80, 10}));
+    QTest::mousePress(&strip, Qt::LeftButton, {}, strip.positionOf(80));
+    QTest::mouseMove(&strip, strip.positionOf(10));  // onto the other step: stays where it was
+    QTest::mouseRelease(&strip, Qt::LeftButton, {}, strip.positionOf(10));
+    QCOMPARE(changed.last().first().value<QVector<int>>(), (QVector<int>{80, 10}));
+
+    strip.setAxis(StripAxis::LogSnr);
+    // Evenly in log SNR: the middle of the track is the level halfway, t = 70 here, not 50.
+    const int middle = (strip.positionOf(0).x() + strip.positionOf(99).x()) / 2;
+    QVERIFY2(std::abs(strip.timestepAt(middle) - 70) <= 1, qPrintable(QString::number(strip.timestepAt(middle))));
+    for (int t : {0, 20, 50, 71, 90, 99}) QVERIFY2(std::abs(strip.timestepAt(strip.positionOf(t).x()) - t) <= 1, qPrintable(QString::number(t)));
+    QTest::mousePress(&strip, Qt::LeftButton, {}, strip.positionOf(10));
+    QTest::mouseMove(&strip, strip.positionOf(40));
+    QTest::mouseRelease(&strip, Qt::LeftButton, {}, strip.positionOf(40));
+    QCOMPARE(changed.last().first().value<QVector<int>>(), (QVector<int>{80, 40}));
+  }
+
   void setupPanelRefusesWhatCannotRun() {
     TrainingSetupPanel panel;
     TrainingSettings s;

@@ -57,6 +57,7 @@ struct ScheduleView {
   QString name;
   QVector<int> timesteps;   // descending, 0-based
   QVector<double> logSnr;   // 0.5 * log SNR of each step
+  QString note;             // how it was read, e.g. how far pasted sigmas moved onto timesteps
 };
 
 }  // namespace eddpm::widgets

@@ -1,11 +1,15 @@
 #pragma once
 // The 0..T-1 axis with each schedule's steps marked, one row per schedule, shaded by noise level
-// (log SNR). In manual mode clicking toggles a step of the first schedule.
+// (log SNR); the axis runs evenly in timesteps or in log SNR (that is, in log sigma: sigma_t =
+// exp(-0.5 log SNR_t)). In manual mode clicking adds or removes a step of the first schedule and
+// dragging one moves it.
 #include <QWidget>
 
 #include "plot_data.h"
 
 namespace eddpm::widgets {
+
+enum class StripAxis { Timestep, LogSnr };
 
 class ScheduleStrip : public QWidget {
   Q_OBJECT
@@ -16,6 +20,8 @@ class ScheduleStrip : public QWidget {
   void setNoiseLevels(const QVector<double>& halfLogSnr);
   void setSchedules(const QVector<ScheduleView>& schedules);
   void setEditable(bool editable);
+  void setAxis(StripAxis axis);
+  StripAxis axis() const { return axis_; }
 
   int T() const { return levels_.size(); }
   const QVector<ScheduleView>& schedules() const { return schedules_; }
@@ -31,14 +37,22 @@ class ScheduleStrip : public QWidget {
  protected:
   void paintEvent(QPaintEvent* event) override;
   void mousePressEvent(QMouseEvent* event) override;
+  void mouseMoveEvent(QMouseEvent* event) override;
+  void mouseReleaseEvent(QMouseEvent* event) override;
   bool event(QEvent* event) override;
 
  private:
   QRect track() const;
+  // Where timestep t sits along the axis, 0 (clean end) to 1 (noise end).
+  double fractionOf(int t) const;
 
   QVector<double> levels_;
   QVector<ScheduleView> schedules_;
   bool editable_ = false;
+  StripAxis axis_ = StripAxis::Timestep;
+  int dragged_ = -1;     // index in the first schedule's steps of the step being dragged
+  int pressX_ = 0;
+  bool dragMoved_ = false;  // the mouse left the press point: a drag, not a click (which removes)
 };
 
 // One colour per schedule row, the same in every view.

@@ -61,6 +61,7 @@ int run(int argc, char** argv) {
   add_schedule_command(app, action);
   add_sample_command(app, action);
   add_compare_command(app, action);
+  add_export_command(app, action);
   add_bench_command(app, action);
   refuse_non_finite_numbers(app);
   try {

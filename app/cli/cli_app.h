@@ -1,5 +1,5 @@
 #pragma once
-// The headless `eddpm` program: train, schedule, sample, compare, bench.
+// The headless `eddpm` program: train, schedule, sample, compare, export, bench.
 // Exit codes: 0 done, 1 the work failed (message on stderr), 2 wrong or missing arguments.
 #include <functional>
 #include <stdexcept>
@@ -22,6 +22,7 @@ void add_train_command(CLI::App& app, Action& action);
 void add_schedule_command(CLI::App& app, Action& action);
 void add_sample_command(CLI::App& app, Action& action);
 void add_compare_command(CLI::App& app, Action& action);
+void add_export_command(CLI::App& app, Action& action);
 void add_bench_command(CLI::App& app, Action& action);
 
 }  // namespace eddpm::cli

@@ -1,5 +1,6 @@
 #include "cli_options.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <sstream>
@@ -28,14 +29,49 @@ BetaSpec BetaOptions::spec() const {
   return spec;
 }
 
-std::vector<ScheduleKind> parse_kinds(const std::string& list) {
-  std::vector<ScheduleKind> kinds;
+namespace {
+// "a, b,,c" -> {"a", "b", "c"}
+std::vector<std::string> comma_items(const std::string& list) {
+  std::vector<std::string> items;
   std::stringstream stream(list);
   std::string item;
   while (std::getline(stream, item, ',')) {
     item.erase(0, item.find_first_not_of(" \t"));
     item.erase(item.find_last_not_of(" \t") + 1);
-    if (item.empty()) continue;
+    if (!item.empty()) items.push_back(item);
+  }
+  return items;
+}
+}  // namespace
+
+void SolverOptions::add_to(CLI::App& command, bool several) {
+  std::string names_list;
+  for (const std::string& n : solver_names()) names_list += (names_list.empty() ? "" : " | ") + n;
+  option_ = command.add_option("--solver", names, several ? "one or more solvers, comma-separated: " + names_list : names_list)
+                ->capture_default_str();
+  command.add_option("--eta", eta, "ddim only: 0 = DDIM, 1 = DDPM")->check(CLI::Range(0.0, 1.0))->capture_default_str();
+}
+
+bool SolverOptions::given() const { return option_ && option_->count() > 0; }
+
+std::vector<Solver> SolverOptions::solvers() const {
+  std::vector<Solver> out;
+  for (const std::string& name : comma_items(names)) {
+    try {
+      out.push_back(Solver::parse(name, solver_kind_from_string(name) == SolverKind::Ddim ? eta : 0.0));
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(std::string("--solver: ") + e.what());
+    }
+  }
+  if (out.empty()) throw UsageError("--solver names no solver");
+  const bool has_ddim = std::any_of(out.begin(), out.end(), [](const Solver& s) { return s.kind == SolverKind::Ddim; });
+  if (eta > 0.0 && !has_ddim) throw UsageError("--eta applies to the ddim solver only, and --solver names no ddim");
+  return out;
+}
+
+std::vector<ScheduleKind> parse_kinds(const std::string& list) {
+  std::vector<ScheduleKind> kinds;
+  for (const std::string& item : comma_items(list)) {
     try {
       kinds.push_back(schedule_kind_from_string(item));
     } catch (const std::invalid_argument& e) {

@@ -5,8 +5,9 @@
 
 #include "handcrafted_schedules.h"
 #include "noise_schedule.h"
+#include "solver_kind.h"
 
-namespace CLI { class App; }
+namespace CLI { class App; class Option; }
 
 namespace eddpm::cli {
 
@@ -19,6 +20,23 @@ struct BetaOptions {
   void add_to(CLI::App& command);
   // Linear keeps 1e-4..0.02; quadratic defaults to CSDI's 1e-4..0.5.
   BetaSpec spec() const;
+};
+
+// --solver and --eta, read together: eta is DDIM's alone.
+struct SolverOptions {
+  std::string names = "ddim";
+  double eta = 0.0;
+
+  // `several`: --solver takes a comma list (compare).
+  void add_to(CLI::App& command, bool several = false);
+  // Throws UsageError: an unknown solver (naming them all), or eta > 0 with another solver.
+  std::vector<Solver> solvers() const;
+  Solver solver() const { return solvers().front(); }
+  // Whether --solver was on the command line (else a file's own solver may stand).
+  bool given() const;
+
+ private:
+  const CLI::Option* option_ = nullptr;
 };
 
 // "uniform,karras, learned" -> kinds; throws UsageError naming an unknown kind.

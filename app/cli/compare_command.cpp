@@ -25,6 +25,7 @@ struct CompareOptions {
   std::string device = "auto";
   int64_t grid = 64;
   int64_t n = 0;  // 0: 4000 points or 1000 images
+  SolverOptions solvers;
   ComparisonSettings settings;
 };
 
@@ -33,37 +34,46 @@ std::string model_label(const std::string& path, const TrainConfig& c) {
   return what + " (" + path + ")";
 }
 
-// REPORT-learned.png beside REPORT.json (REPORT-2-learned.png for the second model).
+// REPORT-learned.png beside REPORT.json (REPORT-2-learned.png for the second model,
+// REPORT-learned-heun.png where several solvers are compared).
 std::filesystem::path grid_path(const std::filesystem::path& report, size_t model_index, size_t models,
-                                const std::string& schedule) {
+                                const ComparisonRow& row, size_t solvers) {
   std::string name = report.stem().string() + "-";
   if (models > 1) name += std::to_string(model_index + 1) + "-";
-  return report.parent_path() / (name + schedule + ".png");
+  name += row.schedule;
+  if (solvers > 1 && row.solver) name += "-" + row.solver->name();
+  return report.parent_path() / (name + ".png");
 }
 
 int run_compare(CompareOptions& o) {
   const std::vector<ScheduleKind> kinds = parse_kinds(o.kinds);
+  o.settings.solvers = o.solvers.solvers();
   const auto log = [](const std::string& message) { std::cerr << message << "\n"; };
   nlohmann::json report = nlohmann::json::array();
   std::vector<std::string> grids;
-  std::printf("%-44s %-11s %4s %9s %10s %9s %9s %9s %8s\n", "model", "schedule", "K", "SWD", "MMD^2", "FD-LeNet",
-              "fidelity", "fid-SWD", "seconds");
+  std::printf("%-44s %-11s %-8s %4s %5s %9s %10s %9s %9s %9s %8s\n", "model", "schedule", "solver", "K", "NFE", "SWD",
+              "MMD^2", "FD-LeNet", "fidelity", "fid-SWD", "seconds");
   o.settings.keep_samples = o.grid;
   for (size_t m = 0; m < o.checkpoints.size(); ++m) {
     const std::string& path = o.checkpoints[m];
     auto run = load_checkpoint(path, o.device, log);
     o.settings.n = o.n > 0 ? o.n : (run.data->is_image() ? 1000 : 4000);
-    if (o.settings.K > run.noise.T()) throw UsageError("--K exceeds T of " + path);
+    for (const Solver& solver : o.settings.solvers)
+      if (steps_for(solver, o.settings) > run.noise.T())
+        throw UsageError((o.settings.nfe > 0 ? "--nfe gives " + solver.name() + " more steps than T of " : "--K exceeds T of ") +
+                         path);
     const std::string label = model_label(path, run.config);
     for (const ComparisonRow& row : compare_schedules(run, label, kinds, o.settings, log)) {
       const std::string fd = row.fd >= 0 ? std::to_string(row.fd).substr(0, 9) : "-";
-      std::printf("%-44.44s %-11s %4zu %9.4f %10.6f %9s %9.5f %9.4f %8.3f\n", row.model.c_str(), row.schedule.c_str(),
-                  row.timesteps.size(), row.swd, row.mmd, fd.c_str(), row.fidelity, row.fidelity_swd, row.seconds);
+      const std::string solver = row.solver ? row.solver->name() : "-";
+      std::printf("%-44.44s %-11s %-8s %4zu %5lld %9.4f %10.6f %9s %9.5f %9.4f %8.3f\n", row.model.c_str(),
+                  row.schedule.c_str(), solver.c_str(), row.timesteps.size(), static_cast<long long>(row.nfe), row.swd,
+                  row.mmd, fd.c_str(), row.fidelity, row.fidelity_swd, row.seconds);
       std::fflush(stdout);
       nlohmann::json entry = to_json(row, o.settings);
       if (run.data->is_image() && row.samples.defined()) {
-        const auto file = grid_path(o.out, m, o.checkpoints.size(), row.schedule);
-        save_image_grid_png(row.samples, file, {row.schedule, row.timesteps, o.settings.eta, o.settings.seed, path});
+        const auto file = grid_path(o.out, m, o.checkpoints.size(), row, o.settings.solvers.size());
+        save_image_grid_png(row.samples, file, {row.schedule, row.timesteps, row.solver.value_or(Solver{}), o.settings.seed, path});
         entry["grid"] = file.filename().string();
         grids.push_back(file.string());
       }
@@ -87,7 +97,10 @@ void add_compare_command(CLI::App& app, Action& action) {
   cmd->add_option("--kinds", o->kinds, "comma-separated schedule kinds")->capture_default_str();
   cmd->add_option("--n", o->n, "samples per schedule (default 4000 points, 1000 images)")
       ->check(CLI::Range(2, 1000000));
-  cmd->add_option("--eta", o->settings.eta, "0 = DDIM, 1 = DDPM")->check(CLI::Range(0.0, 1.0))->capture_default_str();
+  cmd->add_option("--nfe", o->settings.nfe,
+                  "compare at equal network evaluations: each solver gets the most steps that fit (instead of --K)")
+      ->check(CLI::Range(1, 100000));
+  o->solvers.add_to(*cmd, true);
   cmd->add_option("--seed", o->settings.seed, "seed of the starting noise")->capture_default_str();
   cmd->add_option("--device", o->device, "auto | cpu | cuda")->capture_default_str();
   cmd->add_option("--grid", o->grid, "images per schedule in the PNG grids beside the report (image models)")

@@ -3,6 +3,10 @@
 
 #include "explorer_options.h"
 
+#include <stdexcept>
+
+#include "solver_kind.h"
+
 #include <QCommandLineParser>
 
 namespace eddpm::explorer {
@@ -51,6 +55,8 @@ ParsedCommandLine parseExplorerCommandLine(const QStringList& arguments) {
                                 "(comma-separated) and sample them.", "kinds"});
   parser.addOption({"samples", "With --compare: samples per schedule (10 to 200000; default 2000 points, 256 images).",
                     "n"});
+  parser.addOption({"solver", "With --compare: the solvers every schedule is sampled with, side by side "
+                              "(comma-separated: ddim, euler, heun, dpmpp-2m, unipc; default ddim).", "names"});
   parser.addOption({"bench-report", "Benchmark: start training at once (with RUN_DIR --compare: sample), measure the "
                                     "event loop's latency meanwhile, write it to this JSON file and quit when done.",
                     "file"});
@@ -96,6 +102,18 @@ ParsedCommandLine parseExplorerCommandLine(const QStringList& arguments) {
   if (positional.size() > 1) return fail("one run folder at most, not " + QString::number(positional.size()));
   if (!positional.isEmpty()) o.runDir = positional.first();
   if (!o.compare.isEmpty() && o.runDir.isEmpty()) return fail("--compare needs a RUN_DIR to compare");
+  if (parser.isSet("solver")) {
+    if (o.compare.isEmpty()) return fail("--solver goes with RUN_DIR --compare");
+    for (const QString& name : parser.value("solver").split(',', Qt::SkipEmptyParts)) {
+      try {
+        solver_kind_from_string(name.trimmed().toStdString());
+      } catch (const std::invalid_argument& e) {
+        return fail(QString("--solver: ") + e.what());
+      }
+      o.solvers << name.trimmed();
+    }
+    if (o.solvers.isEmpty()) return fail("--solver names no solver");
+  }
   if (parser.isSet("samples")) {
     if (o.compare.isEmpty()) return fail("--samples goes with RUN_DIR --compare");
     if (!readInteger(parser, "samples", 10, 200000, &o.samples, &error)) return fail(error);

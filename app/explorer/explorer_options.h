@@ -15,6 +15,7 @@ struct ExplorerOptions {
   QString resume;        // a run folder to continue
   QString compare;       // schedule kinds, with runDir
   qint64 samples = 0;    // with compare: samples per schedule (0: the page's default)
+  QStringList solvers;   // with compare: the solvers each schedule is sampled with (empty: the page's)
   QString benchReport;   // benchmark report file
   int probeMs = 5;
   QString runDir;        // a run folder to open

@@ -64,7 +64,7 @@ int main(int argc, char** argv) {
                                             int(o.samples), o.benchReport, o.probeMs);
   } else if (!o.runDir.isEmpty()) {
     const QString runDir = QDir(o.runDir).absolutePath();
-    if (window.openRun(runDir) && !o.compare.isEmpty()) window.showComparison(o.compare.split(','), int(o.samples));
+    if (window.openRun(runDir) && !o.compare.isEmpty()) window.showComparison(o.compare.split(','), int(o.samples), o.solvers);
   } else if (!o.resume.isEmpty()) {
     window.resumeRun(QDir(o.resume).absolutePath());
   } else if (!o.benchReport.isEmpty()) {

@@ -273,11 +273,12 @@ bool MainWindow::resumeRun(const QString& runDir) {
   return true;
 }
 
-void MainWindow::showComparison(const QStringList& kinds, int samples) {
+void MainWindow::showComparison(const QStringList& kinds, int samples, const QStringList& solvers) {
   tabs_->setCurrentWidget(sampling_);
   auto* once = new QObject(this);
-  connect(sampling_, &SamplingPage::checkpointLoaded, once, [this, kinds, samples, once] {
+  connect(sampling_, &SamplingPage::checkpointLoaded, once, [this, kinds, samples, solvers, once] {
     if (samples > 0) sampling_->setSampleCount(samples);
+    if (!solvers.isEmpty()) sampling_->setSolvers(solvers);
     sampling_->setChecked(kinds);
     sampling_->requestSample();
     once->deleteLater();

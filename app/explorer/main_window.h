@@ -30,7 +30,7 @@ class MainWindow : public QMainWindow {
   bool resumeRun(const QString& runDir);
   // Switches to the Sample & compare page and samples these kinds once the model has loaded, with
   // `samples` per schedule (0: the page's default).
-  void showComparison(const QStringList& kinds, int samples = 0);
+  void showComparison(const QStringList& kinds, int samples = 0, const QStringList& solvers = {});
   bool isTraining() const { return training_; }
   // Off in tests: closing while training then stops and keeps the run without asking.
   void setAskBeforeClosing(bool ask) { askBeforeClosing_ = ask; }

@@ -8,25 +8,36 @@
 
 namespace eddpm {
 
+int steps_for(const Solver& solver, const ComparisonSettings& settings) {
+  return settings.nfe > 0 ? static_cast<int>(solver.steps_for_nfe(settings.nfe)) : settings.K;
+}
+
 std::vector<ComparisonRow> compare_schedules(const TrainedModel& run, const std::string& model_label,
                                              const std::vector<ScheduleKind>& kinds,
                                              const ComparisonSettings& settings, const FdLenet::Log& log) {
-  ScheduleMeter meter(run, settings.n, settings.seed, settings.eta, log);
-  at::Generator schedule_gen = make_cpu_generator(settings.seed + 2000003);
-  auto row_of = [&](const std::string& name, const std::vector<int>& steps, const ScheduleMeasure& m) {
-    const int64_t keep = std::min(settings.keep_samples, m.samples.size(0));
-    return ComparisonRow{model_label, name, steps, m.swd, m.mmd, m.fd, m.fidelity, m.fidelity_swd, m.fidelity_fd,
-                         m.seconds, keep > 0 ? m.samples.slice(0, 0, keep) : torch::Tensor()};
-  };
   std::vector<ComparisonRow> rows;
-  rows.push_back(row_of("real", {}, meter.real_floor()));
   const std::vector<int> full = full_schedule(run.noise.T());
-  rows.push_back(row_of("full", full, meter.measure(full)));
-  for (ScheduleKind kind : kinds) {
-    if (kind == ScheduleKind::Learned && run.config.keep >= 1.0) continue;
-    if (kind == ScheduleKind::Full) continue;
-    const std::vector<int> steps = make_schedule(kind, settings.K, run, schedule_gen);
-    rows.push_back(row_of(to_string(kind), steps, meter.measure(steps)));
+  for (size_t i = 0; i < settings.solvers.size(); ++i) {
+    const Solver& solver = settings.solvers[i];
+    ScheduleMeter meter(run, settings.n, settings.seed, solver, log);
+    // Stochastic kinds draw the same schedules under every solver.
+    at::Generator schedule_gen = make_cpu_generator(settings.seed + 2000003);
+    auto row_of = [&](const std::string& name, const std::vector<int>& steps, const ScheduleMeasure& m,
+                      std::optional<Solver> by) {
+      const int64_t keep = std::min(settings.keep_samples, m.samples.size(0));
+      return ComparisonRow{model_label, name, steps, by, by ? by->nfe(int64_t(steps.size())) : 0, m.swd, m.mmd, m.fd,
+                           m.fidelity, m.fidelity_swd, m.fidelity_fd, m.seconds,
+                           keep > 0 ? m.samples.slice(0, 0, keep) : torch::Tensor()};
+    };
+    if (i == 0) rows.push_back(row_of("real", {}, meter.real_floor(), std::nullopt));
+    rows.push_back(row_of("full", full, meter.measure(full), solver));
+    const int K = steps_for(solver, settings);
+    for (ScheduleKind kind : kinds) {
+      if (kind == ScheduleKind::Learned && run.config.keep >= 1.0) continue;
+      if (kind == ScheduleKind::Full) continue;
+      const std::vector<int> steps = make_schedule(kind, K, run, schedule_gen);
+      rows.push_back(row_of(to_string(kind), steps, meter.measure(steps), solver));
+    }
   }
   return rows;
 }
@@ -43,10 +54,15 @@ nlohmann::json quality_json(const ComparisonRow& row) {
 }  // namespace
 
 nlohmann::json to_json(const ComparisonRow& row, const ComparisonSettings& settings) {
-  return {{"model", row.model}, {"schedule", row.schedule}, {"K", row.timesteps.size()},
-          {"timesteps", row.timesteps}, {"eta", settings.eta}, {"n", settings.n}, {"seed", settings.seed},
-          {"quality", quality_json(row)},
-          {"seconds", row.seconds}};
+  nlohmann::json j = {{"model", row.model}, {"schedule", row.schedule}, {"K", row.timesteps.size()},
+                      {"timesteps", row.timesteps}, {"n", settings.n}, {"seed", settings.seed},
+                      {"quality", quality_json(row)}, {"seconds", row.seconds}};
+  if (row.solver) {
+    j["solver"] = row.solver->name();
+    j["eta"] = row.solver->eta;
+    j["nfe"] = row.nfe;
+  }
+  return j;
 }
 
 }  // namespace eddpm

@@ -1,6 +1,7 @@
 #pragma once
 // Sampling several schedules from one model on the same starting noise and measuring each
 // against fresh data and against the full chain (spec sections 7-9).
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -9,14 +10,18 @@
 #include "trained_model.h"
 #include "handcrafted_schedules.h"
 #include "schedule_meter.h"
+#include "solver_kind.h"
 
 namespace eddpm {
 
 struct ComparisonSettings {
   int K = 10;
+  // Where solvers differ in calls per step: every solver gets the most steps that fit this many
+  // network evaluations instead of K (0: K steps each).
+  int64_t nfe = 0;
   int64_t n = 4000;
   uint64_t seed = 0;
-  double eta = 0.0;
+  std::vector<Solver> solvers = {Solver{}};  // each makes its own rows, "full" included
   int64_t keep_samples = 0;  // samples each row keeps for pictures
 };
 
@@ -24,6 +29,8 @@ struct ComparisonRow {
   std::string model;
   std::string schedule;
   std::vector<int> timesteps;
+  std::optional<Solver> solver;  // none for the "real" row
+  int64_t nfe = 0;               // network evaluations of the chain
   double swd = 0.0;       // sliced Wasserstein-2 to fresh data
   double mmd = 0.0;       // RBF MMD^2 to fresh data
   double fd = -1.0;       // FD-LeNet to held-out digits (MNIST only; -1 elsewhere)
@@ -35,12 +42,15 @@ struct ComparisonRow {
 };
 
 // A "real" row first (training data against the held-out data: the noise floor of the measures at
-// this n), then the full chain ("full"), then each kind. "learned" is skipped for a model that
+// this n), then for each solver the full chain ("full") and each kind, all from the same noise. "learned" is skipped for a model that
 // was trained without a budget (keep = 1): it has no learned steps.
 // `log` hears about slow one-time work (training FD-LeNet).
 std::vector<ComparisonRow> compare_schedules(const TrainedModel& run, const std::string& model_label,
                                              const std::vector<ScheduleKind>& kinds,
                                              const ComparisonSettings& settings, const FdLenet::Log& log = {});
+
+// The steps each solver gets: settings.K, or what fits settings.nfe.
+int steps_for(const Solver& solver, const ComparisonSettings& settings);
 
 nlohmann::json to_json(const ComparisonRow& row, const ComparisonSettings& settings);
 

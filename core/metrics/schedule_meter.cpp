@@ -16,8 +16,8 @@ namespace eddpm {
 
 std::string check_name(const TrainedModel& run) { return mnist_dir_of(run.config.data) ? "FD-LeNet" : "SWD"; }
 
-ScheduleMeter::ScheduleMeter(const TrainedModel& run, int64_t n, uint64_t seed, double eta, const FdLenet::Log& log)
-    : run_(run), n_(n), seed_(seed), eta_(eta), data_gen_(make_cpu_generator(seed + 1000003)) {
+ScheduleMeter::ScheduleMeter(const TrainedModel& run, int64_t n, uint64_t seed, Solver solver, const FdLenet::Log& log)
+    : run_(run), n_(n), seed_(seed), solver_(solver), data_gen_(make_cpu_generator(seed + 1000003)) {
   real_ = run.data->held_out(n, data_gen_);
   if (const auto mnist_dir = mnist_dir_of(run.config.data)) {
     lenet_ = std::make_shared<FdLenet>(*mnist_dir, run.config.image_size(), run.device, log);
@@ -32,7 +32,7 @@ std::string check_value_text(double value) {
 }
 
 const torch::Tensor& ScheduleMeter::full_chain() {
-  if (!full_.defined()) full_ = sample_schedule(run_, full_schedule(run_.noise.T()), n_, seed_, eta_, cancel_, progress_);
+  if (!full_.defined()) full_ = sample_schedule(run_, full_schedule(run_.noise.T()), n_, seed_, solver_, cancel_, progress_);
   return full_;
 }
 
@@ -46,7 +46,7 @@ void ScheduleMeter::measure_against_real(ScheduleMeasure& m) const {
 ScheduleMeasure ScheduleMeter::measure(const std::vector<int>& timesteps, bool with_fidelity) {
   ScheduleMeasure m;
   const auto start = std::chrono::steady_clock::now();
-  m.samples = sample_schedule(run_, timesteps, n_, seed_, eta_, cancel_, progress_);
+  m.samples = sample_schedule(run_, timesteps, n_, seed_, solver_, cancel_, progress_);
   m.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   measure_against_real(m);
   const bool is_full_chain = int(timesteps.size()) == run_.noise.T();
@@ -64,7 +64,7 @@ ScheduleMeasure ScheduleMeter::measure(const std::vector<int>& timesteps, bool w
 
 ScheduleMeter::Check ScheduleMeter::check(const std::vector<int>& timesteps) {
   Check c;
-  c.samples = sample_schedule(run_, timesteps, n_, seed_, eta_, cancel_, progress_);
+  c.samples = sample_schedule(run_, timesteps, n_, seed_, solver_, cancel_, progress_);
   c.value = lenet_ ? frechet_distance(feature_moments(lenet_->features(c.samples)), real_moments_)
                    : sliced_wasserstein(c.samples, real_);
   return c;

@@ -38,7 +38,8 @@ struct ScheduleMeasure {
 class ScheduleMeter {
  public:
   // For MNIST runs the FD-LeNet classifier is loaded, or trained once, here; `log` hears about it.
-  ScheduleMeter(const TrainedModel& run, int64_t n, uint64_t seed, double eta = 0.0, const FdLenet::Log& log = {});
+  // Every schedule is sampled with `solver`, the full chain (fidelity's reference) too.
+  ScheduleMeter(const TrainedModel& run, int64_t n, uint64_t seed, Solver solver = {}, const FdLenet::Log& log = {});
 
   // Samples and measures; the full chain (for fidelity) is sampled once, on first need.
   ScheduleMeasure measure(const std::vector<int>& timesteps, bool with_fidelity = true);
@@ -56,6 +57,7 @@ class ScheduleMeter {
   const torch::Tensor& full_chain();
   const torch::Tensor& real() const { return real_; }
   bool has_fd() const { return lenet_ != nullptr; }
+  const Solver& solver() const { return solver_; }
   // Every later measurement stops with Cancelled once `cancel` is set (from any thread).
   void set_cancel(const std::atomic<bool>* cancel) { cancel_ = cancel; }
   // Every later sampling adds its example-steps to `progress` (read from any thread).
@@ -67,7 +69,7 @@ class ScheduleMeter {
   TrainedModel run_;  // a copy: it shares the network, and outlives whatever handed it over
   int64_t n_;
   uint64_t seed_;
-  double eta_;
+  Solver solver_;
   const std::atomic<bool>* cancel_ = nullptr;
   std::atomic<int64_t>* progress_ = nullptr;
   at::Generator data_gen_;

@@ -68,7 +68,7 @@ ScheduleVerdict judge_learned_schedule(const TrainedModel& run, int64_t n, const
   v.n = n > 0 ? n : run.config.check_samples();
   v.seed = verdict_seed(run.config.seed);
   v.measure = check_name(run);
-  ScheduleMeter meter(run, v.n, v.seed);
+  ScheduleMeter meter(run, v.n, v.seed, Solver{run.config.solver});
   meter.set_cancel(cancel);
   v.learned.kind = "learned";
   v.learned.timesteps = top_k_timesteps(run.mask, v.K);

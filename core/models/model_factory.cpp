@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "mlp_denoiser.h"
+#include "noise_schedule.h"
 #include "torchscript_model.h"
 #include "unet.h"
 
@@ -17,7 +18,8 @@ std::shared_ptr<EpsModel> make_model(const TrainConfig& config, const std::vecto
   } else if (config.model == "tiny" || config.model == "small") {
     model = std::make_shared<UNet>(config.model, sample_shape);
   } else if (config.model == "torchscript") {
-    model = std::make_shared<TorchScriptModel>(config.model_file, sample_shape, config.beta.T, device);
+    model = std::make_shared<TorchScriptModel>(config.model_file, sample_shape, config.beta.T, device,
+                                               config.prediction, NoiseSchedule(config.beta).alpha_bars());
   } else {
     throw std::invalid_argument("unknown model '" + config.model + "' (mlp, tiny, small, torchscript)");
   }

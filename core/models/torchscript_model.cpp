@@ -14,9 +14,16 @@ std::string torchscript_warning(const std::filesystem::path& path) {
 }
 
 TorchScriptModel::TorchScriptModel(const std::filesystem::path& path, std::vector<int64_t> sample_shape, int T,
-                                   const c10::Device& device)
-    : sample_shape_(std::move(sample_shape)) {
+                                   const c10::Device& device, const std::string& prediction,
+                                   const std::vector<double>& alpha_bars)
+    : sample_shape_(std::move(sample_shape)), prediction_(prediction) {
   const std::string where = path.string() + ": ";
+  if (prediction_ != "eps" && prediction_ != "x0" && prediction_ != "v")
+    throw std::invalid_argument("prediction '" + prediction_ + "' is not eps, x0 or v");
+  if (prediction_ != "eps") {
+    if (int(alpha_bars.size()) != T) throw std::invalid_argument("a " + prediction_ + " model needs abar_t for every t");
+    alpha_bars_ = torch::tensor(alpha_bars, torch::kFloat64).to(torch::kFloat32).to(device);
+  }
   try {
     module_ = torch::jit::load(path.string(), device);
   } catch (const c10::Error& e) {
@@ -45,7 +52,14 @@ TorchScriptModel::TorchScriptModel(const std::filesystem::path& path, std::vecto
 }
 
 torch::Tensor TorchScriptModel::forward(const torch::Tensor& x, const torch::Tensor& t) {
-  return module_.forward({x, t}).toTensor();
+  const torch::Tensor out = module_.forward({x, t}).toTensor();
+  if (prediction_ == "eps") return out;
+  // abar_t per example, broadcast over the example's dimensions.
+  std::vector<int64_t> shape(x.dim(), 1);
+  shape[0] = x.size(0);
+  const torch::Tensor a = alpha_bars_.index_select(0, t).to(x.scalar_type()).view(shape);
+  if (prediction_ == "x0") return (x - a.sqrt() * out) / (1 - a).sqrt();  // x = sqrt(a) x0 + sqrt(1-a) eps
+  return a.sqrt() * out + (1 - a).sqrt() * x;  // v = sqrt(a) eps - sqrt(1-a) x0
 }
 
 }  // namespace eddpm

@@ -1,21 +1,21 @@
 #pragma once
-// One sampler for any schedule (spec section 7): eta = 1 is DDPM ancestral sampling on the
-// sub-chain, eta = 0 is DDIM.
+// One sampler for any schedule and any solver (spec section 7; solvers/solver.h): with the ddim
+// solver, eta = 1 is DDPM ancestral sampling on the sub-chain and eta = 0 is DDIM.
 #include <atomic>
 #include <functional>
 #include <optional>
-#include <stdexcept>
 #include <vector>
 
 #include <ATen/core/Generator.h>
 #include <torch/types.h>
 
 #include "eps_model.h"
+#include "solvers/chain_calls.h"
 
 namespace eddpm {
 
 struct SamplerOptions {
-  double eta = 0.0;
+  Solver solver;
   std::optional<double> clip;  // clip x0_hat into [-clip, clip] (the data range), then refresh eps_hat
   // Set from any thread: the chain stops before its next network call by throwing Cancelled.
   const std::atomic<bool>* cancel = nullptr;
@@ -27,18 +27,8 @@ struct SamplerOptions {
   std::function<void(int timestep, const torch::Tensor& x0_hat)> on_prediction;
 };
 
-// Thrown by work that was asked to stop (SamplerOptions::cancel and the loops built on it).
-struct Cancelled : std::runtime_error {
-  Cancelled() : std::runtime_error("cancelled") {}
-};
-
-// Throws Cancelled when `cancel` is set.
-inline void check_cancel(const std::atomic<bool>* cancel) {
-  if (cancel && cancel->load(std::memory_order_relaxed)) throw Cancelled();
-}
-
 // Runs the chain from x_T through the kept steps. `timesteps` in descending order with their
-// levels a_j (from the model's semantics); `gen` draws the ancestral noise on x_T's device.
+// levels a_j (from the model's semantics); `gen` draws DDIM's fresh noise on x_T's device.
 torch::Tensor sample_chain(EpsModel& model, const std::vector<int>& timesteps,
                            const std::vector<double>& levels, const torch::Tensor& x_T,
                            const SamplerOptions& options, at::Generator& gen);
@@ -47,8 +37,8 @@ torch::Tensor sample_chain(EpsModel& model, const std::vector<int>& timesteps,
 torch::Tensor predicted_x0(const torch::Tensor& x, const torch::Tensor& eps_hat, double a,
                            const std::optional<double>& clip);
 
-// One update from level a to level a_prev given the predicted noise; `z` is used when sigma > 0.
-// Exposed for tests against the closed-form DDPM posterior.
+// One DDIM update from level a to level a_prev given the predicted noise; `z` is used when
+// eta > 0. Exposed for tests against the closed-form DDPM posterior.
 torch::Tensor sampler_update(const torch::Tensor& x, const torch::Tensor& eps_hat, double a,
                              double a_prev, double eta, const torch::Tensor& z,
                              const std::optional<double>& clip);

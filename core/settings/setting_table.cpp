@@ -115,6 +115,14 @@ std::vector<Setting> make_rows() {
     rows.push_back(model);
   }
   rows.push_back(text("model_file", &TrainConfig::model_file, "model file", "the TorchScript file of a torchscript model"));
+  {
+    Setting prediction = text("prediction", &TrainConfig::prediction, "prediction",
+                              "what a torchscript model outputs: eps | x0 | v (many diffusers models predict v); "
+                              "converted to eps once where the model is called");
+    prediction.type = SettingType::Choice;
+    prediction.choices = {"eps", "x0", "v"};
+    rows.push_back(prediction);
+  }
   {  // the noise schedule's settings live in TrainConfig::beta
     Setting T = row("T", SettingType::Integer, "T", "number of diffusion steps");
     T.min = 2;
@@ -151,6 +159,9 @@ std::vector<Setting> make_rows() {
   rows.push_back(choice("reward", &TrainConfig::reward, {"simple", "elbo", "fidelity", "data"}, reward_from_string, "reward",
                         "score of a mask: simple | elbo (its denoising loss) | fidelity (its few-step sample vs the full "
                         "chain's from the same noise) | data (its few-step samples vs a data batch)"));
+  rows.push_back(choice("solver", &TrainConfig::solver, solver_names(), solver_kind_from_string, "solver",
+                        "the solver the run samples with: its rollouts (fidelity/data), quality checks and settling, "
+                        "so the mask learns the steps for it: ddim | euler | heun | dpmpp-2m | unipc"));
   rows.push_back(integer("masks_per_iter", &TrainConfig::masks_per_iter, 2, 4096, "masks per iteration",
                          "fidelity/data: masks scored per iteration"));
   rows.push_back(integer("initial_budget", &TrainConfig::initial_budget, 0, kHuge, "initial budget",

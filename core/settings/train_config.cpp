@@ -145,6 +145,9 @@ void validate(const TrainConfig& c) {
     throw std::invalid_argument("the " + c.model + " U-Net is for images; use --model mlp for 2-D data");
   if (c.model == "torchscript" && c.model_file.empty())
     throw std::invalid_argument("a torchscript model needs its file (--from MODEL.ts)");
+  if (c.prediction != "eps" && c.model != "torchscript")
+    throw std::invalid_argument("--prediction " + c.prediction +
+                                " is for TorchScript models (--from MODEL.ts); the models eddpm trains predict eps");
   if (c.warmup_iters() > c.ramp_end_iters())
     throw std::invalid_argument("warm-up (" + std::to_string(c.warmup_iters()) +
                                 ") must not come after the ramp end (" + std::to_string(c.ramp_end_iters()) + ")");

@@ -8,6 +8,7 @@
 #include "budget_rule.h"
 #include "data_names.h"
 #include "mask_semantics.h"
+#include "solver_kind.h"
 #include "noise_schedule.h"
 
 namespace eddpm {
@@ -52,11 +53,18 @@ struct TrainConfig {
   int64_t channels = 0;         // 1 or 3; 0: the data's own (1 for MNIST, 3 for folders)
   std::string model = "mlp";    // mlp (2-D) | tiny | small (U-Nets) | torchscript
   std::string model_file;       // the TorchScript file when model is "torchscript"
+  // What the network outputs: eps, x0 or v (v = sqrt(abar) eps - sqrt(1 - abar) x0, diffusers'
+  // v_prediction). Only a TorchScript model may say other than eps; it is converted to eps once,
+  // at the model's boundary (TorchScriptModel), so everything else sees eps.
+  std::string prediction = "eps";
   BetaSpec beta;
   Semantics semantics = Semantics::Paper;  // chosen by measurement: docs/FINDINGS.md
   double keep = 0.01;  // gamma_f: the final share of the T steps kept
   Weighting loss_weight = Weighting::Simple;
   Reward reward = Reward::Elbo;  // chosen by measurement: docs/FINDINGS.md
+  // What the run's schedules are sampled with: the rollout rewards, the live quality check and the
+  // settling's judging, so the mask learns the steps for that solver. Older runs: ddim.
+  SolverKind solver = SolverKind::Ddim;
   BaselineKind baseline = BaselineKind::LeaveOneOut;
   double ema_decay = 0.95;
   // Divide the advantages by the batch's reward spread before the score-function step (ours,

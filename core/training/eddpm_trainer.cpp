@@ -60,7 +60,7 @@ EddpmTrainer::EddpmTrainer(const TrainConfig& config, const c10::Device& device,
     s_.slice(0, 0, free_steps).copy_(project_to_budget(s_.slice(0, 0, free_steps), std::max(0.0, spare)));
   }
   if (trained_.config.rollout_reward()) {
-    ChainSpec chain{&trained_.noise, trained_.config.semantics, std::nullopt};
+    ChainSpec chain{&trained_.noise, trained_.config.semantics, std::nullopt, trained_.config.solver};
     if (trained_.data->is_image()) chain.clip = 1.0;
     rollout_ = std::make_unique<RolloutReward>(
         trained_.config.reward == Reward::Fidelity ? RolloutKind::Fidelity : RolloutKind::Data, chain);

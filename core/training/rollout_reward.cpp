@@ -16,6 +16,7 @@ torch::Tensor run_chain(EpsModel& model, const ChainSpec& chain, const std::vect
                         const torch::Tensor& x_T) {
   SamplerOptions options;  // eta = 0: deterministic, so no noise generator is drawn from
   options.clip = chain.clip;
+  options.solver.kind = chain.solver;
   at::Generator unused;
   return sample_chain(model, steps, kept_levels(*chain.noise, chain.semantics, steps), x_T, options, unused);
 }

@@ -17,6 +17,7 @@
 #include "eps_model.h"
 #include "mask_semantics.h"
 #include "noise_schedule.h"
+#include "solver_kind.h"
 
 namespace eddpm {
 
@@ -26,6 +27,7 @@ struct ChainSpec {
   const NoiseSchedule* noise = nullptr;
   Semantics semantics = Semantics::Jump;
   std::optional<double> clip;  // images clip x0 estimates to [-1, 1]
+  SolverKind solver = SolverKind::Ddim;  // the rollouts run the solver the schedule is learned for
 };
 
 // The kept timesteps of a (T) 0/1 mask, descending (one host read).

@@ -97,7 +97,7 @@ SettleChoice choose_settle_target(EddpmTrainer& trainer, int64_t n, const std::a
   at::Generator gen = make_cpu_generator(choice.seed);  // ELBO-DP's denoising errors
   for (ScheduleKind kind : handcrafted_kinds()) sets.push_back({to_string(kind), make_schedule(kind, K, run, gen)});
 
-  ScheduleMeter meter(run, choice.n, choice.seed);
+  ScheduleMeter meter(run, choice.n, choice.seed, Solver{config.solver});
   meter.set_cancel(cancel);
   std::vector<std::vector<int>> measured;
   for (auto& [kind, steps] : sets) {

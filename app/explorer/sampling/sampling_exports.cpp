@@ -26,16 +26,27 @@ bool refuseWhileBusy(bool busy, QString* error) {
 }
 }  // namespace
 
-bool SamplingPage::saveSchedule(int index, const QString& path, QString* error) {
+bool SamplingPage::saveSchedule(int index, const QString& path, QString* error, const QString& format) {
   if (refuseWhileBusy(busy(), error)) return false;
   if (index < 0 || index >= preview_.size()) return false;
-  return service_.saveSchedule(preview_[index], path, error);
+  const QVector<ScheduleRequest> list = requests();  // preview_ holds one view per request
+  const Solver solver = index < list.size() ? list[index].solver : Solver{};
+  try {
+    const auto by_path = schedule_format_of_path(path.toStdString());
+    const ScheduleFormat chosen = !format.isEmpty() ? schedule_format_from_string(format.toStdString())
+                                  : by_path         ? *by_path
+                                                    : ScheduleFormat::ComfyUi;
+    return service_.saveSchedule(preview_[index], solver, chosen, path, error);
+  } catch (const std::invalid_argument& e) {
+    if (error) *error = QString::fromStdString(e.what());
+    return false;
+  }
 }
 
 bool SamplingPage::saveSamples(int index, const QString& path, QString* error) {
   if (refuseWhileBusy(busy(), error)) return false;
   if (index < 0 || index >= outcomes_.size()) return false;
-  return service_.savePoints(outcomes_[index], eta_->value(), quint64(seed_->value()), path, error);
+  return service_.savePoints(outcomes_[index], outcomes_[index].solver, quint64(seed_->value()), path, error);
 }
 
 void SamplingPage::exportImages() {
@@ -61,8 +72,10 @@ bool SamplingPage::saveGrid(int index, const QString& path, QString* error) {
   full.name = "full";
   for (int t = service_.T() - 1; t >= 0; --t) full.timesteps.append(t);
   const widgets::ScheduleView& schedule = index < 0 ? full : outcomes_[index].schedule;
+  // The reference grid is the first row's solver's full chain (SamplingService::sample).
+  const Solver solver = index < 0 ? (outcomes_.isEmpty() ? Solver{} : outcomes_.front().solver) : outcomes_[index].solver;
   // The grid as shown: the samples, or their differences when those are shown.
-  return service_.saveImage(images_->grids()[index + 1]->grid(), schedule, sampledEta_, sampledSeed_, sampledN_, path,
+  return service_.saveImage(images_->grids()[index + 1]->grid(), schedule, solver, sampledSeed_, sampledN_, path,
                             error);
 }
 
@@ -72,7 +85,7 @@ bool SamplingPage::saveSample(int index, int sample, const QString& path, QStrin
     if (error) *error = tr("No sample %1 of schedule %2 to save").arg(sample).arg(index);
     return false;
   }
-  return service_.saveImage(outcomes_[index].images[sample], outcomes_[index].schedule, sampledEta_, sampledSeed_,
+  return service_.saveImage(outcomes_[index].images[sample], outcomes_[index].schedule, outcomes_[index].solver, sampledSeed_,
                             sampledN_, path, error);
 }
 
@@ -86,7 +99,8 @@ bool SamplingPage::savePaths(const QString& path, QString* error) {
   QStringList names;
   for (const PathStrip& p : paths_) names << p.schedule;
   all.name = tr("path of sample %1: %2").arg(images_->selectedSample()).arg(names.join(", "));
-  return service_.saveImage(pathView_->picture(), all, sampledEta_, sampledSeed_, sampledN_, path, error);
+  const Solver solver = outcomes_.isEmpty() ? Solver{} : outcomes_.front().solver;  // the name says each strip's
+  return service_.saveImage(pathView_->picture(), all, solver, sampledSeed_, sampledN_, path, error);
 }
 
 bool SamplingPage::saveComparison(const QString& path, QString* error) {
@@ -103,7 +117,9 @@ bool SamplingPage::saveComparison(const QString& path, QString* error) {
     QJsonArray steps;
     for (int t : o.schedule.timesteps) steps.append(t);
     rows.append(QJsonObject{{"model", service_.checkpoint()}, {"schedule", o.schedule.name}, {"K", steps.size()},
-                            {"timesteps", steps}, {"eta", eta_->value()}, {"seed", seed_->value()},
+                            {"timesteps", steps}, {"solver", QString::fromStdString(o.solver.name())},
+                            {"eta", o.solver.eta}, {"nfe", o.nfe},
+                            {"seed", seed_->value()},
                             {"quality", quality(o)}, {"seconds", o.seconds}});
   }
   rows.append(QJsonObject{{"model", service_.checkpoint()}, {"schedule", "real"}, {"n", sampledN_},

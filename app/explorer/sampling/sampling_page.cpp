@@ -1,5 +1,6 @@
 #include "sampling_page.h"
 
+#include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QFileDialog>
 #include <QFormLayout>
@@ -67,7 +68,7 @@ SamplingPage::SamplingPage(QWidget* parent) : QWidget(parent) {
   }
   auto* addFile = new QPushButton(tr("Add schedule file…"));
   connect(addFile, &QPushButton::clicked, this, [this] {
-    const QString file = QFileDialog::getOpenFileName(this, tr("Schedule file"), QString(), tr("Schedules (*.json)"));
+    const QString file = QFileDialog::getOpenFileName(this, tr("Schedule file"), QString(), tr("Schedules (*.json *.txt)"));
     if (file.isEmpty()) return;
     auto* item = new QListWidgetItem("file:" + file, kinds_);
     item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
@@ -77,18 +78,30 @@ SamplingPage::SamplingPage(QWidget* parent) : QWidget(parent) {
   K_->setRange(1, 100000);
   K_->setValue(10);
   K_->setKeyboardTracking(false);
+  solvers_ = new QListWidget;
+  for (const std::string& name : solver_names()) {
+    auto* item = new QListWidgetItem(QString::fromStdString(name), solvers_);
+    item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
+    item->setCheckState(name == "ddim" ? Qt::Checked : Qt::Unchecked);
+  }
+  solvers_->setMaximumHeight(5 * solvers_->sizeHintForRow(0) + 2 * solvers_->frameWidth() + 4);
+  solvers_->setToolTip(tr("Every ticked schedule is sampled with every ticked solver, side by side (each with its own "
+                          "full chain). Heun calls the network 2K - 1 times for K steps; the others K times."));
   eta_ = new QDoubleSpinBox;
   eta_->setRange(0.0, 1.0);
   eta_->setSingleStep(0.1);
-  eta_->setToolTip(tr("0 = DDIM (deterministic), 1 = DDPM (ancestral)"));
+  eta_->setToolTip(tr("ddim only: 0 = DDIM (deterministic), 1 = DDPM (ancestral)"));
+
   seed_ = new QSpinBox;
   seed_->setRange(0, 2147483647);
   n_ = new QSpinBox;
   n_->setRange(10, 200000);
   n_->setValue(2000);
   manual_ = new QLineEdit;
-  manual_->setPlaceholderText(tr("manual steps, e.g. 999, 700, 400, 100, 0"));
-  manual_->setToolTip(tr("Type or paste 0-based timesteps; or tick 'manual' and click the strip"));
+  manual_->setPlaceholderText(tr("manual steps, e.g. 999, 700, 400, 100, 0, or a pasted sigma line"));
+  manual_->setToolTip(tr("Type or paste 0-based timesteps, or sigmas in any form the exports write (a ComfyUI line, "
+                         "an A1111 list, JSON): each sigma moves to the nearest timestep; or tick 'manual' and "
+                         "click the strip to add or remove a step, drag one to move it"));
   sample_ = new QPushButton(tr("Sample"));
   sample_->setShortcut(QKeySequence("Ctrl+Return"));
   sample_->setToolTip(tr("Sample every ticked schedule from the same noise (Ctrl+Enter)"));
@@ -96,13 +109,24 @@ SamplingPage::SamplingPage(QWidget* parent) : QWidget(parent) {
   sweep_->setToolTip(tr("Quality against K for every ticked family"));
   auto* save = new QPushButton(tr("Export…"));
   auto* exportMenu = new QMenu(save);
-  exportMenu->addAction(tr("Schedules (JSON or CSV)…"), this, [this] {
+  // One file per schedule, named after it ("learned · heun" -> learned-heun.json).
+  const auto fileStem = [this](int i) {
+    return preview_[i].name.section('/', -1).remove(".json").replace(QRegularExpression("[^A-Za-z0-9_.+-]+"), "-");
+  };
+  exportMenu->addAction(tr("Schedules (JSON, with timesteps and sigmas)…"), this, [this, fileStem] {
     const QString dir = QFileDialog::getExistingDirectory(this, tr("Write schedules to"));
     QString error;
     for (int i = 0; i < preview_.size() && !dir.isEmpty(); ++i)
-      if (!saveSchedule(i, dir + "/" + preview_[i].name.section('/', -1).remove(".json") + ".json", &error))
-        return emit failed(error);
+      if (!saveSchedule(i, dir + "/" + fileStem(i) + ".json", &error)) return emit failed(error);
     if (!dir.isEmpty()) status_->setText(tr("Schedules written to %1").arg(dir));
+  });
+  exportMenu->addAction(tr("Schedules for ComfyUI and A1111 (sigma lines)…"), this, [this, fileStem] {
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Write sigma lines to"));
+    QString error;
+    for (int i = 0; i < preview_.size() && !dir.isEmpty(); ++i)
+      for (const QString& format : {QString("comfyui"), QString("a1111")})
+        if (!saveSchedule(i, dir + "/" + fileStem(i) + "-" + format + ".txt", &error, format)) return emit failed(error);
+    if (!dir.isEmpty()) status_->setText(tr("Sigma lines written to %1 (docs/EXPORT.md: where each goes)").arg(dir));
   });
   exportMenu->addAction(tr("Samples (PNG and CSV; image grids as PNG)…"), this, [this] {
     if (imageModel_) return exportImages();
@@ -140,8 +164,14 @@ SamplingPage::SamplingPage(QWidget* parent) : QWidget(parent) {
 
   auto* form = new QFormLayout;
   form->addRow(tr("&K"), K_);
+  form->addRow(tr("S&olvers"), solvers_);
   form->addRow(tr("&eta"), eta_);
   form->addRow(tr("See&d"), seed_);
+  stripAxis_ = new QComboBox;
+  stripAxis_->addItems({tr("timesteps"), tr("log SNR (sigma)")});
+  stripAxis_->setToolTip(tr("How the strip above spreads the steps: evenly in timesteps, or evenly in log SNR, "
+                            "which is log sigma (sigma_t = exp(-0.5 log SNR_t)); drag a manual step in either"));
+  form->addRow(tr("Strip a&xis"), stripAxis_);
   form->addRow(tr("&Samples"), n_);
   auto* controls = new QVBoxLayout;
   controls->addWidget(checkpointLabel_);
@@ -164,6 +194,9 @@ SamplingPage::SamplingPage(QWidget* parent) : QWidget(parent) {
   controlsWidget->setMaximumWidth(240);
 
   strip_ = new widgets::ScheduleStrip;
+  connect(stripAxis_, &QComboBox::currentIndexChanged, this, [this](int index) {
+    strip_->setAxis(index == 0 ? widgets::StripAxis::Timestep : widgets::StripAxis::LogSnr);
+  });
   logSnr_ = new widgets::LogSnrPlot;
   auto* pointsWidget = new QWidget;
   results_ = new QHBoxLayout(pointsWidget);
@@ -193,9 +226,10 @@ SamplingPage::SamplingPage(QWidget* parent) : QWidget(parent) {
   resultTabs_->addTab(pathBox, tr("Denoising path"));
   resultTabs_->setTabEnabled(1, false);
   auto* resultsWidget = resultTabs_;
-  table_ = new QTableWidget(0, 9);
-  table_->setHorizontalHeaderLabels({tr("schedule"), tr("steps"), tr("SWD"), tr("MMD²"), tr("fidelity"),
-                                     tr("fidelity SWD"), tr("seconds"), tr("FD-LeNet"), tr("fidelity FD")});
+  table_ = new QTableWidget(0, 11);
+  table_->setHorizontalHeaderLabels({tr("schedule"), tr("solver"), tr("steps"), tr("NFE"), tr("SWD"), tr("MMD²"),
+                                     tr("fidelity"), tr("fidelity SWD"), tr("seconds"), tr("FD-LeNet"), tr("fidelity FD")});
+  table_->horizontalHeaderItem(3)->setToolTip(tr("Network evaluations: K for every solver but Heun (2K - 1)"));
   table_->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
   table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
   sweepPlot_ = new widgets::LivePlot;
@@ -256,15 +290,33 @@ SamplingPage::SamplingPage(QWidget* parent) : QWidget(parent) {
       status_->setText(tr("At most %1 schedules side by side").arg(kMaxSchedules));
       return;
     }
+    if (item->checkState() == Qt::Checked && checkedKinds().size() * chosenSolvers().size() > kMaxPairs) {
+      item->setCheckState(Qt::Unchecked);
+      status_->setText(tr("At most %1 schedule and solver pairs side by side").arg(kMaxPairs));
+      return;
+    }
+    refreshPreview();
+  });
+  connect(solvers_, &QListWidget::itemChanged, this, [this](QListWidgetItem* item) {
+    const int ticked = chosenSolvers().size();
+    if (item->checkState() == Qt::Checked && checkedKinds().size() * ticked > kMaxPairs) {
+      item->setCheckState(Qt::Unchecked);
+      status_->setText(tr("At most %1 schedule and solver pairs side by side").arg(kMaxPairs));
+      return;
+    }
+    if (ticked == 0) {  // one solver is always ticked
+      item->setCheckState(Qt::Checked);
+      return;
+    }
+    bool ddim = false;
+    for (const Solver& s : chosenSolvers()) ddim = ddim || s.kind == SolverKind::Ddim;
+    eta_->setEnabled(ddim);
     refreshPreview();
   });
   connect(K_, &QSpinBox::valueChanged, this, &SamplingPage::refreshPreview);
-  connect(manual_, &QLineEdit::editingFinished, this, [this] {
-    bool ok = false;
-    parse_steps(manual_->text(), &ok);
-    if (!ok) return status_->setText(tr("Manual steps must be non-negative integers"));
-    refreshPreview();
-  });
+  // Anything that is not plain timesteps is read by the engine (sigmas, JSON); its errors come back
+  // with the preview.
+  connect(manual_, &QLineEdit::editingFinished, this, &SamplingPage::refreshPreview);
   connect(strip_, &widgets::ScheduleStrip::manualStepsChanged, this, [this](const QVector<int>& steps) {
     setManualSteps(steps);
   });
@@ -340,8 +392,8 @@ void SamplingPage::setCheckpoint(const QString& path) {
            samplesStack_->setCurrentIndex(imageModel_ ? 1 : 0);
            resultTabs_->setTabEnabled(1, imageModel_);
            const bool fd = service_.sweepMeasure() == "FD-LeNet";
-           table_->setColumnHidden(7, !fd);
-           table_->setColumnHidden(8, !fd);
+           table_->setColumnHidden(9, !fd);
+           table_->setColumnHidden(10, !fd);
            sweepPlot_->yAxis->setLabel(tr("%1 to data").arg(service_.sweepMeasure()));
            strip_->setNoiseLevels(service_.halfLogSnr());
            status_->setText(tr("Loaded %1").arg(path));
@@ -355,6 +407,23 @@ QStringList SamplingPage::checkedKinds() const {
   for (int i = 0; i < kinds_->count(); ++i)
     if (kinds_->item(i)->checkState() == Qt::Checked) kinds << kinds_->item(i)->text();
   return kinds;
+}
+
+void SamplingPage::setSolvers(const QStringList& names) {
+  {
+    const QSignalBlocker block(solvers_);
+    bool any = false;
+    for (int i = 0; i < solvers_->count(); ++i) {
+      const bool on = names.contains(solvers_->item(i)->text());
+      any = any || on;
+      solvers_->item(i)->setCheckState(on ? Qt::Checked : Qt::Unchecked);
+    }
+    if (!any) solvers_->item(0)->setCheckState(Qt::Checked);
+  }
+  bool ddim = false;
+  for (const Solver& s : chosenSolvers()) ddim = ddim || s.kind == SolverKind::Ddim;
+  eta_->setEnabled(ddim);
+  refreshPreview();
 }
 
 void SamplingPage::setChecked(const QStringList& kinds) {
@@ -371,15 +440,34 @@ void SamplingPage::setManualSteps(const QVector<int>& steps) {
   refreshPreview();
 }
 
+void SamplingPage::setManualText(const QString& text) {
+  manual_->setText(text);
+  refreshPreview();
+}
+
 void SamplingPage::setSampleCount(int n) { n_->setValue(n); }
+
+QVector<Solver> SamplingPage::chosenSolvers() const {
+  QVector<Solver> solvers;
+  for (int i = 0; i < solvers_->count(); ++i) {
+    if (solvers_->item(i)->checkState() != Qt::Checked) continue;
+    const std::string name = solvers_->item(i)->text().toStdString();
+    solvers.append(Solver::parse(name, name == "ddim" ? eta_->value() : 0.0));
+  }
+  return solvers;
+}
 
 QVector<ScheduleRequest> SamplingPage::requests() const {
   QVector<ScheduleRequest> list;
   bool ok = false;
   const QVector<int> manual = parse_steps(manual_->text(), &ok);
+  const QVector<Solver> solvers = chosenSolvers();
   for (const QString& kind : checkedKinds()) {
-    if (kind.startsWith("file:")) list.append({"file", 0, {}, kind.mid(5)});
-    else list.append({kind, K_->value(), kind == "manual" ? manual : QVector<int>(), {}});
+    for (const Solver& solver : solvers) {
+      if (kind.startsWith("file:")) list.append({"file", 0, {}, kind.mid(5), solver});
+      else if (kind == "manual" && !ok) list.append({kind, K_->value(), {}, {}, solver, manual_->text()});
+      else list.append({kind, K_->value(), kind == "manual" ? manual : QVector<int>(), {}, solver});
+    }
   }
   return list;
 }
@@ -408,9 +496,12 @@ void SamplingPage::refreshPreview() {
         if (previewPending_) return;  // the choice changed meanwhile: only the latest is shown
         preview_ = *views;
         strip_->setSchedules(preview_);
-        strip_->setEditable(!preview_.isEmpty() && preview_.front().name == "manual");
+        strip_->setEditable(!preview_.isEmpty() && preview_.front().name.startsWith("manual"));
         logSnr_->setSchedules(preview_);
-        status_->setText(errors->isEmpty() ? QString() : errors->join("; "));
+        QStringList notes;
+        for (const widgets::ScheduleView& v : preview_)
+          if (!v.note.isEmpty()) notes << v.name + ": " + v.note;
+        status_->setText(errors->isEmpty() ? notes.join("; ") : errors->join("; "));
         emit previewReady();
       });
 }
@@ -425,23 +516,23 @@ void SamplingPage::requestSample() {
   const QVector<ScheduleRequest> list = requests();
   if (list.isEmpty()) return emit failed(tr("Tick at least one schedule"));
   const int n = n_->value();
-  const double eta = eta_->value();
   const quint64 seed = quint64(seed_->value());
   auto results = std::make_shared<SampleResults>();
   auto reference = std::make_shared<QVector<double>>();
-  status_->setText(tr("Sampling %1 schedules and the full chain…").arg(list.size()));
+  const int solvers = chosenSolvers().size();
+  status_->setText(solvers > 1 ? tr("Sampling %1 schedules and the full chain of each of %2 solvers…").arg(list.size()).arg(solvers)
+                               : tr("Sampling %1 schedules and the full chain…").arg(list.size()));
   runJob(
-      [this, list, n, eta, seed, results, reference] {
-        *results = service_.sample(list, n, eta, seed);
+      [this, list, n, seed, results, reference] {
+        *results = service_.sample(list, n, seed);
         if (!service_.imageModel()) *reference = service_.referencePoints(n, seed);
       },
-      [this, results, reference, n, eta, seed] {
+      [this, results, reference, n, seed] {
         outcomes_ = results->outcomes;
         floor_ = results->floor;
         fullChain_ = results->fullChain;
         reference_ = *reference;
         sampledN_ = n;
-        sampledEta_ = eta;
         sampledSeed_ = seed;
         pathSample_->setMaximum(std::max(0, std::min(n, int(SamplingService::kShownImages)) - 1));
         showOutcomes();
@@ -453,7 +544,10 @@ namespace {
 QString number(double value, int decimals) { return value < 0 ? QString("–") : QString::number(value, 'f', decimals); }
 
 QStringList tableCells(const SampleOutcome& o, bool isFloor) {
-  return {o.schedule.name, isFloor ? QString("–") : QString::number(o.schedule.timesteps.size()), number(o.swd, 4),
+  const QString dash("–");
+  return {o.schedule.name, isFloor ? dash : QString::fromStdString(o.solver.name()),
+          isFloor ? dash : QString::number(o.schedule.timesteps.size()), isFloor ? dash : QString::number(o.nfe),
+          number(o.swd, 4),
           number(o.mmd, 6), isFloor ? QString("–") : number(o.fidelity, 5), isFloor ? QString("–") : number(o.fidelitySwd, 4),
           isFloor ? QString("–") : number(o.seconds, 3), number(o.fd, 2), isFloor ? QString("–") : number(o.fidelityFd, 2)};
 }
@@ -511,12 +605,11 @@ void SamplingPage::requestPath(int index) {
   if (list.isEmpty()) return emit failed(tr("Tick at least one schedule"));
   // The draw the grids show (or, before any sampling, the form's).
   const int n = sampledN_ > 0 ? sampledN_ : n_->value();
-  const double eta = sampledN_ > 0 ? sampledEta_ : eta_->value();
   const quint64 seed = sampledN_ > 0 ? sampledSeed_ : quint64(seed_->value());
   auto strips = std::make_shared<QVector<PathStrip>>();
   status_->setText(tr("Following sample %1 through %2 schedules…").arg(index).arg(list.size()));
   resultTabs_->setCurrentIndex(1);
-  runJob([this, list, index, n, eta, seed, strips] { *strips = service_.path(list, index, n, eta, seed); },
+  runJob([this, list, index, n, seed, strips] { *strips = service_.path(list, index, n, seed); },
          [this, strips, index] {
            paths_ = *strips;
            QVector<widgets::PathRow> rows;

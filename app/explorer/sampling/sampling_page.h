@@ -11,6 +11,7 @@
 #include "background_job.h"
 #include "sampling_service.h"
 
+class QComboBox;
 class QDoubleSpinBox;
 class QLabel;
 class QLineEdit;
@@ -40,6 +41,8 @@ class SamplingPage : public QWidget {
   Q_OBJECT
  public:
   static constexpr int kMaxSchedules = 6;
+  // Ticked schedules times ticked solvers: what one sampling puts side by side.
+  static constexpr int kMaxPairs = 12;
 
   explicit SamplingPage(QWidget* parent = nullptr);
   ~SamplingPage() override;
@@ -47,8 +50,12 @@ class SamplingPage : public QWidget {
   // Loads the model to sample from (off the GUI thread); emits checkpointLoaded or failed.
   void setCheckpoint(const QString& path);
   void setChecked(const QStringList& kinds);
+  // Ticks exactly these solvers (unknown names are ignored; none leaves ddim ticked).
+  void setSolvers(const QStringList& names);
   QStringList checkedKinds() const;
   void setManualSteps(const QVector<int>& steps);
+  // The manual field's text as typed or pasted (timesteps, or sigmas in any import form).
+  void setManualText(const QString& text);
   // The number of samples each schedule draws (10 to 200,000).
   void setSampleCount(int n);
   void requestSample();
@@ -69,7 +76,9 @@ class SamplingPage : public QWidget {
   void cancelJob();
   QPushButton* cancelButton() const { return cancel_; }
 
-  bool saveSchedule(int index, const QString& path, QString* error);
+  // Format by `format` (json, csv, sigmas, comfyui, a1111), else by extension (.json, .csv), else
+  // the ComfyUI sigma line.
+  bool saveSchedule(int index, const QString& path, QString* error, const QString& format = {});
   bool saveSamples(int index, const QString& path, QString* error);
   bool saveComparison(const QString& path, QString* error);
   // Image models: the grid of schedule `index` (-1: the full chain), one sample of it, the paths.
@@ -89,6 +98,8 @@ class SamplingPage : public QWidget {
   void runJob(std::function<void()> job, std::function<void()> done);
   void refreshPreview();
   QVector<ScheduleRequest> requests() const;
+  // The ticked solvers (ddim with the form's eta), in the list's order.
+  QVector<Solver> chosenSolvers() const;
   void showOutcomes();
   void showProgress();
   void exportImages();
@@ -102,7 +113,9 @@ class SamplingPage : public QWidget {
   QLabel* checkpointLabel_;
   QListWidget* kinds_;
   QSpinBox *K_, *seed_, *n_;
-  QDoubleSpinBox* eta_;
+  QListWidget* solvers_;  // solver_names(), in their order, checkable
+  QDoubleSpinBox* eta_;  // DDIM's alone: enabled with ddim
+  QComboBox* stripAxis_;  // timesteps | log SNR (sigma)
   QLineEdit* manual_;
   QPushButton *sample_, *sweep_, *cancel_;
   widgets::ScheduleStrip* strip_;
@@ -130,7 +143,6 @@ class SamplingPage : public QWidget {
   QVector<QImage> fullChain_;
   QVector<PathStrip> paths_;
   // The settings the shown samples were drawn with (exports describe these, not the form's now).
-  double sampledEta_ = 0.0;
   quint64 sampledSeed_ = 0;
   int sampledN_ = 0;
   QVector<double> reference_;

@@ -12,6 +12,8 @@
 #include "schedule_meter.h"
 #include "schedule_factory.h"
 #include "schedule_file.h"
+#include "schedule_import.h"
+#include "sha256.h"
 
 #include "sampling_service.h"
 #include "tensor_images.h"
@@ -19,6 +21,8 @@
 #include <QFileInfo>
 
 #include <cmath>
+#include <map>
+#include <set>
 #include <optional>
 
 namespace eddpm::explorer {
@@ -90,11 +94,15 @@ widgets::ScheduleView SamplingService::schedule(const ScheduleRequest& r, QStrin
   try {
     const TrainedModel& run = *impl_->run;
     std::vector<int> steps;
-    if (r.kind == "manual") {
+    if (r.kind == "manual" && !r.manualText.isEmpty()) {
+      const ImportedSchedule imported = import_schedule(r.manualText.toStdString(), run.noise);
+      steps = imported.timesteps;
+      view.note = QString::fromStdString(describe(imported));
+    } else if (r.kind == "manual") {
       steps = normalized_schedule(to_std(r.manual), T());
     } else if (r.kind == "file") {
-      const ScheduleFile file = load_schedule_json(r.file.toStdString());
-      if (file.beta.T != T()) throw std::invalid_argument("the file is for T=" + std::to_string(file.beta.T));
+      // Any form the exports write: our JSON, a sigma line, an A1111 list (schedule_import.h).
+      const ImportedSchedule file = import_schedule(read_text_file(r.file.toStdString(), 16u << 20), run.noise);
       steps = r.K > 0 && r.K != int(file.timesteps.size()) ? resample_schedule(file.timesteps, r.K, run.noise)
                                                            : file.timesteps;
       view.name = QFileInfo(r.file).fileName();
@@ -102,6 +110,8 @@ widgets::ScheduleView SamplingService::schedule(const ScheduleRequest& r, QStrin
       at::Generator gen = make_cpu_generator(17);
       steps = make_schedule(schedule_kind_from_string(r.kind.toStdString()), r.K, run, gen);
     }
+    // Under another solver than DDIM the same steps are another row: its name says which.
+    if (r.solver.kind != SolverKind::Ddim) view.name += " · " + QString::fromStdString(r.solver.name());
     // The levels this model samples with: under paper semantics they depend on the whole schedule.
     const std::vector<double> levels = kept_levels(run.noise, run.config.semantics, steps);
     for (size_t i = 0; i < steps.size(); ++i) {
@@ -114,47 +124,63 @@ widgets::ScheduleView SamplingService::schedule(const ScheduleRequest& r, QStrin
   return view;
 }
 
+namespace {
+// One name per solver setting: the meters and full chains are kept per solver.
+std::string solver_key(const Solver& s) { return s.name() + "@" + std::to_string(s.eta); }
+}  // namespace
+
 QVector<widgets::ScheduleView> SamplingService::startJob(const QVector<ScheduleRequest>& requests, int n,
-                                                         int extraSteps, QVector<QString>* errors) {
+                                                         bool fullChains, QVector<QString>* errors) {
   QVector<widgets::ScheduleView> views;
   errors->fill(QString(), requests.size());
-  int64_t steps = extraSteps;
+  int64_t calls = 0;
+  std::set<std::string> solvers;
   for (int i = 0; i < requests.size(); ++i) {
     views.append(schedule(requests[i], &(*errors)[i]));
-    steps += views.back().timesteps.size();
+    calls += requests[i].solver.nfe(views.back().timesteps.size());
+    if (fullChains && solvers.insert(solver_key(requests[i].solver)).second) calls += requests[i].solver.nfe(T());
   }
   done_ = 0;
-  total_ = int64_t(n) * steps;
+  total_ = int64_t(n) * calls;
   return views;
 }
 
-SampleResults SamplingService::sample(const QVector<ScheduleRequest>& requests, int n, double eta, quint64 seed) {
+SampleResults SamplingService::sample(const QVector<ScheduleRequest>& requests, int n, quint64 seed) {
   SampleResults results;
-  if (!impl_->run) return results;
+  if (!impl_->run || requests.isEmpty()) return results;
   const TrainedModel& run = *impl_->run;
-  ScheduleMeter meter(run, n, seed, eta);
-  meter.set_cancel(cancel_);
-  meter.set_progress(&done_);
-  // The schedules first (their steps give the job's total), then the full chain all compare with.
+  std::map<std::string, std::unique_ptr<ScheduleMeter>> meters;
+  auto meter_of = [&](const Solver& solver) -> ScheduleMeter& {
+    std::unique_ptr<ScheduleMeter>& m = meters[solver_key(solver)];
+    if (!m) {
+      m = std::make_unique<ScheduleMeter>(run, n, seed, solver);
+      m->set_cancel(cancel_);
+      m->set_progress(&done_);
+    }
+    return *m;
+  };
   QVector<QString> errors;
-  const QVector<widgets::ScheduleView> views = startJob(requests, n, run.noise.T(), &errors);
+  const QVector<widgets::ScheduleView> views = startJob(requests, n, true, &errors);
   const bool images = run.data->is_image();
-  const torch::Tensor& full = meter.full_chain();
-  if (images) results.fullChain = to_qimages(full, kShownImages);
+  ScheduleMeter& reference = meter_of(requests.front().solver);
+  if (images) results.fullChain = to_qimages(reference.full_chain(), kShownImages);
   for (int i = 0; i < requests.size(); ++i) {
     check_cancel(cancel_);
     SampleOutcome outcome;
     outcome.schedule = views[i];
+    outcome.solver = requests[i].solver;
+    outcome.nfe = requests[i].solver.nfe(views[i].timesteps.size());
     if (!errors[i].isEmpty() || outcome.schedule.timesteps.isEmpty()) {
       outcome.error = errors[i].isEmpty() ? QObject::tr("empty schedule") : errors[i];
       results.outcomes.append(outcome);
       continue;
     }
     try {
+      ScheduleMeter& meter = meter_of(requests[i].solver);
       const ScheduleMeasure m = meter.measure(to_std(outcome.schedule.timesteps));
       if (images) {
         outcome.images = to_qimages(m.samples, kShownImages);
-        outcome.difference = difference_images(m.samples, full, kShownImages);
+        outcome.difference = difference_images(m.samples, meter.full_chain(), kShownImages);
       } else {
         outcome.points = interleaved(m.samples);
       }
@@ -172,7 +198,7 @@ SampleResults SamplingService::sample(const QVector<ScheduleRequest>& requests, 
     }
     results.outcomes.append(outcome);
   }
-  const ScheduleMeasure floor = meter.real_floor();
+  const ScheduleMeasure floor = reference.real_floor();
   results.floor.schedule.name = QObject::tr("real data (floor)");
   results.floor.swd = floor.swd;
   results.floor.mmd = floor.mmd;
@@ -180,13 +206,12 @@ SampleResults SamplingService::sample(const QVector<ScheduleRequest>& requests, 
   return results;
 }
 
-QVector<PathStrip> SamplingService::path(const QVector<ScheduleRequest>& requests, int index, int n, double eta,
-                                         quint64 seed) {
+QVector<PathStrip> SamplingService::path(const QVector<ScheduleRequest>& requests, int index, int n, quint64 seed) {
   QVector<PathStrip> strips;
   if (!impl_->run || index < 0 || index >= n) return strips;
   const TrainedModel& run = *impl_->run;
   QVector<QString> errors;
-  const QVector<widgets::ScheduleView> views = startJob(requests, n, 0, &errors);
+  const QVector<widgets::ScheduleView> views = startJob(requests, n, false, &errors);
   for (int i = 0; i < requests.size(); ++i) {
     check_cancel(cancel_);
     PathStrip strip;
@@ -196,7 +221,7 @@ QVector<PathStrip> SamplingService::path(const QVector<ScheduleRequest>& request
     if (strip.error.isEmpty() && !strip.timesteps.isEmpty()) {
       // The whole draw is sampled as sample() does, so the path ends in the very image the grid shows.
       std::vector<torch::Tensor> predictions;
-      sample_schedule(run, to_std(strip.timesteps), n, seed, eta, cancel_, &done_,
+      sample_schedule(run, to_std(strip.timesteps), n, seed, requests[i].solver, cancel_, &done_,
                       [&predictions, index](int64_t first_row, int, const torch::Tensor& x0) {
                         const int64_t row = index - first_row;
                         if (row >= 0 && row < x0.size(0)) predictions.push_back(x0.slice(0, row, row + 1).cpu());
@@ -238,15 +263,16 @@ QVector<SweepPoint> SamplingService::sweep(const QStringList& kinds, const QVect
   return points;
 }
 
-bool SamplingService::saveSchedule(const widgets::ScheduleView& schedule, const QString& path, QString* error) {
+bool SamplingService::saveSchedule(const widgets::ScheduleView& schedule, const Solver& solver, ScheduleFormat format,
+                                   const QString& path, QString* error) {
   if (!impl_->run) return false;
   try {
-    const ScheduleFile file = make_schedule_file(impl_->run->noise, impl_->run->config.semantics,
-                                                 to_std(schedule.timesteps), schedule.name.toStdString());
-    if (path.endsWith(".csv", Qt::CaseInsensitive))
-      save_schedule_csv(file, path.toStdString());
-    else
-      save_schedule_json(file, path.toStdString());
+    ScheduleFile file = make_schedule_file(impl_->run->noise, impl_->run->config.semantics,
+                                           to_std(schedule.timesteps), schedule.name.toStdString());
+    file.solver = solver;
+    file.checkpoint_sha256 = sha256_file(impl_->checkpoint.toStdString());
+    file.prediction = impl_->run->config.prediction;
+    save_schedule(file, path.toStdString(), format);
     return true;
   } catch (const std::exception& e) {
     if (error) *error = first_line(e);
@@ -254,8 +280,8 @@ bool SamplingService::saveSchedule(const widgets::ScheduleView& schedule, const 
   }
 }
 
-bool SamplingService::saveImage(const QImage& image, const widgets::ScheduleView& schedule, double eta, quint64 seed,
-                                int n, const QString& path, QString* error) {
+bool SamplingService::saveImage(const QImage& image, const widgets::ScheduleView& schedule, const Solver& solver,
+                                quint64 seed, int n, const QString& path, QString* error) {
   try {
     const QImage rgb = image.convertToFormat(QImage::Format_RGB888);
     RgbImage out;
@@ -263,7 +289,7 @@ bool SamplingService::saveImage(const QImage& image, const widgets::ScheduleView
     out.height = rgb.height();
     for (int y = 0; y < rgb.height(); ++y)
       out.pixels.insert(out.pixels.end(), rgb.constScanLine(y), rgb.constScanLine(y) + 3 * rgb.width());
-    const SampleProvenance provenance{schedule.name.toStdString(), to_std(schedule.timesteps), eta, seed,
+    const SampleProvenance provenance{schedule.name.toStdString(), to_std(schedule.timesteps), solver, seed,
                                       impl_->checkpoint.toStdString()};
     save_png(out, path.toStdString(), {{"parameters", describe(provenance, n)}});
     return true;
@@ -273,15 +299,15 @@ bool SamplingService::saveImage(const QImage& image, const widgets::ScheduleView
   }
 }
 
-bool SamplingService::savePoints(const SampleOutcome& outcome, double eta, quint64 seed, const QString& path,
+bool SamplingService::savePoints(const SampleOutcome& outcome, const Solver& solver, quint64 seed, const QString& path,
                                  QString* error) {
   try {
     const int n = outcome.points.size() / 2;
     const torch::Tensor points =
         torch::tensor(std::vector<double>(outcome.points.begin(), outcome.points.end()), torch::kFloat64).reshape({n, 2});
     if (path.endsWith(".png", Qt::CaseInsensitive)) {
-      const SampleProvenance provenance{outcome.schedule.name.toStdString(), to_std(outcome.schedule.timesteps), eta,
-                                        seed, impl_->checkpoint.toStdString()};
+      const SampleProvenance provenance{outcome.schedule.name.toStdString(), to_std(outcome.schedule.timesteps),
+                                        solver, seed, impl_->checkpoint.toStdString()};
       at::Generator gen = make_cpu_generator(seed + 99);
       save_samples_png(points, impl_->run ? impl_->run->data->sample(n, gen) : torch::Tensor(), path.toStdString(),
                        provenance);

@@ -12,6 +12,8 @@
 #include <QVector>
 
 #include "plot_data.h"
+#include "schedule_file.h"
+#include "solver_kind.h"
 
 namespace eddpm::explorer {
 
@@ -19,7 +21,9 @@ struct ScheduleRequest {
   QString kind;          // learned, manual, uniform, ..., elbo-dp, or "file"
   int K = 10;
   QVector<int> manual;   // for "manual"
-  QString file;          // for "file": a schedule JSON
+  QString file;          // for "file": a schedule in any form eddpm schedule writes
+  Solver solver;         // what it is sampled with
+  QString manualText;    // for "manual" when it is not a list of timesteps: a pasted sigma line, JSON, ...
 };
 
 struct SampleOutcome {
@@ -29,6 +33,8 @@ struct SampleOutcome {
   QVector<QImage> difference;  // image models: |sample - full chain's| from the same noise, per image
   double swd = 0.0, mmd = 0.0, fidelity = 0.0, fidelitySwd = 0.0, seconds = 0.0;
   double fd = -1.0, fidelityFd = -1.0;  // FD-LeNet (MNIST models; -1 elsewhere)
+  Solver solver;               // the request's
+  qint64 nfe = 0;              // network evaluations of its chain
   QString error;               // set when this schedule could not be built or sampled
 };
 
@@ -80,31 +86,35 @@ class SamplingService {
   JobProgress progress() const { return {done_.load(), total_.load()}; }
 
   widgets::ScheduleView schedule(const ScheduleRequest& request, QString* error);
-  // Every request sampled from the same starting noise; quality against fresh data and against the
-  // full chain from that noise.
-  SampleResults sample(const QVector<ScheduleRequest>& requests, int n, double eta, quint64 seed);
+  // Every request sampled with its solver from the same starting noise; quality against fresh data
+  // and against the full chain of its solver from that noise (sampled once per solver). The
+  // reference grid and the floor are the first request's solver's.
+  SampleResults sample(const QVector<ScheduleRequest>& requests, int n, quint64 seed);
   QVector<double> referencePoints(int n, quint64 seed);
   // Image models: for sample `index` of the same draw sample() makes, each schedule's x0 estimate
   // at each of its kept steps.
-  QVector<PathStrip> path(const QVector<ScheduleRequest>& requests, int index, int n, double eta, quint64 seed);
+  QVector<PathStrip> path(const QVector<ScheduleRequest>& requests, int index, int n, quint64 seed);
   // Quality against K for each kind (FD-LeNet on MNIST, else SWD).
   QVector<SweepPoint> sweep(const QStringList& kinds, const QVector<int>& Ks, int n, quint64 seed);
 
-  // JSON (core format) or CSV by extension; atomic.
-  bool saveSchedule(const widgets::ScheduleView& schedule, const QString& path, QString* error);
+  // In `format` (docs/EXPORT.md), with the solver it is for and the checkpoint's SHA-256; atomic.
+  bool saveSchedule(const widgets::ScheduleView& schedule, const Solver& solver, ScheduleFormat format,
+                    const QString& path, QString* error);
   // 2-D: PNG (with the parameters text chunk) or CSV by extension; atomic.
-  bool savePoints(const SampleOutcome& outcome, double eta, quint64 seed, const QString& path, QString* error);
-  // Any picture of this model's samples as PNG with the parameters text chunk (schedule, eta,
-  // seed, model); atomic.
-  bool saveImage(const QImage& image, const widgets::ScheduleView& schedule, double eta, quint64 seed, int n,
+  bool savePoints(const SampleOutcome& outcome, const Solver& solver, quint64 seed, const QString& path,
+                  QString* error);
+  // Any picture of this model's samples as PNG with the parameters text chunk (schedule, solver,
+  // NFE, seed, model); atomic.
+  bool saveImage(const QImage& image, const widgets::ScheduleView& schedule, const Solver& solver, quint64 seed, int n,
                  const QString& path, QString* error);
 
   static constexpr int kShownImages = 64;
 
  private:
   // Each request's schedule (its error, if any, in `errors`), with the progress counter reset to a
-  // job of n samples through all of them and `extraSteps` more (the full chain).
-  QVector<widgets::ScheduleView> startJob(const QVector<ScheduleRequest>& requests, int n, int extraSteps,
+  // job of n samples through all of them (their network calls under their solvers) and, with
+  // `fullChains`, the full chain of each distinct solver.
+  QVector<widgets::ScheduleView> startJob(const QVector<ScheduleRequest>& requests, int n, bool fullChains,
                                           QVector<QString>* errors);
 
   struct Impl;

@@ -109,7 +109,7 @@ void TrainingWorker::drive(const QString& runDir, RunFolderMode mode, MakeTraine
            run = from_train_config(config, runDir)] { emit started(device, run); });
 
     // MNIST runs are measured by FD-LeNet, whose classifier is trained once (about a minute) and cached.
-    ScheduleMeter probe(trainer.trained(), kProbeSamples, 7, 0.0, [this](const std::string& line) {
+    ScheduleMeter probe(trainer.trained(), kProbeSamples, 7, Solver{config.solver}, [this](const std::string& line) {
       toGui([this, text = QString::fromStdString(line)] { emit note(text); });
     });
     const QString measure = QString::fromStdString(check_name(trainer.trained()));
