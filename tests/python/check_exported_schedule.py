@@ -15,6 +15,7 @@ import csv
 import json
 import math
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -81,6 +82,13 @@ def read_points(path):
 
 def main(eddpm):
     work = tempfile.mkdtemp(prefix="eddpm-export-check-")
+    try:
+        return check(eddpm, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def check(eddpm, work):
     run_dir = os.path.join(work, "run")
     # A plain DDPM (jump semantics: the levels our sampler runs are the file's sigmas).
     run(eddpm, "train", "--quiet", "--data", "moons", "--T", "100", "--beta", "linear", "--keep", "1", "--semantics", "jump",
