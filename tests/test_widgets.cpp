@@ -25,6 +25,18 @@
 
 using namespace eddpm::widgets;
 
+namespace {
+// A 600-pixel strip over these noise levels with the manual steps 99 and 10, editable and shown.
+bool showEditable(eddpm::widgets::ScheduleStrip& strip, const QVector<double>& levels) {
+  strip.resize(600, 60);
+  strip.setNoiseLevels(levels);
+  strip.setSchedules({{"manual", {99, 10}, {}}});
+  strip.setEditable(true);
+  strip.show();
+  return QTest::qWaitForWindowExposed(&strip);
+}
+}  // namespace
+
 class TestWidgets : public QObject {
   Q_OBJECT
  private slots:
@@ -361,14 +373,9 @@ class TestWidgets : public QObject {
 
   void clickingTheStripTogglesManualSteps() {
     ScheduleStrip strip;
-    strip.resize(600, 60);
     QVector<double> levels(100);
     for (int t = 0; t < 100; ++t) levels[t] = 5.0 - 0.1 * t;
-    strip.setNoiseLevels(levels);
-    strip.setSchedules({{"manual", {99, 10}, {}}});
-    strip.setEditable(true);
-    strip.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&strip));
+    QVERIFY(showEditable(strip, levels));
     QSignalSpy changed(&strip, &ScheduleStrip::manualStepsChanged);
     QTest::mouseClick(&strip, Qt::LeftButton, {}, strip.positionOf(40));
     QCOMPARE(changed.count(), 1);
@@ -384,14 +391,9 @@ class TestWidgets : public QObject {
   // log-SNR axis the positions follow the noise level, not the timestep.
   void draggingAStepMovesItInEitherAxis() {
     ScheduleStrip strip;
-    strip.resize(600, 60);
     QVector<double> levels(100);
     for (int t = 0; t < 100; ++t) levels[t] = 5.0 - 0.001 * t * t;  // falls faster towards the noise
-    strip.setNoiseLevels(levels);
-    strip.setSchedules({{"manual", {99, 10}, {}}});
-    strip.setEditable(true);
-    strip.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&strip));
+    QVERIFY(showEditable(strip, levels));
     QSignalSpy changed(&strip, &ScheduleStrip::manualStepsChanged);
     QTest::mousePress(&strip, Qt::LeftButton, {}, strip.positionOf(99));
     QTest::mouseMove(&strip, strip.positionOf(70));
