@@ -268,6 +268,7 @@ class TestFiles : public QObject {
     QTest::newRow("timestep too big") << "1000, 5" << "error: outside";
     QTest::newRow("nothing") << "  \n" << "error: no numbers";
     QTest::newRow("object without steps") << R"({"steps": [1]})" << "error: without";
+    QTest::newRow("JSON number beyond a double") << R"({"sigmas": [3e999]})" << "error: out of range";  // found by scripts/fuzz
     QTest::newRow("file for another T") << R"({"format":"eddpm-schedule","version":1,"T":100,"beta":{"kind":"linear","b1":0.0001,"bT":0.02},"semantics":"jump","timesteps":[50]})"
                                         << "error: the model has T=1000";
   }
@@ -315,6 +316,7 @@ class TestFiles : public QObject {
     QTest::newRow("eta on heun") << head + R"("timesteps":[50],"solver":"heun","eta":1})" << "ddim solver only";
     QTest::newRow("foreign") << R"({"timesteps":[1]})" << "not an eddpm-schedule";
     QTest::newRow("not json") << "{oops" << "not valid JSON";
+    QTest::newRow("number beyond a double") << R"({"format":"eddpm-schedule","version":1e999})" << "out of range";
     QTest::newRow("format of another type") << R"({"format":{"kind":"linear"},"timesteps":[1]})" << "wrong type";
     QTest::newRow("huge float version") << R"({"format":"eddpm-schedule","version":3e76,"timesteps":[1]})"
                                         << "small integer";

@@ -155,6 +155,8 @@ ScheduleFile load_schedule_json(const std::filesystem::path& path) {
     j = nlohmann::json::parse(text);
   } catch (const nlohmann::json::parse_error& e) {
     throw std::invalid_argument(path.string() + ": not valid JSON (byte " + std::to_string(e.byte) + ")");
+  } catch (const nlohmann::json::exception&) {  // a number beyond a double, ...
+    throw std::invalid_argument(path.string() + ": not valid JSON (a number out of range)");
   }
   try {
     return schedule_file_from_json(j);

@@ -120,6 +120,8 @@ ImportedSchedule import_schedule(const std::string& text, const NoiseSchedule& n
     j = nlohmann::json::parse(text);
   } catch (const nlohmann::json::parse_error& e) {
     throw std::invalid_argument("not valid JSON (byte " + std::to_string(e.byte) + ")");
+  } catch (const nlohmann::json::exception&) {  // a number beyond a double, ...
+    throw std::invalid_argument("not valid JSON (a number out of range)");
   }
   if (j.contains("format")) {
     ImportedSchedule out;
