@@ -5,18 +5,11 @@
 
 namespace eddpm {
 
-torch::Tensor predicted_x0(const torch::Tensor& x, const torch::Tensor& eps_hat, double a,
-                           const std::optional<double>& clip) {
-  const torch::Tensor x0 = (x - std::sqrt(1.0 - a) * eps_hat) / std::sqrt(a);
-  return clip ? x0.clamp(-*clip, *clip) : x0;
-}
-
 torch::Tensor sampler_update(const torch::Tensor& x, const torch::Tensor& eps_hat, double a,
                              double a_prev, double eta, const torch::Tensor& z,
                              const std::optional<double>& clip) {
-  const torch::Tensor x0 = predicted_x0(x, eps_hat, a, clip);
-  const torch::Tensor eps = clip ? (x - std::sqrt(a) * x0) / std::sqrt(1.0 - a) : eps_hat;
-  return ddim_step(x0, eps, a, a_prev, eta, z);
+  const ChainCalls::Estimate e = ChainCalls::from_eps(x, eps_hat, a, clip);
+  return ddim_step(e.x0, e.eps, a, a_prev, eta, z);
 }
 
 torch::Tensor sample_chain(EpsModel& model, const std::vector<int>& timesteps,

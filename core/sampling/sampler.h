@@ -33,10 +33,6 @@ torch::Tensor sample_chain(EpsModel& model, const std::vector<int>& timesteps,
                            const std::vector<double>& levels, const torch::Tensor& x_T,
                            const SamplerOptions& options, at::Generator& gen);
 
-// The model's estimate of the clean data at level a, clipped into [-clip, clip] when given.
-torch::Tensor predicted_x0(const torch::Tensor& x, const torch::Tensor& eps_hat, double a,
-                           const std::optional<double>& clip);
-
 // One DDIM update from level a to level a_prev given the predicted noise; `z` is used when
 // eta > 0. Exposed for tests against the closed-form DDPM posterior.
 torch::Tensor sampler_update(const torch::Tensor& x, const torch::Tensor& eps_hat, double a,

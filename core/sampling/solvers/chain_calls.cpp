@@ -25,6 +25,16 @@ double ChainCalls::lambda(int j) const {
   return s > 0.0 ? -std::log(s) : std::numeric_limits<double>::infinity();
 }
 
+ChainCalls::Estimate ChainCalls::from_eps(const torch::Tensor& x, const torch::Tensor& eps_hat, double a,
+                                          const std::optional<double>& clip) {
+  Estimate e{(x - std::sqrt(1.0 - a) * eps_hat) / std::sqrt(a), eps_hat};
+  if (clip) {
+    e.x0 = e.x0.clamp(-*clip, *clip);
+    e.eps = (x - std::sqrt(a) * e.x0) / std::sqrt(1.0 - a);
+  }
+  return e;
+}
+
 ChainCalls::Estimate ChainCalls::estimate(const torch::Tensor& x, int j) {
   check_cancel(hooks_.cancel);
   const int64_t n = x.size(0);
@@ -32,11 +42,7 @@ ChainCalls::Estimate ChainCalls::estimate(const torch::Tensor& x, int j) {
   const auto index = torch::TensorOptions().dtype(torch::kLong).device(x.device());
   const torch::Tensor eps_hat = model_.forward(x, torch::full({n}, timesteps_.at(j), index));
   if (hooks_.progress) hooks_.progress->fetch_add(n, std::memory_order_relaxed);
-  Estimate e{(x - std::sqrt(1.0 - a) * eps_hat) / std::sqrt(a), eps_hat};
-  if (hooks_.clip) {
-    e.x0 = e.x0.clamp(-*hooks_.clip, *hooks_.clip);
-    e.eps = (x - std::sqrt(a) * e.x0) / std::sqrt(1.0 - a);
-  }
+  const Estimate e = from_eps(x, eps_hat, a, hooks_.clip);
   if (hooks_.on_prediction && j != reported_) {
     reported_ = j;
     hooks_.on_prediction(timesteps_[j], e.x0);

@@ -56,6 +56,10 @@ class ChainCalls {
     torch::Tensor x0, eps;
   };
   Estimate estimate(const torch::Tensor& x, int j);
+  // The same from a noise prediction eps_hat at level a, without the model: x0, clipped when
+  // `clip` is set, and the noise consistent with it (eps_hat itself when nothing was clipped).
+  static Estimate from_eps(const torch::Tensor& x, const torch::Tensor& eps_hat, double a,
+                           const std::optional<double>& clip);
 
  private:
   EpsModel& model_;
