@@ -40,6 +40,11 @@ class TestCli : public QObject {
   }
 
  private slots:
+  // The computing commands restart themselves once with GOMP_SPINCOUNT set (core/runtime/
+  // openmp_waiting.h) unless it is set already: set here, every run in this suite starts the
+  // dynamic loader over LibTorch once instead of twice (the restart has its own test below).
+  void initTestCase() { qputenv("GOMP_SPINCOUNT", "3000"); }
+
   void helpExitsZero() {
     for (const QString& command : {"train", "schedule", "sample", "compare"}) {
       const Result r = eddpm({command, "--help"});
@@ -370,6 +375,22 @@ class TestCli : public QObject {
         got << QString("%1 K=%2 nfe=%3").arg(o["solver"].toString()).arg(o["K"].toInt()).arg(o["nfe"].toInt());
     }
     QCOMPARE(got, (QStringList{"ddim K=5 nfe=5", "heun K=3 nfe=5"}));
+
+    // A kind with a solver of its own: quadratic under heun alone, uniform under --solver's ddim;
+    // each solver in use gets its full chain.
+    r = eddpm({"compare", "--checkpoint", run + "/checkpoint.pt", "--kinds", "uniform,quadratic@heun", "--nfe", "5",
+               "--n", "200", "--out", path("own-solver.json")});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    got.clear();
+    for (const auto& row : read_json(path("own-solver.json")).array()) {
+      const QJsonObject o = row.toObject();
+      if (o["schedule"].toString() != "real")
+        got << QString("%1 %2 K=%3").arg(o["schedule"].toString(), o["solver"].toString()).arg(o["K"].toInt());
+    }
+    QCOMPARE(got, (QStringList{"full ddim K=50", "uniform ddim K=5", "full heun K=50", "quadratic heun K=3"}));
+    r = eddpm({"compare", "--checkpoint", run + "/checkpoint.pt", "--kinds", "uniform@dpm++", "--out", path("x.json")});
+    QCOMPARE(r.code, 2);
+    QVERIFY2(r.err.contains("--kinds") && r.err.contains("dpmpp-2m"), qPrintable(r.err));
   }
 
   void resumeContinuesARun() {

@@ -5,10 +5,12 @@
 
 #include <QtTest>
 
+#include <QDoubleSpinBox>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QListWidget>
 #include <QPushButton>
 #include <QTableWidget>
 #include <QTemporaryDir>
@@ -270,6 +272,55 @@ class TestSamplingPage : public QObject {
     QFile line(path("dpm.txt"));
     QVERIFY(line.open(QIODevice::ReadOnly));
     QVERIFY(QString(line.readAll()).trimmed().endsWith("0.0]"));
+  }
+
+  // A schedule with solvers of its own sits beside the others under theirs; the list says which,
+  // eta follows ddim wherever it is used, and the pair limit counts each schedule's own solvers.
+  void aScheduleCarriesItsOwnSolvers() {
+    explorer::SamplingPage page;
+    QSignalSpy loaded(&page, &explorer::SamplingPage::checkpointLoaded);
+    page.setCheckpoint(checkpoint_);
+    QVERIFY(loaded.wait(30000));
+    auto stripNames = [&page] {
+      QStringList names;
+      for (const widgets::ScheduleView& v : page.strip()->schedules()) names << v.name;
+      return names;
+    };
+    page.setSolvers({"heun"});
+    page.setChecked({"uniform", "quadratic@ddim+dpmpp-2m"});
+    QTRY_VERIFY_WITH_TIMEOUT(!page.busy() && page.strip()->schedules().size() == 3, 30000);
+    QCOMPARE(stripNames(), (QStringList{"uniform · heun", "quadratic", "quadratic · dpmpp-2m"}));
+    QCOMPARE(page.scheduleSolvers("quadratic"), (QStringList{"ddim", "dpmpp-2m"}));
+    QListWidget* list = nullptr;  // the schedules' list (the solvers' is the other)
+    for (auto* l : page.findChildren<QListWidget*>())
+      if (!l->findItems("uniform", Qt::MatchExactly).isEmpty()) list = l;
+    QVERIFY(list);
+    QVERIFY(!list->findItems("quadratic@ddim+dpmpp-2m", Qt::MatchExactly).isEmpty());
+    auto* eta = page.findChild<QDoubleSpinBox*>();
+    QVERIFY(eta->isEnabled());  // quadratic runs ddim
+
+    QVERIFY(page.setScheduleSolvers("quadratic", {}));  // back to the ticked solvers
+    QTRY_VERIFY_WITH_TIMEOUT(!page.busy() && page.strip()->schedules().size() == 2, 30000);
+    QCOMPARE(stripNames(), (QStringList{"uniform · heun", "quadratic · heun"}));
+    QVERIFY(!eta->isEnabled());
+    QVERIFY(!list->findItems("quadratic", Qt::MatchExactly).isEmpty());
+
+    // 2 schedules x 5 ticked solvers = 10 pairs of the 12 at most; a third with its own 3 would make 13.
+    page.setSolvers({"ddim", "euler", "heun", "dpmpp-2m", "unipc"});
+    page.setChecked({"uniform", "quadratic"});
+    QVERIFY(page.setScheduleSolvers("karras", {"euler", "heun", "unipc"}));  // unticked: no pairs yet
+    QListWidgetItem* karras = list->findItems("karras@euler+heun+unipc", Qt::MatchExactly).value(0);
+    QVERIFY(karras);
+    karras->setCheckState(Qt::Checked);  // as a click: refused, and the status says why
+    QCOMPARE(karras->checkState(), Qt::Unchecked);
+    QVERIFY2(page.statusText().contains("At most 12"), qPrintable(page.statusText()));
+    QVERIFY(page.setScheduleSolvers("karras", {"euler"}));
+    karras->setCheckState(Qt::Checked);
+    QCOMPARE(karras->checkState(), Qt::Checked);  // 11 pairs
+    QVERIFY(page.setScheduleSolvers("karras", {"euler", "heun"}));  // 12
+    QVERIFY(!page.setScheduleSolvers("karras", {"euler", "heun", "unipc"}));  // 13: refused, unchanged
+    QCOMPARE(page.scheduleSolvers("karras"), (QStringList{"euler", "heun"}));
+    QTRY_VERIFY_WITH_TIMEOUT(!page.busy() && page.strip()->schedules().size() == 12, 30000);
   }
 
   // A pasted sigma line in the manual field moves onto the model's timesteps, and says how far.

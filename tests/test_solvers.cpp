@@ -175,6 +175,29 @@ class TestSolvers : public QObject {
       QVERIFY2(std::string(e.what()).find("dpmpp-2m") != std::string::npos, e.what());
     }
   }
+
+  // "learned@dpmpp-2m+unipc": a schedule with solvers of its own (--kinds, the explorer's list).
+  void schedulesNameTheirOwnSolvers() {
+    const ScheduleWithSolvers both = parse_schedule_with_solvers("learned@dpmpp-2m+unipc+dpmpp-2m");
+    QCOMPARE(both.schedule, std::string("learned"));
+    QCOMPARE(int(both.solvers.size()), 2);  // each once
+    QCOMPARE(both.solvers[0].name(), std::string("dpmpp-2m"));
+    QCOMPARE(both.solvers[1].name(), std::string("unipc"));
+    QVERIFY(parse_schedule_with_solvers("uniform").solvers.empty());
+    QCOMPARE(parse_schedule_with_solvers("uniform").schedule, std::string("uniform"));
+    QCOMPARE(parse_schedule_with_solvers("karras@ddim", 0.5).solvers.at(0).eta, 0.5);  // eta is ddim's alone
+    QCOMPARE(parse_schedule_with_solvers("karras@heun+ddim", 0.5).solvers.at(0).eta, 0.0);
+    const std::string path = "file:/home/a@b/steps.json";  // an '@' inside a path stays in it
+    QCOMPARE(parse_schedule_with_solvers(path).schedule, path);
+    QVERIFY(parse_schedule_with_solvers(path).solvers.empty());
+    for (const char* bad : {"learned@", "learned@+", "@heun", "learned@dpm++"})
+      QVERIFY_THROWS_EXCEPTION(std::invalid_argument, parse_schedule_with_solvers(bad));
+    try {
+      parse_schedule_with_solvers("learned@dpm++");
+    } catch (const std::invalid_argument& e) {
+      QVERIFY2(std::string(e.what()).find("dpmpp-2m") != std::string::npos, e.what());
+    }
+  }
 };
 
 QTEST_GUILESS_MAIN(TestSolvers)

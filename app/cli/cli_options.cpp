@@ -69,17 +69,18 @@ std::vector<Solver> SolverOptions::solvers() const {
   return out;
 }
 
-std::vector<ScheduleKind> parse_kinds(const std::string& list) {
-  std::vector<ScheduleKind> kinds;
+std::vector<ScheduleChoice> parse_kinds(const std::string& list, double eta) {
+  std::vector<ScheduleChoice> choices;
   for (const std::string& item : comma_items(list)) {
     try {
-      kinds.push_back(schedule_kind_from_string(item));
+      const ScheduleWithSolvers named = parse_schedule_with_solvers(item, eta);
+      choices.push_back({schedule_kind_from_string(named.schedule), named.solvers});
     } catch (const std::invalid_argument& e) {
-      throw UsageError(e.what());
+      throw UsageError(std::string("--kinds: ") + e.what());
     }
   }
-  if (kinds.empty()) throw UsageError("--kinds names no schedule");
-  return kinds;
+  if (choices.empty()) throw UsageError("--kinds names no schedule");
+  return choices;
 }
 
 std::string format_duration(double seconds) {

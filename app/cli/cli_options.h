@@ -5,6 +5,7 @@
 
 #include "handcrafted_schedules.h"
 #include "noise_schedule.h"
+#include "schedule_comparison.h"
 #include "solver_kind.h"
 
 namespace CLI { class App; class Option; }
@@ -39,8 +40,9 @@ struct SolverOptions {
   const CLI::Option* option_ = nullptr;
 };
 
-// "uniform,karras, learned" -> kinds; throws UsageError naming an unknown kind.
-std::vector<ScheduleKind> parse_kinds(const std::string& list);
+// "uniform,karras, learned@dpmpp-2m+unipc" -> kinds, each with the solvers it alone is sampled
+// with (ddim's with `eta`); throws UsageError naming an unknown kind or solver.
+std::vector<ScheduleChoice> parse_kinds(const std::string& list, double eta = 0.0);
 
 // "0:07", "12:30", "1:02:03".
 std::string format_duration(double seconds);

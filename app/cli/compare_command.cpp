@@ -46,8 +46,9 @@ std::filesystem::path grid_path(const std::filesystem::path& report, size_t mode
 }
 
 int run_compare(CompareOptions& o) {
-  const std::vector<ScheduleKind> kinds = parse_kinds(o.kinds);
   o.settings.solvers = o.solvers.solvers();
+  const std::vector<ScheduleChoice> choices = parse_kinds(o.kinds, o.solvers.eta);
+  const std::vector<Solver> solvers = solvers_in_use(choices, o.settings);
   const auto log = [](const std::string& message) { std::cerr << message << "\n"; };
   nlohmann::json report = nlohmann::json::array();
   std::vector<std::string> grids;
@@ -58,12 +59,12 @@ int run_compare(CompareOptions& o) {
     const std::string& path = o.checkpoints[m];
     auto run = load_checkpoint(path, o.device, log);
     o.settings.n = o.n > 0 ? o.n : (run.data->is_image() ? 1000 : 4000);
-    for (const Solver& solver : o.settings.solvers)
+    for (const Solver& solver : solvers)
       if (steps_for(solver, o.settings) > run.noise.T())
         throw UsageError((o.settings.nfe > 0 ? "--nfe gives " + solver.name() + " more steps than T of " : "--K exceeds T of ") +
                          path);
     const std::string label = model_label(path, run.config);
-    for (const ComparisonRow& row : compare_schedules(run, label, kinds, o.settings, log)) {
+    for (const ComparisonRow& row : compare_schedules(run, label, choices, o.settings, log)) {
       const std::string fd = row.fd >= 0 ? std::to_string(row.fd).substr(0, 9) : "-";
       const std::string solver = row.solver ? row.solver->name() : "-";
       std::printf("%-44.44s %-11s %-8s %4zu %5lld %9.4f %10.6f %9s %9.5f %9.4f %8.3f\n", row.model.c_str(),
@@ -72,7 +73,7 @@ int run_compare(CompareOptions& o) {
       std::fflush(stdout);
       nlohmann::json entry = to_json(row, o.settings);
       if (run.data->is_image() && row.samples.defined()) {
-        const auto file = grid_path(o.out, m, o.checkpoints.size(), row, o.settings.solvers.size());
+        const auto file = grid_path(o.out, m, o.checkpoints.size(), row, solvers.size());
         save_image_grid_png(row.samples, file, {row.schedule, row.timesteps, row.solver.value_or(Solver{}), o.settings.seed, path});
         entry["grid"] = file.filename().string();
         grids.push_back(file.string());
@@ -94,7 +95,9 @@ void add_compare_command(CLI::App& app, Action& action) {
   cmd->add_option("--checkpoint", o->checkpoints, "one or more checkpoints (repeat or list)")
       ->required()->check(CLI::ExistingFile);
   cmd->add_option("--K", o->settings.K, "steps of every schedule")->check(CLI::PositiveNumber)->capture_default_str();
-  cmd->add_option("--kinds", o->kinds, "comma-separated schedule kinds")->capture_default_str();
+  cmd->add_option("--kinds", o->kinds,
+                  "comma-separated schedule kinds; KIND@SOLVER[+SOLVER] samples that kind with those solvers alone "
+                  "(the rest with every --solver)")->capture_default_str();
   cmd->add_option("--n", o->n, "samples per schedule (default 4000 points, 1000 images)")
       ->check(CLI::Range(2, 1000000));
   cmd->add_option("--nfe", o->settings.nfe,

@@ -52,7 +52,8 @@ ParsedCommandLine parseExplorerCommandLine(const QStringList& arguments) {
   parser.addOption({"autostart", "Start training at once."});
   parser.addOption({"resume", "Continue the run in this folder from its checkpoint.", "run"});
   parser.addOption({"compare", "With RUN_DIR: open its model on the Sample & compare page, tick these schedule kinds "
-                                "(comma-separated) and sample them.", "kinds"});
+                                "(comma-separated; KIND@SOLVER[+SOLVER] gives one its own solvers) and sample them.",
+                    "kinds"});
   parser.addOption({"samples", "With --compare: samples per schedule (10 to 200000; default 2000 points, 256 images).",
                     "n"});
   parser.addOption({"solver", "With --compare: the solvers every schedule is sampled with, side by side "
@@ -102,6 +103,13 @@ ParsedCommandLine parseExplorerCommandLine(const QStringList& arguments) {
   if (positional.size() > 1) return fail("one run folder at most, not " + QString::number(positional.size()));
   if (!positional.isEmpty()) o.runDir = positional.first();
   if (!o.compare.isEmpty() && o.runDir.isEmpty()) return fail("--compare needs a RUN_DIR to compare");
+  for (const QString& kind : o.compare.split(',', Qt::SkipEmptyParts)) {
+    try {
+      parse_schedule_with_solvers(kind.trimmed().toStdString());
+    } catch (const std::invalid_argument& e) {
+      return fail(QString("--compare: ") + e.what());
+    }
+  }
   if (parser.isSet("solver")) {
     if (o.compare.isEmpty()) return fail("--solver goes with RUN_DIR --compare");
     for (const QString& name : parser.value("solver").split(',', Qt::SkipEmptyParts)) {

@@ -1,5 +1,7 @@
 #include "schedule_comparison.h"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
@@ -12,16 +14,31 @@ int steps_for(const Solver& solver, const ComparisonSettings& settings) {
   return settings.nfe > 0 ? static_cast<int>(solver.steps_for_nfe(settings.nfe)) : settings.K;
 }
 
+std::vector<Solver> solvers_in_use(const std::vector<ScheduleChoice>& choices, const ComparisonSettings& settings) {
+  std::vector<Solver> solvers = settings.solvers;
+  for (const ScheduleChoice& choice : choices)
+    for (const Solver& solver : choice.solvers)
+      if (std::find(solvers.begin(), solvers.end(), solver) == solvers.end()) solvers.push_back(solver);
+  return solvers;
+}
+
 std::vector<ComparisonRow> compare_schedules(const TrainedModel& run, const std::string& model_label,
                                              const std::vector<ScheduleKind>& kinds,
                                              const ComparisonSettings& settings, const FdLenet::Log& log) {
+  std::vector<ScheduleChoice> choices;
+  for (ScheduleKind kind : kinds) choices.push_back({kind, {}});
+  return compare_schedules(run, model_label, choices, settings, log);
+}
+
+std::vector<ComparisonRow> compare_schedules(const TrainedModel& run, const std::string& model_label,
+                                             const std::vector<ScheduleChoice>& choices,
+                                             const ComparisonSettings& settings, const FdLenet::Log& log) {
   std::vector<ComparisonRow> rows;
   const std::vector<int> full = full_schedule(run.noise.T());
-  for (size_t i = 0; i < settings.solvers.size(); ++i) {
-    const Solver& solver = settings.solvers[i];
+  const std::vector<Solver> solvers = solvers_in_use(choices, settings);
+  for (size_t i = 0; i < solvers.size(); ++i) {
+    const Solver& solver = solvers[i];
     ScheduleMeter meter(run, settings.n, settings.seed, solver, log);
-    // Stochastic kinds draw the same schedules under every solver.
-    at::Generator schedule_gen = make_cpu_generator(settings.seed + 2000003);
     auto row_of = [&](const std::string& name, const std::vector<int>& steps, const ScheduleMeasure& m,
                       std::optional<Solver> by) {
       const int64_t keep = std::min(settings.keep_samples, m.samples.size(0));
@@ -32,9 +49,16 @@ std::vector<ComparisonRow> compare_schedules(const TrainedModel& run, const std:
     if (i == 0) rows.push_back(row_of("real", {}, meter.real_floor(), std::nullopt));
     rows.push_back(row_of("full", full, meter.measure(full), solver));
     const int K = steps_for(solver, settings);
-    for (ScheduleKind kind : kinds) {
+    for (const ScheduleChoice& choice : choices) {
+      const ScheduleKind kind = choice.kind;
+      const bool sampled_here = choice.solvers.empty()
+                                    ? std::find(settings.solvers.begin(), settings.solvers.end(), solver) != settings.solvers.end()
+                                    : std::find(choice.solvers.begin(), choice.solvers.end(), solver) != choice.solvers.end();
+      if (!sampled_here) continue;
       if (kind == ScheduleKind::Learned && run.config.keep >= 1.0) continue;
       if (kind == ScheduleKind::Full) continue;
+      // A stochastic kind (elbo-dp's error estimate) draws the same steps under every solver.
+      at::Generator schedule_gen = make_cpu_generator(settings.seed + 2000003);
       const std::vector<int> steps = make_schedule(kind, K, run, schedule_gen);
       rows.push_back(row_of(to_string(kind), steps, meter.measure(steps), solver));
     }

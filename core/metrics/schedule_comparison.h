@@ -41,10 +41,23 @@ struct ComparisonRow {
   torch::Tensor samples;  // the first samples, for pictures (up to ComparisonSettings::keep_samples)
 };
 
+// A schedule kind and the solvers it alone is sampled with (empty: every solver of the settings).
+struct ScheduleChoice {
+  ScheduleKind kind = ScheduleKind::Uniform;
+  std::vector<Solver> solvers;
+};
+
+// settings.solvers, then each choice's own solvers not among them: the solvers that get a full chain.
+std::vector<Solver> solvers_in_use(const std::vector<ScheduleChoice>& choices, const ComparisonSettings& settings);
+
 // A "real" row first (training data against the held-out data: the noise floor of the measures at
-// this n), then for each solver the full chain ("full") and each kind, all from the same noise. "learned" is skipped for a model that
-// was trained without a budget (keep = 1): it has no learned steps.
-// `log` hears about slow one-time work (training FD-LeNet).
+// this n), then for each solver in use the full chain ("full") and each kind sampled with it, all
+// from the same noise. "learned" is skipped for a model that was trained without a budget
+// (keep = 1): it has no learned steps. `log` hears about slow one-time work (training FD-LeNet).
+std::vector<ComparisonRow> compare_schedules(const TrainedModel& run, const std::string& model_label,
+                                             const std::vector<ScheduleChoice>& choices,
+                                             const ComparisonSettings& settings, const FdLenet::Log& log = {});
+// Every kind with every solver of the settings.
 std::vector<ComparisonRow> compare_schedules(const TrainedModel& run, const std::string& model_label,
                                              const std::vector<ScheduleKind>& kinds,
                                              const ComparisonSettings& settings, const FdLenet::Log& log = {});

@@ -1,5 +1,6 @@
 #include "solver_kind.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace eddpm {
@@ -56,6 +57,26 @@ Solver Solver::parse(const std::string& name, double eta) {
   if (eta > 0.0 && kind != SolverKind::Ddim)
     throw std::invalid_argument("eta (fresh noise per step) applies to the ddim solver only, not " + name);
   return Solver{kind, eta};
+}
+
+ScheduleWithSolvers parse_schedule_with_solvers(const std::string& text, double eta) {
+  const size_t at = text.rfind('@');
+  // A suffix with a '/' is part of a file's path ("file:/home/a@b/steps.json").
+  if (at == std::string::npos || text.find('/', at) != std::string::npos) return {text, {}};
+  std::vector<Solver> solvers;
+  for (size_t start = at + 1; start <= text.size();) {
+    const size_t plus = std::min(text.find('+', start), text.size());
+    const std::string name = text.substr(start, plus - start);
+    if (!name.empty()) {
+      const SolverKind kind = solver_kind_from_string(name);  // throws, naming every solver
+      const Solver solver = Solver::parse(name, kind == SolverKind::Ddim ? eta : 0.0);
+      if (std::find(solvers.begin(), solvers.end(), solver) == solvers.end()) solvers.push_back(solver);
+    }
+    start = plus + 1;
+  }
+  if (solvers.empty() || at == 0)
+    throw std::invalid_argument("'" + text + "': a schedule, '@', then its solvers (e.g. learned@dpmpp-2m+unipc)");
+  return {text.substr(0, at), solvers};
 }
 
 }  // namespace eddpm

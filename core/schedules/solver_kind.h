@@ -34,6 +34,18 @@ struct Solver {
   // Throws std::invalid_argument: an unknown name (naming every solver), eta outside [0, 1], or
   // eta > 0 with another solver than ddim.
   static Solver parse(const std::string& name, double eta = 0.0);
+
+  bool operator==(const Solver& other) const { return kind == other.kind && eta == other.eta; }
 };
+
+// A schedule named with the solvers it alone is sampled with, "learned@dpmpp-2m+unipc" (--kinds,
+// the explorer's --compare); without '@' the solvers are empty: the ones every schedule gets. ddim
+// takes `eta`. Only a suffix of solver names counts, so a file path with an '@' stays whole.
+struct ScheduleWithSolvers {
+  std::string schedule;
+  std::vector<Solver> solvers;
+};
+// Throws std::invalid_argument for "kind@" or "kind@+" (names no solver).
+ScheduleWithSolvers parse_schedule_with_solvers(const std::string& text, double eta = 0.0);
 
 }  // namespace eddpm

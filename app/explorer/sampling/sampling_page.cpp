@@ -50,14 +50,20 @@ SamplingPage::SamplingPage(QWidget* parent) : QWidget(parent) {
   kinds_ = new QListWidget;
   for (const QString& kind : kKinds) {
     auto* item = new QListWidgetItem(kind, kinds_);
+    item->setData(kKindRole, kind);
     item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
     item->setCheckState(kind == "learned" || kind == "uniform" ? Qt::Checked : Qt::Unchecked);
   }
+  kinds_->setToolTip(tr("Right-click a schedule to give it solvers of its own (learned@dpmpp-2m): the same steps "
+                        "under two solvers side by side, or each schedule under the solver it was made for"));
+  kinds_->setContextMenuPolicy(Qt::CustomContextMenu);
+  connect(kinds_, &QListWidget::customContextMenuRequested, this, &SamplingPage::showScheduleSolversMenu);
   auto* addFile = new QPushButton(tr("Add schedule file…"));
   connect(addFile, &QPushButton::clicked, this, [this] {
     const QString file = QFileDialog::getOpenFileName(this, tr("Schedule file"), QString(), tr("Schedules (*.json *.txt)"));
     if (file.isEmpty()) return;
     auto* item = new QListWidgetItem("file:" + file, kinds_);
+    item->setData(kKindRole, "file:" + file);
     item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
     item->setCheckState(Qt::Checked);
   });
@@ -73,7 +79,8 @@ SamplingPage::SamplingPage(QWidget* parent) : QWidget(parent) {
   }
   solvers_->setMaximumHeight(5 * solvers_->sizeHintForRow(0) + 2 * solvers_->frameWidth() + 4);
   solvers_->setToolTip(tr("Every ticked schedule is sampled with every ticked solver, side by side (each with its own "
-                          "full chain). Heun calls the network 2K - 1 times for K steps; the others K times."));
+                          "full chain), but a schedule given solvers of its own (right-click it). Heun calls the "
+                          "network 2K - 1 times for K steps; the others K times."));
   eta_ = new QDoubleSpinBox;
   eta_->setRange(0.0, 1.0);
   eta_->setSingleStep(0.1);
@@ -100,21 +107,26 @@ SamplingPage::SamplingPage(QWidget* parent) : QWidget(parent) {
   const auto fileStem = [this](int i) {
     return preview_[i].name.section('/', -1).remove(".json").replace(QRegularExpression("[^A-Za-z0-9_.+-]+"), "-");
   };
-  exportMenu->addAction(tr("Schedules (JSON, with timesteps and sigmas)…"), this, [this, fileStem] {
-    const QString dir = QFileDialog::getExistingDirectory(this, tr("Write schedules to"));
-    QString error;
-    for (int i = 0; i < preview_.size() && !dir.isEmpty(); ++i)
-      if (!saveSchedule(i, dir + "/" + fileStem(i) + ".json", &error)) return emit failed(error);
-    if (!dir.isEmpty()) status_->setText(tr("Schedules written to %1").arg(dir));
-  });
-  exportMenu->addAction(tr("Schedules for ComfyUI and A1111 (sigma lines)…"), this, [this, fileStem] {
-    const QString dir = QFileDialog::getExistingDirectory(this, tr("Write sigma lines to"));
-    QString error;
-    for (int i = 0; i < preview_.size() && !dir.isEmpty(); ++i)
-      for (const QString& format : {QString("comfyui"), QString("a1111")})
-        if (!saveSchedule(i, dir + "/" + fileStem(i) + "-" + format + ".txt", &error, format)) return emit failed(error);
-    if (!dir.isEmpty()) status_->setText(tr("Sigma lines written to %1 (docs/EXPORT.md: where each goes)").arg(dir));
-  });
+  // Every form `eddpm schedule --format` writes (docs/EXPORT.md: where each goes), one file per schedule.
+  QMenu* schedulesMenu = exportMenu->addMenu(tr("Schedules"));
+  const struct {
+    const char* label;
+    QString format, suffix;
+  } forms[] = {{QT_TR_NOOP("JSON: timesteps, sigmas, solver, checkpoint SHA-256…"), "json", ".json"},
+               {QT_TR_NOOP("CSV: step, timestep, level, log SNR, sigma"), "csv", ".csv"},
+               {QT_TR_NOOP("Sigmas, one per line"), "sigmas", "-sigmas.txt"},
+               {QT_TR_NOOP("ComfyUI sigma line"), "comfyui", "-comfyui.txt"},
+               {QT_TR_NOOP("A1111 custom list"), "a1111", "-a1111.txt"}};
+  for (const auto& form : forms) {
+    const QString format = form.format, suffix = form.suffix;
+    schedulesMenu->addAction(tr(form.label), this, [this, fileStem, format, suffix] {
+      const QString dir = QFileDialog::getExistingDirectory(this, tr("Write schedules to"));
+      QString error;
+      for (int i = 0; i < preview_.size() && !dir.isEmpty(); ++i)
+        if (!saveSchedule(i, dir + "/" + fileStem(i) + suffix, &error, format)) return emit failed(error);
+      if (!dir.isEmpty()) status_->setText(tr("%1 schedules written to %2 (%3)").arg(preview_.size()).arg(dir, format));
+    });
+  }
   exportMenu->addAction(tr("Samples (PNG and CSV; image grids as PNG)…"), this, [this] {
     if (imageModel_) return exportImages();
     const QString dir = QFileDialog::getExistingDirectory(this, tr("Write samples to"));
@@ -277,16 +289,17 @@ SamplingPage::SamplingPage(QWidget* parent) : QWidget(parent) {
       status_->setText(tr("At most %1 schedules side by side").arg(kMaxSchedules));
       return;
     }
-    if (item->checkState() == Qt::Checked && checkedKinds().size() * chosenSolvers().size() > kMaxPairs) {
+    if (item->checkState() == Qt::Checked && pairCount() > kMaxPairs) {
       item->setCheckState(Qt::Unchecked);
       status_->setText(tr("At most %1 schedule and solver pairs side by side").arg(kMaxPairs));
       return;
     }
+    enableEta();
     refreshPreview();
   });
   connect(solvers_, &QListWidget::itemChanged, this, [this](QListWidgetItem* item) {
     const int ticked = chosenSolvers().size();
-    if (item->checkState() == Qt::Checked && checkedKinds().size() * ticked > kMaxPairs) {
+    if (item->checkState() == Qt::Checked && pairCount() > kMaxPairs) {
       item->setCheckState(Qt::Unchecked);
       status_->setText(tr("At most %1 schedule and solver pairs side by side").arg(kMaxPairs));
       return;
@@ -295,9 +308,7 @@ SamplingPage::SamplingPage(QWidget* parent) : QWidget(parent) {
       item->setCheckState(Qt::Checked);
       return;
     }
-    bool ddim = false;
-    for (const Solver& s : chosenSolvers()) ddim = ddim || s.kind == SolverKind::Ddim;
-    eta_->setEnabled(ddim);
+    enableEta();
     refreshPreview();
   });
   connect(K_, &QSpinBox::valueChanged, this, &SamplingPage::refreshPreview);
@@ -436,7 +447,10 @@ void SamplingPage::requestSample() {
   const quint64 seed = quint64(seed_->value());
   auto results = std::make_shared<SampleResults>();
   auto reference = std::make_shared<QVector<double>>();
-  const int solvers = chosenSolvers().size();
+  QVector<Solver> distinct;
+  for (const ScheduleRequest& r : list)
+    if (!distinct.contains(r.solver)) distinct.append(r.solver);
+  const int solvers = distinct.size();
   status_->setText(solvers > 1 ? tr("Sampling %1 schedules and the full chain of each of %2 solvers…").arg(list.size()).arg(solvers)
                                : tr("Sampling %1 schedules and the full chain…").arg(list.size()));
   runJob(

@@ -17,6 +17,7 @@ class QLabel;
 class QLineEdit;
 class QProgressBar;
 class QListWidget;
+class QListWidgetItem;
 class QPushButton;
 class QSpinBox;
 class QTableWidget;
@@ -43,15 +44,24 @@ class SamplingPage : public QWidget {
   static constexpr int kMaxSchedules = 6;
   // Ticked schedules times ticked solvers: what one sampling puts side by side.
   static constexpr int kMaxPairs = 12;
+  // The schedule list's item data: the kind ("uniform", "file:/path") and its own solvers' names.
+  static constexpr int kKindRole = Qt::UserRole;
+  static constexpr int kSolversRole = Qt::UserRole + 1;
 
   explicit SamplingPage(QWidget* parent = nullptr);
   ~SamplingPage() override;
 
   // Loads the model to sample from (off the GUI thread); emits checkpointLoaded or failed.
   void setCheckpoint(const QString& path);
+  // Ticks exactly these schedules; "learned@dpmpp-2m+unipc" also gives one its own solvers (as
+  // setScheduleSolvers), a plain name takes the ticked ones.
   void setChecked(const QStringList& kinds);
   // Ticks exactly these solvers (unknown names are ignored; none leaves ddim ticked).
   void setSolvers(const QStringList& names);
+  // The solvers schedule `kind` alone is sampled with (empty: the ticked ones, as every schedule);
+  // false, with the status saying why, where that would pass kMaxPairs.
+  bool setScheduleSolvers(const QString& kind, const QStringList& names);
+  QStringList scheduleSolvers(const QString& kind) const;
   QStringList checkedKinds() const;
   void setManualSteps(const QVector<int>& steps);
   // The manual field's text as typed or pasted (timesteps, or sigmas in any import form).
@@ -100,6 +110,13 @@ class SamplingPage : public QWidget {
   QVector<ScheduleRequest> requests() const;
   // The ticked solvers (ddim with the form's eta), in the list's order.
   QVector<Solver> chosenSolvers() const;
+  // What one schedule of the list is sampled with: its own solvers, else the ticked ones.
+  QVector<Solver> solversOf(const QListWidgetItem* item) const;
+  // Ticked schedules times their solvers: the chains one sampling runs.
+  int pairCount() const;
+  QListWidgetItem* scheduleItem(const QString& kind) const;
+  void showScheduleSolversMenu(const QPoint& at);
+  void enableEta();
   void showOutcomes();
   void showProgress();
   void exportImages();
