@@ -3,7 +3,7 @@
 
 Each report holds two models (the mask learned with --solver ddim, then with --solver dpmpp-2m), every
 row sampled with DPM-Solver++(2M). Prints one row per seed: SWD to data and fidelity to the full chain
-of each learned schedule, and of the best family (the same for both models: one frozen network).
+of each learned schedule (FD-LeNet and its fidelity for MNIST), and of the best family (the same for both models: one frozen network).
 """
 import json
 import sys
@@ -19,7 +19,9 @@ def main(paths):
         for r in rows:
             if r["model"] not in models:
                 models.append(r["model"])
-        for key in ("swd", "fidelity"):
+        # Images: FD-LeNet to held-out digits and between the set and the full chain's set.
+        keys = ("fd_lenet", "fidelity_fd") if "fd_lenet" in rows[0]["quality"] else ("swd", "fidelity")
+        for key in keys:
             learned = [next(r for r in rows if r["model"] == m and r["schedule"] == "learned")["quality"][key]
                        for m in models]
             families = [(r["quality"][key], r["schedule"]) for r in rows
