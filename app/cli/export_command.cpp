@@ -1,5 +1,5 @@
 // eddpm export: a checkpoint's network as a TorchScript file Python loads with torch.jit.load alone
-// (the 2-D mlp; docs/EXPORT.md).
+// (the 2-D mlp and the image U-Nets; docs/EXPORT.md).
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -38,7 +38,7 @@ int run_export(const ExportOptions& o) {
 
 void add_export_command(CLI::App& app, Action& action) {
   auto o = std::make_shared<ExportOptions>();
-  CLI::App* cmd = app.add_subcommand("export", "write a checkpoint's network as TorchScript (the 2-D mlp)");
+  CLI::App* cmd = app.add_subcommand("export", "write a checkpoint's network as TorchScript (mlp or U-Net)");
   cmd->add_option("--checkpoint", o->checkpoint, "a run's checkpoint.pt")->required()->check(CLI::ExistingFile);
   cmd->add_option("--out", o->out, "MODEL.ts")->required();
   cmd->add_flag("--overwrite", o->overwrite, "replace --out if it exists");

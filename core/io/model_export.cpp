@@ -5,6 +5,7 @@
 
 #include "atomic_file.h"
 #include "mlp_denoiser.h"
+#include "unet.h"
 
 namespace eddpm {
 
@@ -29,15 +30,16 @@ def forward(self, x, t):
 }
 
 torch::jit::Module torchscript_copy(EpsModel& model) {
-  if (!dynamic_cast<MlpDenoiser*>(&model))
-    throw std::invalid_argument("only the 2-D mlp model is written as TorchScript, not '" + model.preset() + "'");
-  torch::jit::Module module("EddpmMlp");
+  const auto* unet = dynamic_cast<const UNet*>(&model);
+  if (!unet && !dynamic_cast<MlpDenoiser*>(&model))
+    throw std::invalid_argument("the '" + model.preset() + "' model is not written as TorchScript (the mlp and the U-Nets are)");
+  torch::jit::Module module(unet ? "EddpmUNet" : "EddpmMlp");
   for (const auto& item : model.named_parameters()) {
     std::string name = item.key();
     std::replace(name.begin(), name.end(), '.', '_');
     module.register_parameter(name, item.value().detach().to(torch::kCPU).clone(), false);
   }
-  module.define(mlp_torchscript_source());
+  module.define(unet ? unet->torchscript_source() : mlp_torchscript_source());
   return module;
 }
 

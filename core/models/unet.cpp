@@ -1,6 +1,8 @@
 #include "unet.h"
 
 #include <cmath>
+#include <iomanip>
+#include <sstream>
 #include <stdexcept>
 
 #include <torch/nn/functional/upsampling.h>
@@ -25,6 +27,8 @@ class ResBlockImpl : public torch::nn::Module {
         conv2_(register_module("conv2", conv3x3(out, out))) {
     if (in != out) skip_ = register_module("skip", torch::nn::Conv2d(torch::nn::Conv2dOptions(in, out, 1)));
   }
+
+  bool has_skip() const { return !skip_.is_empty(); }
 
   torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& temb) {
     torch::Tensor h = conv1_(torch::silu(norm1_(x)));
@@ -69,6 +73,8 @@ class ResampleImpl : public torch::nn::Module {
  public:
   ResampleImpl(int64_t channels, bool down)
       : down_(down), conv_(register_module("conv", conv3x3(channels, channels, down ? 2 : 1))) {}
+
+  bool down() const { return down_; }
 
   torch::Tensor forward(const torch::Tensor& x, at::IntArrayRef target) {
     if (down_) return conv_(x);
@@ -163,6 +169,97 @@ torch::Tensor UNet::forward(const torch::Tensor& x, const torch::Tensor& t) {
     }
   }
   return conv_out_(torch::silu(norm_out_(h)));
+}
+
+namespace {
+// Helpers of the generated source; GroupNorm's 8 groups and eps 1e-5 as torch::nn::GroupNorm's.
+const char* const kTorchScriptHelpers = R"JIT(
+def silu(self, h):
+    return h * torch.sigmoid(h)
+
+def linear(self, h, w, b):
+    return torch.matmul(h, w.t()) + b
+
+def norm(self, h, w, b):
+    return torch.group_norm(h, 8, w, b, 1e-05, True)
+
+def conv(self, h, w, b, stride: int, padding: int):
+    return torch.conv2d(h, w, b, [stride, stride], [padding, padding])
+
+def block(self, x, temb, n1w, n1b, c1w, c1b, tw, tb, n2w, n2b, c2w, c2b):
+    h = self.conv(self.silu(self.norm(x, n1w, n1b)), c1w, c1b, 1, 1)
+    h = h + self.linear(temb, tw, tb).unsqueeze(-1).unsqueeze(-1)
+    return self.conv(self.silu(self.norm(h, n2w, n2b)), c2w, c2b, 1, 1)
+
+def attend(self, x, nw, nb, qw, qb, pw, pb):
+    b = x.size(0)
+    c = x.size(1)
+    hh = x.size(2)
+    ww = x.size(3)
+    qkv = self.conv(self.norm(x, nw, nb), qw, qb, 1, 0).reshape([b, 3, c, hh * ww]).unbind(1)
+    weights = torch.softmax(torch.bmm(qkv[0].transpose(1, 2), qkv[1]) / (float(c) ** 0.5), -1)
+    attended = torch.bmm(qkv[2], weights.transpose(1, 2)).reshape([b, c, hh, ww])
+    return x + self.conv(attended, pw, pb, 1, 0)
+)JIT";
+
+// "self.down_0_norm1_weight, self.down_0_norm1_bias" for prefix "down_0_norm1".
+std::string weight_and_bias(const std::string& prefix) {
+  return "self." + prefix + "_weight, self." + prefix + "_bias";
+}
+
+std::string block_call(const std::string& x, const std::string& p, bool skip) {
+  std::string call = "self.block(" + x + ", temb, " + weight_and_bias(p + "_norm1") + ", " + weight_and_bias(p + "_conv1") +
+                     ", " + weight_and_bias(p + "_time") + ", " + weight_and_bias(p + "_norm2") + ", " +
+                     weight_and_bias(p + "_conv2") + ")";
+  const std::string shortcut = skip ? "self.conv(" + x + ", " + weight_and_bias(p + "_skip") + ", 1, 0)" : x;
+  return shortcut + " + " + call;
+}
+}  // namespace
+
+std::string UNet::torchscript_source() const {
+  std::ostringstream s;
+  s << std::setprecision(17) << kTorchScriptHelpers << "\ndef forward(self, x, t):\n";
+  const int64_t half = shape_.base / 2;  // timestep_embedding(t, base)
+  s << "    freqs = torch.exp(" << -std::log(10000.0) << " * torch.arange(" << half
+    << ", device=t.device).float() / " << half << ")\n"
+    << "    args = t.float().unsqueeze(1) * freqs.unsqueeze(0)\n"
+    << "    temb = torch.cat([torch.sin(args), torch.cos(args)], 1)\n"
+    << "    temb = self.linear(self.silu(self.linear(temb, " << weight_and_bias("time_in") << ")), "
+    << weight_and_bias("time_out") << ")\n"
+    << "    h = self.conv(x, " << weight_and_bias("conv_in") << ", 1, 1)\n"
+    << "    s0 = h\n";
+  int skips = 1;
+  for (size_t i = 0; i < down_->size(); ++i) {
+    const std::string p = "down_" + std::to_string(i);
+    if (const auto* block = down_->ptr(i)->as<ResBlockImpl>())
+      s << "    h = " << block_call("h", p, block->has_skip()) << "\n";
+    else
+      s << "    h = self.conv(h, " << weight_and_bias(p + "_conv") << ", 2, 1)\n";
+    s << "    s" << skips++ << " = h\n";
+  }
+  for (size_t i = 0; i < middle_->size(); ++i) {
+    const std::string p = "middle_" + std::to_string(i);
+    if (const auto* block = middle_->ptr(i)->as<ResBlockImpl>())
+      s << "    h = " << block_call("h", p, block->has_skip()) << "\n";
+    else
+      s << "    h = self.attend(h, " << weight_and_bias(p + "_norm") << ", " << weight_and_bias(p + "_qkv") << ", "
+        << weight_and_bias(p + "_proj") << ")\n";
+  }
+  for (size_t i = 0; i < up_->size(); ++i) {
+    const std::string p = "up_" + std::to_string(i);
+    const std::string skip = "s" + std::to_string(skips - 1);
+    if (const auto* block = up_->ptr(i)->as<ResBlockImpl>()) {
+      s << "    c = torch.cat([h, " << skip << "], 1)\n"
+        << "    h = " << block_call("c", p, block->has_skip()) << "\n";
+      --skips;
+    } else {  // nearest-neighbour up to the next skip's size, as F::interpolate
+      s << "    h = self.conv(torch.upsample_nearest2d(h, [" << skip << ".size(2), " << skip << ".size(3)]), "
+        << weight_and_bias(p + "_conv") << ", 1, 1)\n";
+    }
+  }
+  s << "    return self.conv(self.silu(self.norm(h, " << weight_and_bias("norm_out") << ")), "
+    << weight_and_bias("conv_out") << ", 1, 1)\n";
+  return s.str();
 }
 
 int64_t parameter_count(torch::nn::Module& module) {

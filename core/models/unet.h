@@ -33,6 +33,9 @@ class UNet : public EpsModel {
   torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& t) override;
   std::string preset() const override { return preset_; }
   std::vector<int64_t> sample_shape() const override { return sample_shape_; }
+  // This network's forward as TorchScript source (model_export.h), over parameters named as here
+  // with '.' written '_' (down_0_norm1_weight, ...): the same operations in the same order.
+  std::string torchscript_source() const;
 
  private:
   std::string preset_;
