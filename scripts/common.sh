@@ -34,7 +34,9 @@ build_project() {
   cmake --build "$BUILD_DIR" -j "$JOBS"
 }
 
-# MNIST for the image data and its tests; without a network the 2-D data still works.
+# MNIST and the weather series for the image and time-series data and their tests; without a
+# network the 2-D data still works.
 fetch_data() {
   "$REPO_ROOT/scripts/fetch-mnist" || echo "Warning: MNIST could not be fetched; image runs and their tests need it" >&2
+  "$REPO_ROOT/scripts/fetch-weather" || echo "Warning: the weather series could not be fetched; --data weather needs them" >&2
 }
