@@ -1,11 +1,24 @@
 #include "dataset.h"
 
+#include <torch/torch.h>
+
 #include "image_folder.h"
 #include "mnist_files.h"
 #include "toy_data.h"
 #include "train_config.h"
 
 namespace eddpm {
+
+torch::Tensor draw_examples(const torch::Tensor& examples, int64_t n, at::Generator& gen) {
+  return examples.index_select(0, torch::randint(examples.size(0), {n}, gen, torch::kLong));
+}
+
+torch::Tensor draw_held_out(const torch::Tensor& examples, int64_t n, at::Generator& gen) {
+  const int64_t size = examples.size(0);
+  const torch::Tensor index = n <= size ? torch::randperm(size, gen, torch::kLong).slice(0, 0, n)
+                                        : torch::randint(size, {n}, gen, torch::kLong);
+  return examples.index_select(0, index);
+}
 
 DatasetPtr make_dataset(const TrainConfig& config, const std::function<void(const std::string&)>& notes) {
   const std::string& data = config.data;

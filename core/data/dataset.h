@@ -33,6 +33,11 @@ class Dataset {
 
 using DatasetPtr = std::shared_ptr<const Dataset>;
 
+// The draws of the finite sets: n rows of `examples` with replacement (training), and n rows
+// without replacement while they last, then with (held out: each scored example counts once).
+torch::Tensor draw_examples(const torch::Tensor& examples, int64_t n, at::Generator& gen);
+torch::Tensor draw_held_out(const torch::Tensor& examples, int64_t n, at::Generator& gen);
+
 // The data set a config names (data, size, channels). Throws std::invalid_argument with the
 // reason (unknown name, missing MNIST files, empty folder). `notes` hears what the user should
 // know but that does not stop the run (files of a folder that are not readable images).

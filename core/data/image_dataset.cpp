@@ -19,17 +19,9 @@ std::vector<int64_t> ImageDataset::sample_shape() const {
   return {train_.size(1), train_.size(2), train_.size(3)};
 }
 
-torch::Tensor ImageDataset::sample(int64_t n, at::Generator& gen) const {
-  const torch::Tensor index = torch::randint(train_.size(0), {n}, gen, torch::kLong);
-  return train_.index_select(0, index);
-}
+torch::Tensor ImageDataset::sample(int64_t n, at::Generator& gen) const { return draw_examples(train_, n, gen); }
 
-torch::Tensor ImageDataset::held_out(int64_t n, at::Generator& gen) const {
-  const int64_t size = test_.size(0);
-  const torch::Tensor index = n <= size ? torch::randperm(size, gen, torch::kLong).slice(0, 0, n)
-                                        : torch::randint(size, {n}, gen, torch::kLong);
-  return test_.index_select(0, index);
-}
+torch::Tensor ImageDataset::held_out(int64_t n, at::Generator& gen) const { return draw_held_out(test_, n, gen); }
 
 torch::Tensor pixels_to_model_range(const torch::Tensor& pixels) {
   return pixels.to(torch::kFloat32).div(127.5).sub(1.0);

@@ -23,15 +23,11 @@ std::vector<int64_t> SeriesDataset::sample_shape() const {
 }
 
 torch::Tensor SeriesDataset::sample(int64_t n, at::Generator& gen) const {
-  const torch::Tensor index = torch::randint(train_windows_.size(0), {n}, gen, torch::kLong);
-  return train_windows_.index_select(0, index);
+  return draw_examples(train_windows_, n, gen);
 }
 
 torch::Tensor SeriesDataset::held_out(int64_t n, at::Generator& gen) const {
-  const int64_t size = test_windows_.size(0);
-  const torch::Tensor index = n <= size ? torch::randperm(size, gen, torch::kLong).slice(0, 0, n)
-                                        : torch::randint(size, {n}, gen, torch::kLong);
-  return test_windows_.index_select(0, index);
+  return draw_held_out(test_windows_, n, gen);
 }
 
 std::vector<int64_t> SeriesDataset::test_window_starts() const {
