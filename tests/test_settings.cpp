@@ -16,7 +16,8 @@ class TestSettings : public QObject {
 
  private slots:
   // Run folders written before the table have exactly these keys; the table writes the same, and
-  // the two added since (solver, prediction), whose absence means what older runs ran.
+  // those added since (solver, prediction; window, time_column for time series), whose absence
+  // means what older runs ran.
   void configJsonKeepsItsKeys() {
     const nlohmann::json j = to_json(TrainConfig{});
     std::set<std::string> keys;
@@ -26,7 +27,7 @@ class TestSettings : public QObject {
         "baseline", "ema_decay", "normalize_advantages", "per_example_masks", "pin_last", "budget_rule", "settle",
         "settle_to", "check_n", "mask_start", "weights_ema", "fused_mask_draw", "step_path", "sigma0", "iters", "warmup",
         "ramp_end", "batch", "lr", "lr_s", "grad_clip", "seed", "device", "freeze_model", "masks_per_iter",
-        "initial_budget", "refresh_every", "pool", "log_every", "solver", "prediction"};
+        "initial_budget", "refresh_every", "pool", "log_every", "solver", "prediction", "window", "time_column"};
     QCOMPARE(keys, expected);
     QCOMPARE(j.at("beta").size(), size_t(3));
     QCOMPARE(j.at("beta").at("kind").get<std::string>(), std::string("linear"));

@@ -1,9 +1,12 @@
 #include "dataset.h"
 
+#include <filesystem>
+
 #include <torch/torch.h>
 
 #include "image_folder.h"
 #include "mnist_files.h"
+#include "series_dataset.h"
 #include "toy_data.h"
 #include "train_config.h"
 
@@ -31,6 +34,15 @@ DatasetPtr make_dataset(const TrainConfig& config, const std::function<void(cons
             scan.skipped.front());
     return scan.dataset;
   }
+  if (data == "weather") {
+    const std::filesystem::path file = default_weather_csv();
+    if (!std::filesystem::exists(file))
+      throw std::invalid_argument("the weather series are not in " + file.string() +
+                                  " (scripts/fetch-weather fetches them once)");
+    return std::make_shared<SeriesDataset>(data, read_series_csv(file, config.time_column), config.window);
+  }
+  if (data.rfind("csv:", 0) == 0)
+    return std::make_shared<SeriesDataset>(data, read_series_csv(data.substr(4), config.time_column), config.window);
   return std::make_shared<ToyDistribution>(data);
 }
 

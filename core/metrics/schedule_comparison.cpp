@@ -42,11 +42,14 @@ std::vector<ComparisonRow> compare_schedules(const TrainedModel& run, const std:
     auto row_of = [&](const std::string& name, const std::vector<int>& steps, const ScheduleMeasure& m,
                       std::optional<Solver> by) {
       const int64_t keep = std::min(settings.keep_samples, m.samples.size(0));
-      return ComparisonRow{model_label, name, steps, by, by ? by->nfe(int64_t(steps.size())) : 0, m.swd, m.mmd, m.fd,
-                           m.fidelity, m.fidelity_swd, m.fidelity_fd, m.seconds,
-                           keep > 0 ? m.samples.slice(0, 0, keep) : torch::Tensor()};
+      ComparisonRow row{model_label, name, steps, by, by ? by->nfe(int64_t(steps.size())) : 0, m.swd, m.mmd, m.fd,
+                        m.fidelity, m.fidelity_swd, m.fidelity_fd, m.seconds,
+                        keep > 0 ? m.samples.slice(0, 0, keep) : torch::Tensor()};
+      row.imputation = m.imputation;
+      row.imputation_original = m.imputation_original;
+      return row;
     };
-    if (i == 0) rows.push_back(row_of("real", {}, meter.real_floor(), std::nullopt));
+    if (i == 0 && meter.has_real_floor()) rows.push_back(row_of("real", {}, meter.real_floor(), std::nullopt));
     rows.push_back(row_of("full", full, meter.measure(full), solver));
     const int K = steps_for(solver, settings);
     for (const ScheduleChoice& choice : choices) {
@@ -67,8 +70,16 @@ std::vector<ComparisonRow> compare_schedules(const TrainedModel& run, const std:
 }
 
 namespace {
-// FD-LeNet entries only where there is a classifier (MNIST).
+// FD-LeNet entries only where there is a classifier (MNIST). Time series: CSDI's scores, in
+// standardized units and with "_orig" in the data's.
 nlohmann::json quality_json(const ComparisonRow& row) {
+  if (row.imputation) {
+    const ImputationScores& z = *row.imputation;
+    const ImputationScores& o = *row.imputation_original;
+    return {{"mae", z.mae}, {"rmse", z.rmse}, {"crps", z.crps}, {"crps_per_point", z.crps_per_point},
+            {"mae_orig", o.mae}, {"rmse_orig", o.rmse}, {"crps_orig", o.crps},
+            {"crps_per_point_orig", o.crps_per_point}, {"fidelity", row.fidelity}};
+  }
   nlohmann::json q = {{"swd", row.swd}, {"mmd", row.mmd}, {"fidelity", row.fidelity},
                       {"fidelity_swd", row.fidelity_swd}};
   if (row.fd >= 0) q["fd_lenet"] = row.fd;

@@ -39,6 +39,8 @@ struct ComparisonRow {
   double fidelity_fd = -1.0;  // FD-LeNet between the two sets (MNIST only)
   double seconds = 0.0;   // sampling time
   torch::Tensor samples;  // the first samples, for pictures (up to ComparisonSettings::keep_samples)
+  // Time series: the imputations' scores (standardized and the data's units); swd, mmd are -1.
+  std::optional<ImputationScores> imputation, imputation_original;
 };
 
 // A schedule kind and the solvers it alone is sampled with (empty: every solver of the settings).
@@ -51,7 +53,7 @@ struct ScheduleChoice {
 std::vector<Solver> solvers_in_use(const std::vector<ScheduleChoice>& choices, const ComparisonSettings& settings);
 
 // A "real" row first (training data against the held-out data: the noise floor of the measures at
-// this n), then for each solver in use the full chain ("full") and each kind sampled with it, all
+// this n; not for time series, whose n is imputations per test window), then for each solver in use the full chain ("full") and each kind sampled with it, all
 // from the same noise. "learned" is skipped for a model that was trained without a budget
 // (keep = 1): it has no learned steps. `log` hears about slow one-time work (training FD-LeNet).
 std::vector<ComparisonRow> compare_schedules(const TrainedModel& run, const std::string& model_label,

@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "csdi_net.h"
 #include "mlp_denoiser.h"
 #include "noise_schedule.h"
 #include "torchscript_model.h"
@@ -17,11 +18,14 @@ std::shared_ptr<EpsModel> make_model(const TrainConfig& config, const std::vecto
     model = std::make_shared<MlpDenoiser>(sample_shape[0]);
   } else if (config.model == "tiny" || config.model == "small") {
     model = std::make_shared<UNet>(config.model, sample_shape);
+  } else if (config.model == "csdi") {
+    if (sample_shape.size() != 2) throw std::invalid_argument("the csdi model is for time series");
+    model = std::make_shared<CsdiNet>(sample_shape);
   } else if (config.model == "torchscript") {
     model = std::make_shared<TorchScriptModel>(config.model_file, sample_shape, config.beta.T, device,
                                                config.prediction, NoiseSchedule(config.beta).alpha_bars());
   } else {
-    throw std::invalid_argument("unknown model '" + config.model + "' (mlp, tiny, small, torchscript)");
+    throw std::invalid_argument("unknown model '" + config.model + "' (mlp, tiny, small, csdi, torchscript)");
   }
   model->to(device);
   return model;

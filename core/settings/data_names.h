@@ -10,9 +10,11 @@ namespace eddpm {
 const std::vector<std::string>& toy_dataset_names();
 bool is_toy_dataset(const std::string& name);
 
-// Whether `data` is a --data spelling: a 2-D set, "mnist", "mnist:DIR" or "folder:PATH" (a
-// non-empty DIR or PATH). Whether the files are there is make_dataset's question.
+// Whether `data` is a --data spelling: a 2-D set, "mnist", "mnist:DIR", "folder:PATH" (a
+// non-empty DIR or PATH), or time series: "weather", "csv:PATH". Whether the files are there is make_dataset's question.
 bool is_data_name(const std::string& data);
+// The time series: "weather" (built in) or "csv:PATH" (non-empty PATH).
+bool is_series_data(const std::string& data);
 // Those spellings, for messages: "moons, swissroll, ..., mnist, mnist:DIR, folder:PATH".
 std::string data_names_help();
 

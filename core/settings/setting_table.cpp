@@ -89,7 +89,7 @@ std::vector<Setting> make_rows() {
   std::vector<Setting> rows;
   rows.push_back(checked(text("data", &TrainConfig::data, "data",
                               "moons, swissroll, 8gaussians, checkerboard, rings (2-D); mnist, mnist:DIR (IDX files), "
-                              "folder:PATH (PNG/JPEG images)"),
+                              "folder:PATH (PNG/JPEG images); weather, csv:PATH (time series)"),
                          [](const json& v) {
                            const std::string d = v.get<std::string>();
                            return is_data_name(d) ? std::string() : "unknown data set '" + d + "' (" + data_names_help() + ")";
@@ -106,12 +106,17 @@ std::vector<Setting> make_rows() {
                            const int64_t n = v.get<int64_t>();
                            return n == 0 || n == 1 || n == 3 ? std::string() : std::string("channels must be 1 or 3 (0: the data's own)");
                          }));
+  rows.push_back(integer("window", &TrainConfig::window, 2, 100000, "window",
+                         "time series: time points per window a model sees and imputes (CSDI: 36)"));
+  rows.push_back(text("time_column", &TrainConfig::time_column, "time column",
+                      "time series: the CSV column that is the time axis (empty: a first column named date or "
+                      "time, or one that is not numeric)"));
   {  // a string field with a fixed set of values
     Setting model = text("model", &TrainConfig::model, "model",
-                         "mlp (2-D data), tiny or small (U-Nets; tiny is the default for images), torchscript (a "
-                         "model started from a TorchScript file)");
+                         "mlp (2-D data), tiny or small (U-Nets; tiny is the default for images), csdi (time "
+                         "series), torchscript (a model started from a TorchScript file)");
     model.type = SettingType::Choice;
-    model.choices = {"mlp", "tiny", "small", "torchscript"};
+    model.choices = {"mlp", "tiny", "small", "csdi", "torchscript"};
     rows.push_back(model);
   }
   rows.push_back(text("model_file", &TrainConfig::model_file, "model file", "the TorchScript file of a torchscript model"));

@@ -124,7 +124,8 @@ int64_t TrainConfig::refresh_interval() const {
   return freeze_model ? 0 : 200;
 }
 
-bool TrainConfig::device_step_supported() const { return pin_last && !rollout_reward(); }
+// Time series train on the plain step: the imputation targets' draw has not run inside a captured graph.
+bool TrainConfig::device_step_supported() const { return pin_last && !rollout_reward() && !series_data(); }
 
 int TrainConfig::steps_kept() const { return std::max(1, int(std::lround(keep * beta.T))); }
 
@@ -132,17 +133,29 @@ int64_t TrainConfig::warmup_iters() const { return warmup >= 0 ? warmup : iters 
 
 int64_t TrainConfig::ramp_end_iters() const { return ramp_end >= 0 ? ramp_end : iters * 4 / 5; }
 
-int64_t TrainConfig::check_samples() const { return check_n > 0 ? check_n : image_data() ? 1000 : 16000; }
+int64_t TrainConfig::check_samples() const {
+  if (check_n > 0) return check_n;
+  return image_data() ? 1000 : series_data() ? 32 : 16000;  // series: imputations per test window
+}
 
 void validate(const TrainConfig& c) {
   // Each setting's own range and choices (setting_table.h), then the rules between settings.
   const std::string problem = settings_problem(c);
   if (!problem.empty()) throw std::invalid_argument(problem);
   validate(c.beta);
-  if (c.model == "mlp" && c.image_data())
-    throw std::invalid_argument("the mlp model is for 2-D data; use --model tiny or small for images");
+  // The model each kind of data takes, named in the message (a TorchScript model fits any).
+  const char* fitting = c.image_data() ? "--model tiny or small for images"
+                        : c.series_data() ? "--model csdi for time series"
+                                          : "--model mlp for 2-D data";
+  if (c.model == "mlp" && (c.image_data() || c.series_data()))
+    throw std::invalid_argument(std::string("the mlp model is for 2-D data; use ") + fitting);
   if ((c.model == "tiny" || c.model == "small") && !c.image_data())
-    throw std::invalid_argument("the " + c.model + " U-Net is for images; use --model mlp for 2-D data");
+    throw std::invalid_argument("the " + c.model + " U-Net is for images; use " + fitting);
+  if (c.model == "csdi" && !c.series_data())
+    throw std::invalid_argument(std::string("the csdi model is for time series; use ") + fitting);
+  if (c.series_data() && c.rollout_reward())
+    throw std::invalid_argument("the rollout rewards (fidelity, data) do not take time series yet; use --reward simple or "
+                                "elbo");
   if (c.model == "torchscript" && c.model_file.empty())
     throw std::invalid_argument("a torchscript model needs its file (--from MODEL.ts)");
   if (c.prediction != "eps" && c.model != "torchscript")

@@ -48,10 +48,14 @@ BudgetRule budget_rule_from_string(const std::string& name);
 StepPath step_path_from_string(const std::string& name);
 
 struct TrainConfig {
-  std::string data = "moons";  // a 2-D set, "mnist", "mnist:DIR" or "folder:PATH"
+  std::string data = "moons";  // a 2-D set, "mnist", "mnist:DIR", "folder:PATH", "weather" or "csv:PATH"
   int64_t size = 0;             // image side; 0: the data's own (28 for MNIST, 32 for folders)
   int64_t channels = 0;         // 1 or 3; 0: the data's own (1 for MNIST, 3 for folders)
-  std::string model = "mlp";    // mlp (2-D) | tiny | small (U-Nets) | torchscript
+  int64_t window = 36;          // time series: time points per window (CSDI's 36)
+  // time series: the CSV column that is the time axis ("": a first column named date or time, or
+  // one that is not numeric; see series_csv.h)
+  std::string time_column;
+  std::string model = "mlp";    // mlp (2-D) | tiny | small (U-Nets) | csdi (time series) | torchscript
   std::string model_file;       // the TorchScript file when model is "torchscript"
   // What the network outputs: eps, x0 or v (v = sqrt(abar) eps - sqrt(1 - abar) x0, diffusers'
   // v_prediction). Only a TorchScript model may say other than eps; it is converted to eps once,
@@ -118,8 +122,9 @@ struct TrainConfig {
   int64_t log_every = 50;
 
   bool image_data() const;
+  bool series_data() const { return is_series_data(data); }
   // The device step draws pinned masks only (unpinned ones are redrawn while empty, a host loop)
-  // and scores masks by their loss (rollouts sample on the host's schedule).
+  // and scores masks by their loss (rollouts sample on the host's schedule); not for time series.
   bool device_step_supported() const;
   int64_t image_size() const;      // resolved size
   int64_t image_channels() const;  // resolved channels
@@ -129,7 +134,7 @@ struct TrainConfig {
   int64_t refresh_interval() const;      // resolved refresh_every (0: never)
   int64_t warmup_iters() const;    // resolved i1
   int64_t ramp_end_iters() const;  // resolved i2
-  int64_t check_samples() const;   // resolved check_n
+  int64_t check_samples() const;   // resolved check_n (time series: imputations per test window, 32)
   // Whether the run keeps an EMA of its weights and samples with it: a frozen model's average is
   // itself, and a TorchScript model is frozen.
   bool keeps_weights_ema() const { return weights_ema > 0.0 && !freeze_model && model != "torchscript"; }

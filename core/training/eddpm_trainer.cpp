@@ -5,12 +5,14 @@
 #include <stdexcept>
 
 #include "checkpoint.h"
+#include "conditional_eps_model.h"
 #include "fd_lenet.h"
 #include "mask_gradient.h"
 #include "mnist_files.h"
 #include "mask_semantics.h"
 #include "mask_settling.h"
 #include "handcrafted_schedules.h"
+#include "imputation_masks.h"
 #include "model_factory.h"
 #include "rng.h"
 #include "schedule_factory.h"
@@ -166,13 +168,28 @@ torch::Tensor EddpmTrainer::model_loss_and_reward(const torch::Tensor& x0, const
   view[0] = -1;
   const torch::Tensor a = at.level_t.to(torch::kFloat32).view(view);
   const torch::Tensor eps = torch::randn(x0.sizes(), device_gen_, x0.options());
-  const torch::Tensor x_t = torch::sqrt(a) * x0 + torch::sqrt(1.0 - a) * eps;
-  const torch::Tensor eps_hat = model_update_->model().forward(x_t, at.t);
-  const torch::Tensor mse_model = (eps - eps_hat).pow(2).reshape({x0.size(0), -1}).mean(1);  // float32
+  torch::Tensor mse_model;  // float32, per example
+  torch::Tensor clean = x0;
+  if (auto* conditional = dynamic_cast<ConditionalEpsModel*>(&model_update_->model())) {
+    // Imputation (CSDI): a random share of each window's observed values becomes the targets; the
+    // rest enter clean as the condition, and only the targets' noise is predicted and scored.
+    const torch::Tensor observed = observed_mask(x0);
+    const torch::Tensor condition = random_condition(observed, device_gen_);
+    const torch::Tensor target = (observed - condition).reshape({x0.size(0), -1});
+    clean = torch::nan_to_num(x0, 0.0);
+    const torch::Tensor x_t = torch::sqrt(a) * clean + torch::sqrt(1.0 - a) * eps;
+    const torch::Tensor eps_hat = conditional->forward_conditional(x_t, at.t, clean, condition);
+    const torch::Tensor error = (eps - eps_hat).pow(2).reshape({x0.size(0), -1}) * target;
+    mse_model = error.sum(1) / target.sum(1).clamp_min(1.0);
+  } else {
+    const torch::Tensor x_t = torch::sqrt(a) * x0 + torch::sqrt(1.0 - a) * eps;
+    const torch::Tensor eps_hat = model_update_->model().forward(x_t, at.t);
+    mse_model = (eps - eps_hat).pow(2).reshape({x0.size(0), -1}).mean(1);
+  }
   const torch::Tensor mse = mse_model.detach().to(torch::kFloat64);
 
   ElboTerms elbo;
-  if (need_elbo) elbo = elbo_terms(at, x0, trained_.config.sigma0);
+  if (need_elbo) elbo = elbo_terms(at, clean, trained_.config.sigma0);
   rewards = trained_.config.reward == Reward::Elbo ? (elbo.jump_weight * mse + elbo.prior) : mse;
   // The unweighted loss stays in the model's precision: no float64 round trip in the graph.
   return trained_.config.loss_weight == Weighting::Elbo ? elbo.jump_weight * mse_model.to(torch::kFloat64) : mse_model;
