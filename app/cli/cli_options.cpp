@@ -12,17 +12,21 @@
 namespace eddpm::cli {
 
 void BetaOptions::add_to(CLI::App& command) {
-  command.add_option("--T", T, "number of diffusion steps")->check(CLI::Range(2, 100000))->capture_default_str();
-  command.add_option("--beta", kind, "base noise schedule")
-      ->check(CLI::IsMember({"linear", "cosine", "quadratic"}))->capture_default_str();
+  T_option_ = command.add_option("--T", T, "number of diffusion steps (time series: 50)")
+                  ->check(CLI::Range(2, 100000))->capture_default_str();
+  kind_option_ = command.add_option("--beta", kind, "base noise schedule (time series: quadratic)")
+                     ->check(CLI::IsMember({"linear", "cosine", "quadratic"}))->capture_default_str();
   command.add_option("--b1", b1, "first beta (default 1e-4)")->check(CLI::Range(0.0, 1.0));
   command.add_option("--bT", bT, "last beta (default 0.02 linear, 0.5 quadratic)")->check(CLI::Range(0.0, 1.0));
 }
 
-BetaSpec BetaOptions::spec() const {
+BetaSpec BetaOptions::spec(bool series_data) const {
+  const auto csdi_default = [series_data](const CLI::Option* option) {
+    return series_data && (!option || option->count() == 0);
+  };
   BetaSpec spec;
-  spec.kind = beta_kind_from_string(kind);
-  spec.T = T;
+  spec.kind = csdi_default(kind_option_) ? BetaKind::Quadratic : beta_kind_from_string(kind);
+  spec.T = csdi_default(T_option_) ? 50 : T;
   spec.b1 = b1 > 0 ? b1 : 1e-4;
   spec.bT = bT > 0 ? bT : (spec.kind == BetaKind::Quadratic ? 0.5 : 0.02);
   validate(spec);

@@ -19,8 +19,13 @@ struct BetaOptions {
   double bT = -1.0;
 
   void add_to(CLI::App& command);
-  // Linear keeps 1e-4..0.02; quadratic defaults to CSDI's 1e-4..0.5.
-  BetaSpec spec() const;
+  // Linear keeps 1e-4..0.02; quadratic defaults to CSDI's 1e-4..0.5. Time series default to CSDI's
+  // schedule (T = 50, quadratic) where --T and --beta are not given.
+  BetaSpec spec(bool series_data = false) const;
+
+ private:
+  const CLI::Option* T_option_ = nullptr;
+  const CLI::Option* kind_option_ = nullptr;
 };
 
 // --solver and --eta, read together: eta is DDIM's alone.

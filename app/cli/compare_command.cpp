@@ -25,6 +25,7 @@ struct CompareOptions {
   std::string device = "auto";
   int64_t grid = 64;
   int64_t n = 0;  // 0: 4000 points or 1000 images
+  int64_t samples = 32;  // time series: imputations per test window
   SolverOptions solvers;
   ComparisonSettings settings;
 };
@@ -45,6 +46,32 @@ std::filesystem::path grid_path(const std::filesystem::path& report, size_t mode
   return report.parent_path() / (name + ".png");
 }
 
+void print_header(bool series) {
+  if (series)
+    std::printf("%-44s %-11s %-8s %4s %5s %8s %8s %8s %10s %10s %9s %8s\n", "model", "schedule", "solver", "K", "NFE",
+                "MAE", "RMSE", "CRPS", "MAE orig", "RMSE orig", "fidelity", "seconds");
+  else
+    std::printf("%-44s %-11s %-8s %4s %5s %9s %10s %9s %9s %9s %8s\n", "model", "schedule", "solver", "K", "NFE", "SWD",
+                "MMD^2", "FD-LeNet", "fidelity", "fid-SWD", "seconds");
+}
+
+void print_row(const ComparisonRow& row) {
+  const std::string solver = row.solver ? row.solver->name() : "-";
+  if (row.imputation) {
+    const ImputationScores& z = *row.imputation;
+    const ImputationScores& orig = *row.imputation_original;
+    std::printf("%-44.44s %-11s %-8s %4zu %5lld %8.4f %8.4f %8.4f %10.4f %10.4f %9.5f %8.3f\n", row.model.c_str(),
+                row.schedule.c_str(), solver.c_str(), row.timesteps.size(), static_cast<long long>(row.nfe), z.mae,
+                z.rmse, z.crps, orig.mae, orig.rmse, row.fidelity, row.seconds);
+  } else {
+    const std::string fd = row.fd >= 0 ? std::to_string(row.fd).substr(0, 9) : "-";
+    std::printf("%-44.44s %-11s %-8s %4zu %5lld %9.4f %10.6f %9s %9.5f %9.4f %8.3f\n", row.model.c_str(),
+                row.schedule.c_str(), solver.c_str(), row.timesteps.size(), static_cast<long long>(row.nfe), row.swd,
+                row.mmd, fd.c_str(), row.fidelity, row.fidelity_swd, row.seconds);
+  }
+  std::fflush(stdout);
+}
+
 int run_compare(CompareOptions& o) {
   o.settings.solvers = o.solvers.solvers();
   const std::vector<ScheduleChoice> choices = parse_kinds(o.kinds, o.solvers.eta);
@@ -52,25 +79,21 @@ int run_compare(CompareOptions& o) {
   const auto log = [](const std::string& message) { std::cerr << message << "\n"; };
   nlohmann::json report = nlohmann::json::array();
   std::vector<std::string> grids;
-  std::printf("%-44s %-11s %-8s %4s %5s %9s %10s %9s %9s %9s %8s\n", "model", "schedule", "solver", "K", "NFE", "SWD",
-              "MMD^2", "FD-LeNet", "fidelity", "fid-SWD", "seconds");
   o.settings.keep_samples = o.grid;
   for (size_t m = 0; m < o.checkpoints.size(); ++m) {
     const std::string& path = o.checkpoints[m];
     auto run = load_checkpoint(path, o.device, log);
-    o.settings.n = o.n > 0 ? o.n : (run.data->is_image() ? 1000 : 4000);
+    const bool series = run.data->is_series();
+    if (series && o.n > 0) throw UsageError("a time-series model is compared on --samples imputations per window, not --n");
+    o.settings.n = series ? o.samples : o.n > 0 ? o.n : (run.data->is_image() ? 1000 : 4000);
+    if (m == 0) print_header(series);
     for (const Solver& solver : solvers)
       if (steps_for(solver, o.settings) > run.noise.T())
         throw UsageError((o.settings.nfe > 0 ? "--nfe gives " + solver.name() + " more steps than T of " : "--K exceeds T of ") +
                          path);
     const std::string label = model_label(path, run.config);
     for (const ComparisonRow& row : compare_schedules(run, label, choices, o.settings, log)) {
-      const std::string fd = row.fd >= 0 ? std::to_string(row.fd).substr(0, 9) : "-";
-      const std::string solver = row.solver ? row.solver->name() : "-";
-      std::printf("%-44.44s %-11s %-8s %4zu %5lld %9.4f %10.6f %9s %9.5f %9.4f %8.3f\n", row.model.c_str(),
-                  row.schedule.c_str(), solver.c_str(), row.timesteps.size(), static_cast<long long>(row.nfe), row.swd,
-                  row.mmd, fd.c_str(), row.fidelity, row.fidelity_swd, row.seconds);
-      std::fflush(stdout);
+      print_row(row);
       nlohmann::json entry = to_json(row, o.settings);
       if (run.data->is_image() && row.samples.defined()) {
         const auto file = grid_path(o.out, m, o.checkpoints.size(), row, solvers.size());
@@ -100,6 +123,8 @@ void add_compare_command(CLI::App& app, Action& action) {
                   "(the rest with every --solver)")->capture_default_str();
   cmd->add_option("--n", o->n, "samples per schedule (default 4000 points, 1000 images)")
       ->check(CLI::Range(2, 1000000));
+  cmd->add_option("--samples", o->samples, "time series: imputations per test window (CRPS reads their spread)")
+      ->check(CLI::Range(1, 100000))->capture_default_str();
   cmd->add_option("--nfe", o->settings.nfe,
                   "compare at equal network evaluations: each solver gets the most steps that fit (instead of --K)")
       ->check(CLI::Range(1, 100000));

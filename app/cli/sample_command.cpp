@@ -1,4 +1,4 @@
-// eddpm sample: draw samples from a checkpoint with any schedule.
+// eddpm sample: draw samples from a checkpoint with any schedule (time series: sample_series.h).
 #include <iostream>
 #include <memory>
 
@@ -10,6 +10,7 @@
 #include "cli_app.h"
 #include "cli_options.h"
 #include "sample_export.h"
+#include "sample_series.h"
 #include "rng.h"
 #include "schedule_sampling.h"
 #include "schedule_factory.h"
@@ -20,8 +21,9 @@ namespace eddpm::cli {
 namespace {
 
 struct SampleOptions {
-  std::string checkpoint, schedule, out, start_noise, device = "auto";
+  std::string checkpoint, schedule, out, start_noise, input, device = "auto";
   int64_t n = 0;  // 0: 2000 points or 64 images
+  int64_t samples = 32;  // time series: imputations per window
   SolverOptions solver;
   uint64_t seed = 0;
 };
@@ -56,6 +58,12 @@ int run_sample(const SampleOptions& o) {
   const bool images = run.data->is_image();
   if (images && !png) throw UsageError("an image model writes a PNG grid: --out FILE.png");
   const std::vector<int> steps = resolve_schedule(o.schedule, run, o.seed);
+  if (run.data->is_series()) {
+    if (o.n > 0 || !o.start_noise.empty())
+      throw UsageError("a time-series model imputes: --samples per window (and --input FILE.csv), not --n or --start-noise");
+    return sample_series(run, steps, solver, {o.input, o.out, o.samples, o.seed});
+  }
+  if (!o.input.empty()) throw UsageError("--input is for time-series models (a CSV with gaps to fill)");
   torch::Tensor samples;
   int64_t n = o.n > 0 ? o.n : (images ? 64 : 2000);
   if (!o.start_noise.empty()) {  // another tool's draw, to run the very same chains
@@ -103,7 +111,13 @@ void add_sample_command(CLI::App& app, Action& action) {
       ->check(CLI::ExistingFile);
   cmd->add_option("--seed", o->seed, "seed of the starting noise")->capture_default_str();
   cmd->add_option("--device", o->device, "auto | cpu | cuda")->capture_default_str();
-  cmd->add_option("--out", o->out, "FILE.csv (points), FILE.png (a scatter of points, or a grid of images)")->required();
+  cmd->add_option("--samples", o->samples, "time series: imputations per window (their median fills, their spread scores)")
+      ->check(CLI::Range(1, 100000))->capture_default_str();
+  cmd->add_option("--input", o->input, "time series: a CSV with gaps of its own to fill (default: the test split)")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--out", o->out,
+                  "FILE.csv (points; time series: imputations), FILE.png (a scatter of points, or a grid of images)")
+      ->required();
   cmd->callback([o, &action] { action = [o] { return run_sample(*o); }; });
 }
 

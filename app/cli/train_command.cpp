@@ -43,7 +43,7 @@ struct TrainOptions {
   double epochs = 0.0;
 };
 
-bool data_is_endless(const TrainConfig& c) { return !c.image_data(); }
+bool data_is_endless(const TrainConfig& c) { return !c.image_data() && !c.series_data(); }
 
 void print_progress(const TrainSnapshot& snap, const TrainingProgress& p, bool tty) {
   static int last_tenth = -1;
@@ -83,8 +83,10 @@ int run_train(TrainOptions& o) {
   check_run_folder(o.out, mode);  // before the data loads: a refusal is immediate
   TrainConfig& c = o.config;
   if (!o.settings.given("model") && c.image_data()) c.model = "tiny";
-  if (o.epochs > 0 && data_is_endless(c)) throw UsageError("--epochs needs a finite data set (mnist or folder:PATH)");
-  c.beta = o.beta.spec();
+  if (!o.settings.given("model") && c.series_data()) c.model = "csdi";
+  if (o.epochs > 0 && data_is_endless(c))
+    throw UsageError("--epochs needs a finite data set (mnist, folder:PATH, weather or csv:PATH)");
+  c.beta = o.beta.spec(c.series_data());
   if (!o.settings.given("semantics")) c.semantics = default_semantics(c.beta);
   if (!o.masks.empty() && o.settings.given("per_example_masks"))
     throw UsageError("--masks is the older spelling of --per-example-masks: give one of them");
@@ -107,6 +109,9 @@ int run_train(TrainOptions& o) {
   if (c.image_data())
     std::cerr << "Loaded " << c.data << ": " << data->train_size() << " training images at " << c.image_size() << "x"
               << c.image_size() << "x" << c.image_channels() << "\n";
+  if (c.series_data())
+    std::cerr << "Loaded " << c.data << ": " << data->sample_shape()[0] << " series, " << data->train_size()
+              << " training windows of " << c.window << " time points\n";
   if (o.epochs > 0) {
     const int64_t per_epoch = (std::max<int64_t>(data->train_size(), 1) + c.batch - 1) / c.batch;
     c.iters = std::max<int64_t>(1, int64_t(std::ceil(o.epochs * double(per_epoch))));
