@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <stdexcept>
 
@@ -63,6 +64,9 @@ std::vector<int64_t> covering_starts(int64_t rows, int64_t window) {
 
 int fill_file(const TrainedModel& run, const SeriesDataset& data, const std::vector<int>& steps, const Solver& solver,
               const SeriesSampleRequest& r) {
+  std::error_code same_error;
+  if (std::filesystem::equivalent(r.input, r.out, same_error))
+    throw UsageError("--out " + r.out + " is the --input file: the filled copy goes to a file of its own");
   SeriesTable table;
   try {
     table = read_series_csv(r.input, run.config.time_column);
@@ -83,7 +87,7 @@ int fill_file(const TrainedModel& run, const SeriesDataset& data, const std::vec
   const torch::Tensor windows = torch::stack(parts);  // (W, series, L)
   const torch::Tensor gaps = torch::isnan(z);
   const int64_t gap_count = gaps.sum().item<int64_t>();
-  torch::Tensor filled = z.clone();
+  torch::Tensor filled = z.clone();  // standardized; only its gaps are read back
   if (gap_count > 0) {
     const torch::Tensor imputed = impute_schedule(run, steps, windows, observed_mask(windows), r.samples, r.seed, solver);
     const torch::Tensor median = std::get<0>(imputed.median(0));  // (W, series, L)
@@ -92,7 +96,9 @@ int fill_file(const TrainedModel& run, const SeriesDataset& data, const std::vec
       rows_of.copy_(torch::where(gaps.slice(0, starts[w], starts[w] + L), median[int64_t(w)].t(), rows_of));
     }
   }
-  save_filled_csv(table, in_original_units(filled, data.scale(), -1), r.out);
+  // Values the file has are written as read (float64), not through the model's float32.
+  const torch::Tensor imputed_rows = in_original_units(filled, data.scale(), -1);
+  save_filled_csv(table, torch::where(gaps, imputed_rows, table.values), r.out);
   std::printf("filled %lld missing values of %s (%lld windows x %lld samples, the median of each, %s); wrote %s\n",
               static_cast<long long>(gap_count), r.input.c_str(), static_cast<long long>(starts.size()),
               static_cast<long long>(r.samples), steps_text(steps, solver).c_str(), r.out.c_str());
