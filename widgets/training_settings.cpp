@@ -34,6 +34,7 @@ const char* older_key(const std::string& name) {
 
 QString TrainingSettings::problem() const {
   if (dataKind() == "folder" && dataPath().trimmed().isEmpty()) return QObject::tr("choose the folder of images");
+  if (dataKind() == "csv" && dataPath().trimmed().isEmpty()) return QObject::tr("choose the CSV file of time series");
   if (runDir.trimmed().isEmpty()) return QObject::tr("choose a run folder");
   TrainConfig c = config;
   if (c.model == "torchscript") c.model_file = fromCheckpoint.toStdString();
@@ -67,6 +68,7 @@ TrainingSettings TrainingSettings::load(QSettings& s) {
   if (!s.contains("keep") && s.contains("stepsKept"))  // the form stored K before it stored keep
     d.config.keep = double(std::max(1, s.value("stepsKept").toInt())) / d.config.beta.T;
   if (!s.contains("model") && d.imageData()) d.config.model = "tiny";
+  if (!s.contains("model") && d.config.series_data()) d.config.model = "csdi";
   d.runDir = s.value("runDir").toString();
   d.fromCheckpoint = s.value("fromCheckpoint").toString();
   s.endGroup();

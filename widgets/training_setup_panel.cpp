@@ -33,7 +33,7 @@ QString label(const char* name) { return settingLabel(*find_setting(name)); }
 
 // The rows the form shows first, in this order; every other row but the excluded goes under
 // Advanced. data, channels, keep and device have editors of their own.
-const char* const kCommonRows[] = {"data", "size", "channels", "model", "T", "beta", "keep", "semantics", "reward",
+const char* const kCommonRows[] = {"data", "size", "channels", "window", "model", "T", "beta", "keep", "semantics", "reward",
                                    "baseline", "iters", "warmup", "ramp_end", "batch", "lr", "lr_s", "seed",
                                    "check_n", "device"};
 // Rows the explorer sets itself (settings_conversion.h): the model file is Start from's, beta's
@@ -64,7 +64,8 @@ void setCurrent(QComboBox* box, const QString& text) {
 }  // namespace
 
 TrainingSetupPanel::TrainingSetupPanel(QWidget* parent) : QWidget(parent) {
-  data_ = combo({"moons", "swissroll", "8gaussians", "checkerboard", "rings", "mnist", "folder"}, tip("data"));
+  data_ = combo({"moons", "swissroll", "8gaussians", "checkerboard", "rings", "mnist", "folder", "weather", "csv"},
+                tip("data"));
   data_->setObjectName("data");
   dataPath_ = new QLineEdit;
   channels_ = combo({tr("data's own"), tr("1 (gray)"), tr("3 (RGB)")}, tip("channels"));
@@ -82,7 +83,7 @@ TrainingSetupPanel::TrainingSetupPanel(QWidget* parent) : QWidget(parent) {
   editorAs<QSpinBox>("size")->setSpecialValueText(tr("data's own"));
   editorAs<QSpinBox>("warmup")->setSpecialValueText(tr("20% of the iterations"));
   editorAs<QSpinBox>("ramp_end")->setSpecialValueText(tr("80% of the iterations"));
-  editorAs<QSpinBox>("check_n")->setSpecialValueText(tr("default (16,000 points, 1,000 images)"));
+  editorAs<QSpinBox>("check_n")->setSpecialValueText(tr("default (16,000 points, 1,000 images, 16 imputations a window)"));
   for (auto* box : {editorAs<QSpinBox>("initial_budget"), editorAs<QSpinBox>("refresh_every")})
     box->setSpecialValueText(tr("default"));
   editorAs<QCheckBox>("freeze_model")->setText(tr("train the mask only (model frozen)"));
@@ -115,6 +116,12 @@ TrainingSetupPanel::TrainingSetupPanel(QWidget* parent) : QWidget(parent) {
   auto* browseData = new QToolButton;
   browseData->setText("…");
   connect(browseData, &QToolButton::clicked, this, [this] {
+    if (data_->currentText() == "csv") {
+      const QString file = QFileDialog::getOpenFileName(this, tr("Time series (CSV)"), dataPath_->text(),
+                                                        tr("CSV files (*.csv *.txt)"));
+      if (!file.isEmpty()) dataPath_->setText(file);
+      return;
+    }
     const QString dir = QFileDialog::getExistingDirectory(
         this, data_->currentText() == "mnist" ? tr("Folder of MNIST IDX files") : tr("Folder of images"), dataPath_->text());
     if (!dir.isEmpty()) dataPath_->setText(dir);
@@ -221,6 +228,23 @@ TrainingSetupPanel::TrainingSetupPanel(QWidget* parent) : QWidget(parent) {
   connect(from_, &QLineEdit::editingFinished, this, &TrainingSetupPanel::startFromChanged);
   connect(editorAs<QCheckBox>("freeze_model"), &QCheckBox::clicked, this, &TrainingSetupPanel::startFromChanged);
   connect(editorAs<QComboBox>("beta"), &QComboBox::activated, this, &TrainingSetupPanel::baseScheduleChanged);
+  // Picking time series brings CSDI's schedule (T = 50, quadratic), K = 10 (20%) and batch 16, as
+  // `eddpm train` defaults to, and leaving them the usual ones; a schedule the user set otherwise stays.
+  connect(data_, &QComboBox::activated, this, [this] {
+    const QString kind = data_->currentText();
+    const bool series = kind == "weather" || kind == "csv";
+    auto* T = editorAs<QSpinBox>("T");
+    auto* beta = editorAs<QComboBox>("beta");
+    const bool csdi = T->value() == 50 && beta->currentText() == "quadratic";
+    const bool usual = T->value() == 1000 && beta->currentText() == "linear";
+    if (!(series && usual) && !(!series && csdi)) return;
+    T->setValue(series ? 50 : 1000);
+    setCurrent(beta, series ? QString("quadratic") : QString("linear"));
+    keep_->setValue(10);
+    auto* batch = editorAs<QSpinBox>("batch");
+    if (batch->value() == (series ? 256 : 16)) batch->setValue(series ? 16 : 256);
+    emit baseScheduleChanged();
+  });
   connect(editorAs<QSpinBox>("T"), &QSpinBox::valueChanged, this, [this](int T) { keep_->setMaximum(T); });
   auto live = [this] {
     if (state_ != State::Idle) emit liveSettingsChanged(editorAs<QDoubleSpinBox>("lr_s")->value(), keep_->value());
@@ -250,9 +274,10 @@ TrainingSettings TrainingSetupPanel::settings() const {
   for (const Field& f : fields_) f.row->set(c, settingEditorValue(*f.row, f.editor));
   const QString kind = data_->currentText();
   const QString path = dataPath_->text().trimmed();
-  c.data = ((kind == "mnist" || kind == "folder") && !path.isEmpty() ? kind + ":" + path
-            : kind == "folder"                                      ? QString("folder:")
-                                                                    : kind)
+  const bool has_path = kind == "mnist" || kind == "folder" || kind == "csv";
+  c.data = (has_path && !path.isEmpty()              ? kind + ":" + path
+            : kind == "folder" || kind == "csv" ? kind + ":"
+                                                : kind)
                .toStdString();
   c.channels = QList<int>{0, 1, 3}.value(channels_->currentIndex());
   c.keep = double(keep_->value()) / c.beta.T;
@@ -279,17 +304,21 @@ void TrainingSetupPanel::setSettings(const TrainingSettings& s) {
 void TrainingSetupPanel::adaptToData() {
   const QString kind = data_->currentText();
   const bool images = kind == "mnist" || kind == "folder";
+  const bool series = kind == "weather" || kind == "csv";
   const bool torchscript = isTorchscriptFile(from_->text().trimmed());
   const bool idle = state_ == State::Idle;
-  dataPathRow_->setEnabled(idle && images);
+  dataPathRow_->setEnabled(idle && (images || kind == "csv"));
   dataPath_->setPlaceholderText(kind == "folder" ? tr("the folder of PNG/JPEG images")
+                                : kind == "csv"  ? tr("a CSV file: a header, one row per time point, numeric columns")
                                 : images         ? tr("default: the MNIST files scripts/fetch-mnist wrote")
-                                                 : tr("only for mnist and folder"));
+                                                 : tr("only for mnist, folder and csv"));
   editor("size")->setEnabled(idle && images);
   channels_->setEnabled(idle && images);
+  editor("window")->setEnabled(idle && series);
+  editor("time_column")->setEnabled(idle && kind == "csv");
   // The model follows the data; only the U-Net's size is the user's choice.
   auto* model = editorAs<QComboBox>("model");
-  const QString chosen = torchscript ? QString("torchscript") : !images ? QString("mlp")
+  const QString chosen = torchscript ? QString("torchscript") : series ? QString("csdi") : !images ? QString("mlp")
                          : model->currentText() == "small" ? QString("small") : QString("tiny");
   setCurrent(model, chosen);
   model->setEnabled(idle && images && !torchscript);

@@ -87,6 +87,9 @@ int run_train(TrainOptions& o) {
   if (o.epochs > 0 && data_is_endless(c))
     throw UsageError("--epochs needs a finite data set (mnist, folder:PATH, weather or csv:PATH)");
   c.beta = o.beta.spec(c.series_data());
+  // The paper's time-series claim is 20% of the steps: K = 10 of CSDI's 50.
+  if (c.series_data() && !o.settings.given("keep") && o.steps_kept == 0) c.keep = 0.2;
+  if (c.series_data() && !o.settings.given("batch")) c.batch = 16;  // CSDI's, and seconds per iteration at 256
   if (!o.settings.given("semantics")) c.semantics = default_semantics(c.beta);
   if (!o.masks.empty() && o.settings.given("per_example_masks"))
     throw UsageError("--masks is the older spelling of --per-example-masks: give one of them");

@@ -49,7 +49,18 @@ int main(int argc, char** argv) {
   // Never larger than the screen: a laptop's 1366x768 gets the whole screen, not a window past it.
   window.resize(QSize(1400, 900).boundedTo(window.screen()->availableGeometry().size()));
   auto settings = window.setupPanel()->settings();
-  if (!o.data.isEmpty()) settings.config.data = o.data.toStdString();  // the panel picks the model the data takes
+  if (!o.data.isEmpty()) {
+    const bool was_series = settings.config.series_data();
+    settings.config.data = o.data.toStdString();  // the panel picks the model the data takes
+    // Time series get CSDI's schedule, as `eddpm train --data weather` does (and lose it again).
+    if (settings.config.series_data() != was_series) {
+      settings.config.beta.T = settings.config.series_data() ? 50 : 1000;
+      settings.config.beta.kind = settings.config.series_data() ? eddpm::BetaKind::Quadratic : eddpm::BetaKind::Linear;
+      settings.config.semantics = eddpm::default_semantics(settings.config.beta);
+      settings.config.keep = settings.config.series_data() ? 0.2 : 0.01;  // the paper's 20% of the steps
+      settings.config.batch = settings.config.series_data() ? 16 : 256;   // CSDI's batch
+    }
+  }
   if (o.size > 0) settings.config.size = o.size;
   if (o.iters > 0) {
     settings.config.iters = o.iters;

@@ -135,7 +135,7 @@ int64_t TrainConfig::ramp_end_iters() const { return ramp_end >= 0 ? ramp_end : 
 
 int64_t TrainConfig::check_samples() const {
   if (check_n > 0) return check_n;
-  return image_data() ? 1000 : series_data() ? 32 : 16000;  // series: imputations per test window
+  return image_data() ? 1000 : series_data() ? 16 : 16000;  // series: imputations per test window
 }
 
 void validate(const TrainConfig& c) {

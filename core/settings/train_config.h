@@ -134,7 +134,7 @@ struct TrainConfig {
   int64_t refresh_interval() const;      // resolved refresh_every (0: never)
   int64_t warmup_iters() const;    // resolved i1
   int64_t ramp_end_iters() const;  // resolved i2
-  int64_t check_samples() const;   // resolved check_n (time series: imputations per test window, 32)
+  int64_t check_samples() const;   // resolved check_n (time series: imputations per test window, 16)
   // Whether the run keeps an EMA of its weights and samples with it: a frozen model's average is
   // itself, and a TorchScript model is frozen.
   bool keeps_weights_ema() const { return weights_ema > 0.0 && !freeze_model && model != "torchscript"; }

@@ -49,6 +49,12 @@ SamplingService::~SamplingService() = default;
 bool SamplingService::load(const QString& checkpoint, QString* error) {
   try {
     auto run = load_checkpoint(checkpoint.toStdString(), "auto");
+    if (run.data->is_series()) {
+      if (error)
+        *error = QObject::tr("a time-series model: this page does not draw imputations yet; `eddpm sample --out "
+                             "FILE.csv` and `eddpm compare` impute and score its test windows");
+      return false;
+    }
     // A load cannot be cut inside LibTorch; a cancelled one keeps the previous model, as the page
     // (which then shows the previous model) expects.
     if (cancel_ && cancel_->load()) {

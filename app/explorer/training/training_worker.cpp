@@ -109,7 +109,9 @@ void TrainingWorker::drive(const QString& runDir, RunFolderMode mode, MakeTraine
            run = from_train_config(config, runDir)] { emit started(device, run); });
 
     // MNIST runs are measured by FD-LeNet, whose classifier is trained once (about a minute) and cached.
-    ScheduleMeter probe(trainer.trained(), kProbeSamples, 7, Solver{config.solver}, [this](const std::string& line) {
+    // Time series: imputations per test window (the weather's 8 windows make 8 of them 64 chains).
+    const int64_t probe_samples = trainer.data().is_series() ? 8 : kProbeSamples;
+    ScheduleMeter probe(trainer.trained(), probe_samples, 7, Solver{config.solver}, [this](const std::string& line) {
       toGui([this, text = QString::fromStdString(line)] { emit note(text); });
     });
     const QString measure = QString::fromStdString(check_name(trainer.trained()));
