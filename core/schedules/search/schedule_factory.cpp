@@ -5,7 +5,9 @@
 
 #include <torch/torch.h>
 
+#include "conditional_eps_model.h"
 #include "elbo_dp.h"
+#include "imputation_masks.h"
 #include "learned_schedule.h"
 
 namespace eddpm {
@@ -16,7 +18,19 @@ std::vector<double> denoising_errors(const TrainedModel& run, int64_t n, at::Gen
   const bool was_training = model.is_training();
   model.eval();
   const int T = run.noise.T();
-  const torch::Tensor x0 = run.data->sample(n, gen).to(run.device);
+  torch::Tensor x0 = run.data->sample(n, gen);
+  // A time-series model is scored as it is used: on 10% of each window's observed values, hidden,
+  // given the rest (the evaluation protocol's share), its error read there only.
+  auto* conditional = dynamic_cast<ConditionalEpsModel*>(&model);
+  torch::Tensor condition, target;
+  if (conditional) {
+    const torch::Tensor observed = observed_mask(x0);
+    target = hide_share(observed, torch::full({n}, 0.1), gen);
+    condition = (observed - target).to(run.device);
+    target = target.to(run.device);
+    x0 = torch::nan_to_num(x0, 0.0);
+  }
+  x0 = x0.to(run.device);
   std::vector<double> errors(T);
   constexpr int kStepsPerBatch = 16;
   for (int first = 0; first < T; first += kStepsPerBatch) {
@@ -33,7 +47,15 @@ std::vector<double> denoising_errors(const TrainedModel& run, int64_t n, at::Gen
     const torch::Tensor x = x0.repeat(copies);
     const torch::Tensor eps = torch::randn(x.sizes(), gen).to(run.device);
     const torch::Tensor x_t = torch::sqrt(a) * x + torch::sqrt(1.0 - a) * eps;
-    const torch::Tensor err = (model.forward(x_t, t) - eps).pow(2).reshape({count, n, -1}).mean({1, 2}).cpu().to(torch::kFloat64);
+    torch::Tensor err;
+    if (conditional) {
+      const torch::Tensor weight = target.repeat(copies).reshape({count, n, -1});
+      const torch::Tensor squared = (conditional->forward_conditional(x_t, t, x, condition.repeat(copies)) - eps).pow(2);
+      err = (squared.reshape({count, n, -1}) * weight).sum({1, 2}) / weight.sum({1, 2}).clamp_min(1.0);
+    } else {
+      err = (model.forward(x_t, t) - eps).pow(2).reshape({count, n, -1}).mean({1, 2});
+    }
+    err = err.cpu().to(torch::kFloat64);
     for (int i = 0; i < count; ++i) errors[first + i] = err[i].item<double>();
   }
   model.train(was_training);
