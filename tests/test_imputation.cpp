@@ -13,6 +13,7 @@
 #include "imputation_masks.h"
 #include "imputation_metrics.h"
 #include "rng.h"
+#include "rollout_reward.h"
 #include "series_dataset.h"
 
 using namespace eddpm;
@@ -108,6 +109,45 @@ class TestImputation : public QObject {
         QVERIFY(!torch::isnan(imputed[s]).any().item<bool>());  // the data's own gaps are imputed too
       }
       QVERIFY(!torch::allclose(imputed[0], imputed[1]));  // each sample its own noise
+    }
+  }
+
+  // The rollout rewards on a pool of windows: fidelity is 0 for the full chain and reads only the
+  // hidden values; the data reward is the imputations' CRPS, one per mask.
+  void rolloutRewardsScoreImputations() {
+    torch::manual_seed(3);
+    auto net = std::make_shared<CsdiNet>(std::vector<int64_t>{2, 12});
+    {
+      torch::NoGradGuard no_grad;
+      for (auto& p : net->parameters()) p.normal_(0.0, 0.3);
+    }
+    const NoiseSchedule noise(BetaSpec{BetaKind::Quadratic, 50, 1e-4, 0.5});
+    const SeriesDataset data("csv:sine.csv", sine_table(), 12);
+    const ImputationTask task = hide_at_random(data.test_windows().slice(0, 0, 3), 0.2, 2);
+    torch::Tensor masks = torch::zeros({3, 50}, torch::kFloat64);
+    masks[0].fill_(1.0);  // the full chain
+    for (int t : {49, 30, 12, 3, 0}) masks[1][t] = 1.0;
+    for (int t : {40, 20, 0}) masks[2][t] = 1.0;
+    for (RolloutKind kind : {RolloutKind::Fidelity, RolloutKind::Data}) {
+      RolloutReward reward(kind, ChainSpec{&noise, Semantics::Jump});
+      reward.set_imputation(task.windows, task.condition, task.target, 4);
+      at::Generator gen = make_cpu_generator(5);
+      reward.refresh(*net, 3 * 4, {2, 12}, c10::kCPU, gen);
+      const torch::Tensor r = reward.rewards(*net, masks, torch::Tensor());
+      QCOMPARE(r.size(0), int64_t{3});
+      QVERIFY(torch::isfinite(r).all().item<bool>());
+      if (kind == RolloutKind::Fidelity) {
+        // The full mask's own chain against the reference chain: rounding only (5.6e-9 against 34 here).
+        QVERIFY(r[0].item<double>() < 1e-6 * r[1].item<double>());
+        QVERIFY(r[1].item<double>() > 1e-6 && r[2].item<double>() > 1e-6);
+        // Per hidden value: observed ones are the condition's, not the imputation's, and do not count.
+        const torch::Tensor all = reward.samples_under_masks(*net, masks).to(torch::kFloat64);
+        const torch::Tensor hidden = task.target.repeat({4, 1, 1}).to(torch::kFloat64);
+        const double expected = (((all[1] - reward.reference()).pow(2) * hidden).sum() / hidden.sum()).item<double>();
+        QVERIFY(std::abs(r[1].item<double>() - expected) < 1e-6 * expected);
+      } else {
+        QVERIFY((r > 0).all().item<bool>());
+      }
     }
   }
 

@@ -153,9 +153,8 @@ void validate(const TrainConfig& c) {
     throw std::invalid_argument("the " + c.model + " U-Net is for images; use " + fitting);
   if (c.model == "csdi" && !c.series_data())
     throw std::invalid_argument(std::string("the csdi model is for time series; use ") + fitting);
-  if (c.series_data() && c.rollout_reward())
-    throw std::invalid_argument("the rollout rewards (fidelity, data) do not take time series yet; use --reward simple or "
-                                "elbo");
+  if (c.series_data() && c.rollout_reward() && c.pool < 8)
+    throw std::invalid_argument("a time-series rollout pool holds 8 imputations of each window: --pool at least 8");
   if (c.model == "torchscript" && c.model_file.empty())
     throw std::invalid_argument("a torchscript model needs its file (--from MODEL.ts)");
   if (c.prediction != "eps" && c.model != "torchscript")

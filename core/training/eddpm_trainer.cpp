@@ -20,6 +20,9 @@
 namespace eddpm {
 
 namespace {
+// Time series: imputations per window in a rollout pool (CRPS reads their spread).
+constexpr int64_t kRolloutImputations = 8;
+
 torch::Tensor to_tensor(const std::vector<double>& v, const c10::Device& device) {
   return torch::tensor(v, torch::kFloat64).to(device);
 }
@@ -219,10 +222,24 @@ void EddpmTrainer::apply_mask_update(const torch::Tensor& masks, const torch::Te
 
 torch::Tensor EddpmTrainer::update_mask_by_rollouts() {
   const int64_t refresh = trained_.config.refresh_interval();
-  if (!rollout_->ready() || (refresh > 0 && iteration_ % refresh == 0))
-    rollout_->refresh(sampling_model(), trained_.config.pool, trained_.data->sample_shape(), trained_.device, device_gen_);
+  if (!rollout_->ready() || (refresh > 0 && iteration_ % refresh == 0)) {
+    int64_t pool = trained_.config.pool;
+    if (trained_.data->is_series()) {
+      // Time series: pool / kRolloutImputations training windows, each imputed that many times, with
+      // 10% of their observed values hidden (the evaluation's share) for this pool's lifetime.
+      const int64_t windows = std::max<int64_t>(1, pool / kRolloutImputations);
+      pool = windows * kRolloutImputations;
+      const torch::Tensor batch = trained_.data->sample(windows, data_gen_);
+      const torch::Tensor observed = observed_mask(batch);
+      const torch::Tensor target = hide_share(observed, torch::full({windows}, 0.1), data_gen_);
+      rollout_->set_imputation(batch.to(trained_.device), (observed - target).to(trained_.device),
+                               target.to(trained_.device), kRolloutImputations);
+    }
+    rollout_->refresh(sampling_model(), pool, trained_.data->sample_shape(), trained_.device, device_gen_);
+  }
   torch::Tensor data_batch;  // its own stream: drawn before or after the masks, the same numbers
-  if (trained_.config.reward == Reward::Data) data_batch = trained_.data->sample(trained_.config.pool, data_gen_).to(trained_.device);
+  if (trained_.config.reward == Reward::Data && !trained_.data->is_series())  // series score their pool's windows
+    data_batch = trained_.data->sample(trained_.config.pool, data_gen_).to(trained_.device);
   // The start comes before this iteration's masks, which must be drawn from the s they update.
   if (trained_.config.mask_start == MaskStart::BestHandcrafted && iteration_ == ramp_.warmup)
     start_mask_from_best_handcrafted(data_batch);
@@ -378,7 +395,8 @@ void EddpmTrainer::load_state(torch::serialize::InputArchive& archive) {
   set_generator_state(data_gen_, rng_data);
   archive.read("rng_device", rng_device);
   torch::Tensor pool_x_T, pool_reference;
-  if (rollout_ && archive.try_read("pool_x_T", pool_x_T)) {
+  // A time-series pool's windows are not saved: it is drawn again.
+  if (rollout_ && !trained_.data->is_series() && archive.try_read("pool_x_T", pool_x_T)) {
     archive.try_read("pool_reference", pool_reference);
     rollout_->set_pool(pool_x_T.to(trained_.device), pool_reference.defined() ? pool_reference.to(trained_.device) : pool_reference);
   }

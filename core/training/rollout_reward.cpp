@@ -5,7 +5,9 @@
 
 #include <torch/torch.h>
 
+#include "conditional_eps_model.h"
 #include "handcrafted_schedules.h"
+#include "imputation_metrics.h"
 #include "sample_metrics.h"
 #include "sampler.h"
 
@@ -27,12 +29,33 @@ std::vector<int> mask_timesteps(const torch::Tensor& mask) {
   return {kept.data_ptr<int>(), kept.data_ptr<int>() + kept.numel()};
 }
 
+void RolloutReward::set_imputation(const torch::Tensor& windows, const torch::Tensor& condition,
+                                   const torch::Tensor& target, int64_t samples) {
+  windows_ = windows;
+  condition_ = condition;
+  target_ = target;
+  samples_ = samples;
+}
+
+std::shared_ptr<EpsModel> RolloutReward::conditioned(EpsModel& model) const {
+  if (!imputes()) return nullptr;
+  auto* net = dynamic_cast<ConditionalEpsModel*>(&model);
+  if (!net) throw std::invalid_argument("imputation rollouts need a time-series model (csdi)");
+  // Not owned: the trainer's network outlives every call that binds it.
+  std::shared_ptr<ConditionalEpsModel> borrowed(net, [](ConditionalEpsModel*) {});
+  return std::make_shared<ConditionedModel>(borrowed, windows_, condition_);
+}
+
 void RolloutReward::refresh(EpsModel& model, int64_t pool, const std::vector<int64_t>& example_shape,
                             const c10::Device& device, at::Generator& gen) {
+  if (imputes() && pool != windows_.size(0) * samples_)
+    throw std::invalid_argument("an imputation pool is its windows times their samples");
   std::vector<int64_t> shape = example_shape;
   shape.insert(shape.begin(), pool);
   x_T_ = torch::randn(shape, gen, torch::TensorOptions().device(device));
-  if (kind_ == RolloutKind::Fidelity) x0_ref_ = run_chain(model, chain_, full_schedule(chain_.noise->T()), x_T_);
+  const auto bound = conditioned(model);
+  if (kind_ == RolloutKind::Fidelity)
+    x0_ref_ = run_chain(bound ? *bound : model, chain_, full_schedule(chain_.noise->T()), x_T_);
 }
 
 void RolloutReward::set_pool(const torch::Tensor& x_T, const torch::Tensor& x0_ref) {
@@ -44,14 +67,19 @@ torch::Tensor RolloutReward::sample_under_mask(EpsModel& model, const torch::Ten
   if (!ready()) throw std::logic_error("rollout pool not drawn");
   const std::vector<int> steps = mask_timesteps(mask);
   if (steps.empty()) throw std::invalid_argument("a mask that keeps no step has no sample");
-  return run_chain(model, chain_, steps, x_T_);
+  const auto bound = conditioned(model);
+  return run_chain(bound ? *bound : model, chain_, steps, x_T_);
 }
 
 // All masks' chains at once: one network call per step on M x P examples. A mask with fewer kept
 // steps than the longest repeats its first step at the front; a DDIM step from a level to the
 // same level returns its input, so those padding steps change nothing.
-torch::Tensor RolloutReward::samples_under_masks(EpsModel& model, const torch::Tensor& masks) const {
+torch::Tensor RolloutReward::samples_under_masks(EpsModel& called, const torch::Tensor& masks) const {
   if (!ready()) throw std::logic_error("rollout pool not drawn");
+  // Rows are mask-major (m * P + p) and P = samples x W, so row r sees window r mod W, as the bound
+  // condition repeats.
+  const auto bound = conditioned(called);
+  EpsModel& model = bound ? *bound : called;
   const int64_t M = masks.size(0), P = x_T_.size(0);
   std::vector<std::vector<int>> steps(static_cast<size_t>(M));
   size_t longest = 0;
@@ -106,9 +134,30 @@ torch::Tensor RolloutReward::samples_under_masks(EpsModel& model, const torch::T
   return x.view(shape);
 }
 
+torch::Tensor RolloutReward::imputation_rewards(const torch::Tensor& all) const {
+  const int64_t M = all.size(0), W = windows_.size(0);
+  std::vector<int64_t> tile(size_t(windows_.dim()), 1);
+  tile[0] = samples_;
+  const torch::Tensor weight = target_.repeat(tile).to(torch::kFloat64).unsqueeze(0);  // (1, P, series, L)
+  if (kind_ == RolloutKind::Fidelity)  // squared distance per hidden value to the full chain's imputations
+    return ((all - x0_ref_.unsqueeze(0)).to(torch::kFloat64).pow(2) * weight).reshape({M, -1}).sum(1) /
+           weight.sum();
+  const torch::Tensor truth = torch::nan_to_num(windows_, 0.0).cpu();
+  const torch::Tensor scored = (target_ > 0.5).cpu();
+  std::vector<double> r;
+  for (int64_t m = 0; m < M; ++m) {
+    std::vector<int64_t> shape = windows_.sizes().vec();
+    shape.insert(shape.begin(), samples_);
+    shape[1] = W;
+    r.push_back(score_imputations(all[m].cpu().reshape(shape), truth, scored).crps);
+  }
+  return torch::tensor(r, torch::kFloat64).to(all.device());
+}
+
 torch::Tensor RolloutReward::rewards(EpsModel& model, const torch::Tensor& masks, const torch::Tensor& data_batch) const {
   const int64_t M = masks.size(0);
   const torch::Tensor all = samples_under_masks(model, masks);
+  if (imputes()) return imputation_rewards(all);
   if (kind_ == RolloutKind::Fidelity)  // every mask's mean squared distance at once, on the device
     return (all - x0_ref_.unsqueeze(0)).to(torch::kFloat64).pow(2).reshape({M, -1}).mean(1);
   std::vector<double> r;

@@ -7,7 +7,11 @@
 // - data: a data batch drawn for the iteration (SWD for 2-D points, RBF MMD^2 for images, in a
 //   classifier's features where one is set: FD-LeNet's for MNIST).
 // The caller feeds the rewards to the usual leave-one-out baseline, projection and ramp.
+// Time series (set_imputation): the pool is S imputations of W training windows whose hidden values
+// are fixed at the pool's draw; fidelity compares with the full chain's imputations on the hidden
+// values, data scores them by CRPS against the truth.
 #include <functional>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -52,6 +56,12 @@ class RolloutReward {
   // the same for every mask.
   torch::Tensor rewards(EpsModel& model, const torch::Tensor& masks, const torch::Tensor& data_batch) const;
 
+  // Time series: windows (W, series, L), what the model sees of them and what it imputes (float
+  // 0/1), `samples` imputations each; the next refresh must draw a pool of W x samples noises.
+  void set_imputation(const torch::Tensor& windows, const torch::Tensor& condition, const torch::Tensor& target,
+                      int64_t samples);
+  bool imputes() const { return windows_.defined(); }
+
   // Images are compared in these features (data reward) when set.
   void set_features(std::function<torch::Tensor(const torch::Tensor&)> features) { features_ = std::move(features); }
 
@@ -62,7 +72,14 @@ class RolloutReward {
  private:
   RolloutKind kind_;
   ChainSpec chain_;
+  // The network with the pool's condition bound (time series), else null: `model` is called as it is.
+  std::shared_ptr<EpsModel> conditioned(EpsModel& model) const;
+  // (M) rewards of (M, P, series, L) imputations.
+  torch::Tensor imputation_rewards(const torch::Tensor& all) const;
+
   torch::Tensor x_T_, x0_ref_;
+  torch::Tensor windows_, condition_, target_;  // time series only
+  int64_t samples_ = 1;
   std::function<torch::Tensor(const torch::Tensor&)> features_;
 };
 
