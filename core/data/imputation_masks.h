@@ -9,6 +9,10 @@
 
 namespace eddpm {
 
+// The share of a window's observed values hidden to be scored: the evaluation's (CSDI: 10%), and
+// what ELBO-DP's errors and the rollout rewards hide, so every judge of a schedule sees one task.
+constexpr double kHiddenShare = 0.1;
+
 // 1 where the window has a value, 0 where it is NaN.
 torch::Tensor observed_mask(const torch::Tensor& windows);
 

@@ -17,9 +17,6 @@
 
 namespace eddpm {
 
-// The share of each test window's observed values hidden for scoring (CSDI: 10%).
-constexpr double kHiddenShare = 0.1;
-
 struct ImputationResult {
   torch::Tensor samples;  // (S, W, series, L) standardized, observed values as they were
   ImputationScores scores;           // standardized units

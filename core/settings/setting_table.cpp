@@ -207,7 +207,8 @@ std::vector<Setting> make_rows() {
   {
     Setting check_n = checked(integer("check_n", &TrainConfig::check_n, 0, 1 << 24, "check samples",
                                       "samples per schedule when settling measures its candidates and when the "
-                                      "verdict judges the learned steps (0: 16000 points, 1000 images)"),
+                                      "verdict judges the learned steps (0: 16000 points, 1000 images; time series: "
+                                      "imputations per test window, 0: 16)"),
                               [](const json& v) {
                                 return v.get<int64_t>() != 1 ? std::string()
                                                              : std::string("check_n must be at least 2 (0: the default)");

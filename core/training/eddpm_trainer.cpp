@@ -231,7 +231,7 @@ torch::Tensor EddpmTrainer::update_mask_by_rollouts() {
       pool = windows * kRolloutImputations;
       const torch::Tensor batch = trained_.data->sample(windows, data_gen_);
       const torch::Tensor observed = observed_mask(batch);
-      const torch::Tensor target = hide_share(observed, torch::full({windows}, 0.1), data_gen_);
+      const torch::Tensor target = hide_share(observed, torch::full({windows}, kHiddenShare), data_gen_);
       rollout_->set_imputation(batch.to(trained_.device), (observed - target).to(trained_.device),
                                target.to(trained_.device), kRolloutImputations);
     }

@@ -19,13 +19,13 @@ std::vector<double> denoising_errors(const TrainedModel& run, int64_t n, at::Gen
   model.eval();
   const int T = run.noise.T();
   torch::Tensor x0 = run.data->sample(n, gen);
-  // A time-series model is scored as it is used: on 10% of each window's observed values, hidden,
-  // given the rest (the evaluation protocol's share), its error read there only.
+  // A time-series model is scored as it is used: on kHiddenShare of each window's observed values,
+  // hidden, given the rest, its error read there only.
   auto* conditional = dynamic_cast<ConditionalEpsModel*>(&model);
   torch::Tensor condition, target;
   if (conditional) {
     const torch::Tensor observed = observed_mask(x0);
-    target = hide_share(observed, torch::full({n}, 0.1), gen);
+    target = hide_share(observed, torch::full({n}, kHiddenShare), gen);
     condition = (observed - target).to(run.device);
     target = target.to(run.device);
     x0 = torch::nan_to_num(x0, 0.0);
