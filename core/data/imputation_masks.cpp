@@ -14,7 +14,9 @@ torch::Tensor hide_share(const torch::Tensor& observed, const torch::Tensor& sha
   // Random scores on the observed values, -1 elsewhere: the k best-scored observed values are hidden.
   const torch::Tensor scores = torch::where(flat > 0.5, torch::rand(flat.sizes(), gen, flat.options()),
                                             torch::full_like(flat, -1.0));
-  const torch::Tensor k = torch::round(flat.sum(1) * share.to(flat.options())).unsqueeze(1);
+  // Halves round up, as std::round does (torch::round rounds them to even: 45 x 10% hid 4, not 5).
+  const torch::Tensor count = flat.sum(1).to(torch::kFloat64) * share.to(flat.device(), torch::kFloat64);
+  const torch::Tensor k = torch::floor(count + 0.5).to(flat.dtype()).unsqueeze(1);
   const torch::Tensor rank = scores.argsort(1, /*descending=*/true).argsort(1, false);
   return (rank < k).to(flat.dtype()).mul(flat).view(observed.sizes());
 }

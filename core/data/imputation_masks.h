@@ -20,7 +20,7 @@ torch::Tensor observed_mask(const torch::Tensor& windows);
 // values (rounded) is hidden as targets; the condition is the rest of the observed values.
 torch::Tensor random_condition(const torch::Tensor& observed, at::Generator& gen);
 
-// Exactly round(share x observed) of each window's observed values hidden, picked at random
+// Exactly round(share x observed) (halves up) of each window's observed values hidden, picked at random
 // (every observed value equally likely); returns the hidden ones' mask.
 torch::Tensor hide_share(const torch::Tensor& observed, const torch::Tensor& share, at::Generator& gen);
 
