@@ -2,7 +2,6 @@
 
 #include <stdexcept>
 
-#include <torch/linalg.h>
 #include <torch/torch.h>
 
 namespace eddpm {
@@ -20,7 +19,7 @@ GaussianMoments feature_moments(const torch::Tensor& features) {
 }
 
 torch::Tensor symmetric_sqrt(const torch::Tensor& matrix) {
-  const auto [values, vectors] = torch::linalg::eigh(symmetrized(matrix), "L");
+  const auto [values, vectors] = at::linalg_eigh(symmetrized(matrix), "L");
   return symmetrized((vectors * values.clamp_min(0.0).sqrt()).matmul(vectors.transpose(0, 1)));
 }
 
@@ -28,7 +27,7 @@ double frechet_distance(const GaussianMoments& a, const GaussianMoments& b) {
   if (a.mean.sizes() != b.mean.sizes()) throw std::invalid_argument("Frechet distance needs features of one size");
   const torch::Tensor root_a = symmetric_sqrt(a.cov);
   const torch::Tensor inner = symmetrized(root_a.matmul(b.cov).matmul(root_a));
-  const double trace_root = torch::linalg::eigvalsh(inner, "L").clamp_min(0.0).sqrt().sum().item<double>();
+  const double trace_root = at::linalg_eigvalsh(inner, "L").clamp_min(0.0).sqrt().sum().item<double>();
   const double mean_term = (a.mean - b.mean).pow(2).sum().item<double>();
   return mean_term + a.cov.trace().item<double>() + b.cov.trace().item<double>() - 2.0 * trace_root;
 }
