@@ -35,15 +35,7 @@ int impute_test_split(const TrainedModel& run, const SeriesDataset& data, const 
   const ImputationMeter meter(run, r.samples, r.seed, solver);
   const ImputationResult result = meter.impute(steps);
   const ImputationTask& task = meter.task();
-  ImputedWindows out;
-  out.samples = in_original_units(result.samples, data.scale(), -2);
-  out.truth = in_original_units(task.windows, data.scale(), -2);
-  out.condition = task.condition;
-  out.series_names = data.table().series_names;
-  for (int64_t start : data.test_window_starts())
-    out.time_labels.emplace_back(data.table().time_labels.begin() + start,
-                                 data.table().time_labels.begin() + start + data.window());
-  save_imputations_csv(out, r.out);
+  save_imputations_csv(imputed_test_windows(data, task, result.samples), r.out);
   const ImputationScores& z = result.scores;
   const ImputationScores& o = result.scores_original;
   std::printf("imputed %lld test windows x %lld samples with %s; on the %lld hidden values: MAE %.4f (%.4f in the "

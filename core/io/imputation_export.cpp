@@ -21,6 +21,18 @@ std::string cell(const std::string& text) {
 }
 }  // namespace
 
+ImputedWindows imputed_test_windows(const SeriesDataset& data, const ImputationTask& task, const torch::Tensor& samples) {
+  ImputedWindows out;
+  if (samples.defined()) out.samples = in_original_units(samples, data.scale(), -2);
+  out.truth = in_original_units(task.windows, data.scale(), -2);
+  out.condition = task.condition;
+  out.series_names = data.table().series_names;
+  const std::vector<std::string>& labels = data.table().time_labels;
+  for (int64_t start : data.test_window_starts())
+    out.time_labels.emplace_back(labels.begin() + start, labels.begin() + start + data.window());
+  return out;
+}
+
 const std::vector<double>& exported_quantile_levels() {
   static const std::vector<double> levels = {0.05, 0.25, 0.75, 0.95};
   return levels;

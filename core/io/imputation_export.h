@@ -8,7 +8,9 @@
 
 #include <torch/types.h>
 
+#include "imputation_masks.h"
 #include "series_csv.h"
+#include "series_dataset.h"
 
 namespace eddpm {
 
@@ -19,6 +21,11 @@ struct ImputedWindows {
   std::vector<std::string> series_names;
   std::vector<std::vector<std::string>> time_labels;  // per window, its L time labels
 };
+
+// The test windows of `task` (an ImputationMeter's) with `samples` (S, W, series, L) of them, both
+// standardized as the model sees them, turned into the data's units with each window's time labels.
+// Undefined samples give the windows alone.
+ImputedWindows imputed_test_windows(const SeriesDataset& data, const ImputationTask& task, const torch::Tensor& samples);
 
 // The quantile levels of the CSV's columns beside the median: q05, q25, q75, q95.
 const std::vector<double>& exported_quantile_levels();

@@ -67,6 +67,8 @@ class ScheduleMeter {
   const torch::Tensor& real() const { return real_; }
   bool has_fd() const { return lenet_ != nullptr; }
   const Solver& solver() const { return solver_; }
+  // Time series: what the imputations are scored on (the hidden values, the data); null elsewhere.
+  const ImputationMeter* imputer() const { return imputer_.get(); }
   // Every later measurement stops with Cancelled once `cancel` is set (from any thread).
   void set_cancel(const std::atomic<bool>* cancel) { cancel_ = cancel; }
   // Every later sampling adds its example-steps to `progress` (read from any thread).
