@@ -4,8 +4,12 @@
 #include <torch/torch.h>
 
 #include <atomic>
+#include <cmath>
 
+#include <QDate>
 #include <QDir>
+#include <QFile>
+#include <QTextStream>
 #include <QImage>
 #include <QString>
 
@@ -74,6 +78,42 @@ inline widgets::TrainingSettings quick_image_run(const QString& dir, const QStri
 
 inline void train_image_run(const QString& dir, const QString& data, qint64 iters) {
   EddpmTrainer trainer(explorer::to_train_config(quick_image_run(dir, data, iters)), torch::kCPU);
+  run_training(trainer, dir.toStdString());
+}
+
+// Two sines over 240 rows with a date column, every 7th value of the first one missing: a CSV a
+// time-series run reads (4 test windows of 12).
+inline QString sine_csv(const QString& path) {
+  QFile file(path);
+  if (!file.open(QIODevice::WriteOnly | QIODevice::Text)) return {};
+  QTextStream out(&file);
+  out << "date,a,b\n";
+  const QDate first(2020, 1, 1);
+  for (int r = 0; r < 240; ++r) {
+    out << first.addDays(r).toString(Qt::ISODate) << ',';
+    if (r % 7 != 3) out << std::sin(2.0 * M_PI * r / 12.0);
+    out << ',' << 2.0 + 3.0 * std::cos(2.0 * M_PI * r / 8.0 + 1.0) << '\n';
+  }
+  return path;
+}
+
+// A time-series run small enough for a test: the CSDI network on a CSV, windows of 12, T 20
+// (CSDI's quadratic betas), 4 steps kept, 4 imputations a test window in its checks.
+inline widgets::TrainingSettings quick_series_run(const QString& dir, const QString& csv, qint64 iters) {
+  widgets::TrainingSettings s = quick_run(dir, iters);
+  TrainConfig& c = s.config;
+  c.data = "csv:" + csv.toStdString();
+  c.window = 12;
+  c.model = "csdi";
+  c.beta = BetaSpec{BetaKind::Quadratic, 20, 1e-4, 0.5};
+  c.keep = 4.0 / 20;
+  c.batch = 16;
+  c.check_n = 4;
+  return s;
+}
+
+inline void train_series_run(const QString& dir, const QString& csv, qint64 iters) {
+  EddpmTrainer trainer(explorer::to_train_config(quick_series_run(dir, csv, iters)), torch::kCPU);
   run_training(trainer, dir.toStdString());
 }
 

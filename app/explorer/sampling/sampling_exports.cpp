@@ -13,6 +13,7 @@
 #include "elided_label.h"
 #include "image_comparison_view.h"
 #include "image_grid_view.h"
+#include "imputation_plot.h"
 #include "point_cloud_view.h"
 #include "save_file.h"
 
@@ -107,12 +108,23 @@ bool SamplingPage::saveComparison(const QString& path, QString* error) {
   if (refuseWhileBusy(busy(), error)) return false;
   QJsonArray rows;
   // FD-LeNet only where there is a classifier, as in `eddpm compare`'s report.
-  auto quality = [](const SampleOutcome& o) {
+  // Time series: the keys of `eddpm compare`'s REPORT.json (standardized, and _orig in the data's units).
+  auto quality = [this](const SampleOutcome& o) {
+    if (seriesModel_)
+      return QJsonObject{{"crps", o.scores.crps},          {"mae", o.scores.mae},
+                         {"rmse", o.scores.rmse},          {"crps_orig", o.scoresOriginal.crps},
+                         {"mae_orig", o.scoresOriginal.mae}, {"rmse_orig", o.scoresOriginal.rmse},
+                         {"fidelity", o.fidelity}};
     QJsonObject q{{"swd", o.swd}, {"mmd", o.mmd}, {"fidelity", o.fidelity}, {"fidelity_swd", o.fidelitySwd}};
     if (o.fd >= 0) q["fd_lenet"] = o.fd;
     if (o.fidelityFd >= 0) q["fidelity_fd"] = o.fidelityFd;
     return q;
   };
+  if (seriesModel_ && !seriesFrame_.empty())
+    rows.append(QJsonObject{{"model", service_.checkpoint()}, {"schedule", "full"}, {"K", service_.T()},
+                            {"solver", QString::fromStdString(fullSeries_.solver.name())}, {"nfe", fullSeries_.nfe},
+                            {"samples", fullSeries_.imputationCount}, {"seed", qint64(sampledSeed_)},
+                            {"quality", quality(fullSeries_)}, {"seconds", fullSeries_.seconds}});
   for (const SampleOutcome& o : outcomes_) {
     QJsonArray steps;
     for (int t : o.schedule.timesteps) steps.append(t);
@@ -122,15 +134,18 @@ bool SamplingPage::saveComparison(const QString& path, QString* error) {
                             {"seed", seed_->value()},
                             {"quality", quality(o)}, {"seconds", o.seconds}});
   }
-  rows.append(QJsonObject{{"model", service_.checkpoint()}, {"schedule", "real"}, {"n", sampledN_},
-                          {"quality", quality(floor_)}});
+  if (!seriesModel_)
+    rows.append(QJsonObject{{"model", service_.checkpoint()}, {"schedule", "real"}, {"n", sampledN_},
+                            {"quality", quality(floor_)}});
   const QByteArray json = QJsonDocument(rows).toJson();
   bool ok = widgets::saveAtomically(path, error, [&](const QString& temporary) {
     QFile f(temporary);
     return f.open(QIODevice::WriteOnly) && f.write(json) == json.size();
   });
   // The montage: every result side by side in one picture beside the table.
-  if (ok && imageModel_ && !images_->grids().isEmpty()) {
+  if (ok && seriesModel_ && !seriesFrame_.empty()) {
+    ok = imputationPlot_->exportTo(path.left(path.lastIndexOf('.')) + ".png", error);
+  } else if (ok && imageModel_ && !images_->grids().isEmpty()) {
     const QString png = path.left(path.lastIndexOf('.')) + ".png";
     ok = widgets::saveAtomically(png, error, [&](const QString& temporary) { return images_->picture().save(temporary, "PNG"); });
   } else if (ok && !views_.isEmpty()) {

@@ -26,6 +26,7 @@
 #include "elided_label.h"
 #include "image_comparison_view.h"
 #include "image_grid_view.h"
+#include "imputation_plot.h"
 #include "log_snr_plot.h"
 #include "point_cloud_view.h"
 #include "schedule_strip.h"
@@ -127,8 +128,10 @@ SamplingPage::SamplingPage(QWidget* parent) : QWidget(parent) {
       if (!dir.isEmpty()) status_->setText(tr("%1 schedules written to %2 (%3)").arg(preview_.size()).arg(dir, format));
     });
   }
-  exportMenu->addAction(tr("Samples (PNG and CSV; image grids as PNG)…"), this, [this] {
+  exportMenu->addAction(tr("Samples (PNG and CSV; image grids as PNG; imputations as CSV, their plot as PNG and PDF)…"),
+                        this, [this] {
     if (imageModel_) return exportImages();
+    if (seriesModel_) return exportSeries();
     const QString dir = QFileDialog::getExistingDirectory(this, tr("Write samples to"));
     QString error;
     for (int i = 0; i < outcomes_.size() && !dir.isEmpty(); ++i) {
@@ -204,6 +207,7 @@ SamplingPage::SamplingPage(QWidget* parent) : QWidget(parent) {
   samplesStack_ = new QStackedWidget;
   samplesStack_->addWidget(pointsWidget);
   samplesStack_->addWidget(images_);
+  samplesStack_->addWidget(makeSeriesPanel());
   pathView_ = new widgets::DenoisingPathView;
   pathSample_ = new QSpinBox;
   pathSample_->setRange(0, SamplingService::kShownImages - 1);
@@ -225,10 +229,8 @@ SamplingPage::SamplingPage(QWidget* parent) : QWidget(parent) {
   resultTabs_->addTab(pathBox, tr("Denoising path"));
   resultTabs_->setTabEnabled(1, false);
   auto* resultsWidget = resultTabs_;
-  table_ = new QTableWidget(0, 11);
-  table_->setHorizontalHeaderLabels({tr("schedule"), tr("solver"), tr("steps"), tr("NFE"), tr("SWD"), tr("MMD²"),
-                                     tr("fidelity"), tr("fidelity SWD"), tr("seconds"), tr("FD-LeNet"), tr("fidelity FD")});
-  table_->horizontalHeaderItem(3)->setToolTip(tr("Network evaluations: K for every solver but Heun (2K - 1)"));
+  table_ = new QTableWidget;
+  setTableColumns(false);
   table_->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
   table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
   sweepPlot_ = new widgets::LivePlot;
@@ -384,15 +386,29 @@ void SamplingPage::setCheckpoint(const QString& path) {
            checkpointLabel_->setText(tr("Model: %1 (%2, T=%3)").arg(path, service_.dataName()).arg(service_.T()));
            K_->setMaximum(service_.T());
            // Image models sample a few hundred (each is a grid cell, and the full chain samples them
-           // all T times); 2-D models thousands of points.
-           if (service_.imageModel() != imageModel_) n_->setValue(service_.imageModel() ? 256 : 2000);
+           // all T times); 2-D models thousands of points; time-series models impute every test
+           // window 32 times, as `eddpm compare`.
+           const bool kindChanged = service_.imageModel() != imageModel_ || service_.seriesModel() != seriesModel_;
            imageModel_ = service_.imageModel();
-           samplesStack_->setCurrentIndex(imageModel_ ? 1 : 0);
+           seriesModel_ = service_.seriesModel();
+           if (kindChanged) {
+             n_->setValue(imageModel_ ? 256 : seriesModel_ ? 32 : 2000);
+             outcomes_.clear();  // the table's columns change: the shown results go with them
+             setTableColumns(seriesModel_);
+           }
+           n_->setToolTip(seriesModel_ ? tr("Imputations of every test window per schedule") : tr("Samples per schedule"));
+           seriesFrame_ = {};
+           fullSeries_ = {};
+           showSeriesWindow();
+           samplesStack_->setCurrentIndex(imageModel_ ? 1 : seriesModel_ ? 2 : 0);
            resultTabs_->setTabEnabled(1, imageModel_);
            const bool fd = service_.sweepMeasure() == "FD-LeNet";
-           table_->setColumnHidden(9, !fd);
-           table_->setColumnHidden(10, !fd);
-           sweepPlot_->yAxis->setLabel(tr("%1 to data").arg(service_.sweepMeasure()));
+           if (!seriesModel_) {
+             table_->setColumnHidden(9, !fd);
+             table_->setColumnHidden(10, !fd);
+           }
+           sweepPlot_->yAxis->setLabel(seriesModel_ ? tr("CRPS of the imputations")
+                                                    : tr("%1 to data").arg(service_.sweepMeasure()));
            strip_->setNoiseLevels(service_.halfLogSnr());
            status_->setText(tr("Loaded %1").arg(path));
            emit checkpointLoaded(path);
@@ -456,12 +472,14 @@ void SamplingPage::requestSample() {
   runJob(
       [this, list, n, seed, results, reference] {
         *results = service_.sample(list, n, seed);
-        if (!service_.imageModel()) *reference = service_.referencePoints(n, seed);
+        if (!service_.imageModel() && !service_.seriesModel()) *reference = service_.referencePoints(n, seed);
       },
       [this, results, reference, n, seed] {
         outcomes_ = results->outcomes;
         floor_ = results->floor;
         fullChain_ = results->fullChain;
+        seriesFrame_ = results->series;
+        fullSeries_ = results->full;
         reference_ = *reference;
         sampledN_ = n;
         sampledSeed_ = seed;
@@ -494,6 +512,7 @@ QString scheduleCaption(const SampleOutcome& o, const QString& measure) {
 void SamplingPage::showOutcomes() {
   qDeleteAll(views_);
   views_.clear();
+  if (seriesModel_) return showSeriesOutcomes();
   table_->setRowCount(outcomes_.size() + 1);
   QVector<widgets::ScheduleView> schedules;
   QVector<widgets::ImageSet> sets;
@@ -572,7 +591,6 @@ void SamplingPage::requestSweep() {
   const int n = std::min(n_->value(), 1000);
   const quint64 seed = quint64(seed_->value());
   auto points = std::make_shared<QVector<SweepPoint>>();
-  sweepPlot_->yAxis->setLabel(tr("%1 to data").arg(service_.sweepMeasure()));
   status_->setText(tr("Sweeping K for %1 families…").arg(kinds.size()));
   runJob([this, kinds, Ks, n, seed, points] { *points = service_.sweep(kinds, Ks, n, seed); },
          [this, kinds, points] {

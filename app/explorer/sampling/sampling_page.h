@@ -1,9 +1,10 @@
 #pragma once
 // The Sample & compare page: pick 1 to 6 schedules (learned, manual, handcrafted, searched or a
 // file), see their steps on a strip and their log-SNR curves, sample all from the same starting
-// noise, compare quality side by side (points over the data, or image grids beside the full
-// chain's with their differences), follow one image's denoising path per schedule, sweep K, and
-// export schedules, samples, paths and the table. Engine work runs on a background thread, one job
+// noise, compare quality side by side (points over the data, image grids beside the full chain's
+// with their differences, or a time-series model's imputations of its test windows beside the
+// full chain's), follow one image's denoising path per schedule, sweep K, and export schedules,
+// samples, imputations, paths and the table. Engine work runs on a background thread, one job
 // at a time, with progress and Esc to cancel; the page stays responsive.
 #include <QElapsedTimer>
 #include <QWidget>
@@ -11,6 +12,7 @@
 #include "background_job.h"
 #include "sampling_service.h"
 
+class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
 class QLabel;
@@ -30,6 +32,7 @@ namespace eddpm::widgets {
 class DenoisingPathView;
 class ElidedLabel;
 class ImageComparisonView;
+class ImputationPlot;
 class LivePlot;
 class LogSnrPlot;
 class PointCloudView;
@@ -96,6 +99,15 @@ class SamplingPage : public QWidget {
   bool saveSample(int index, int sample, const QString& path, QString* error);
   bool savePaths(const QString& path, QString* error);
 
+  // Time-series models: the window and series the imputation view shows (clamped to the frame).
+  void setSeriesWindow(int window, int series);
+  widgets::ImputationPlot* imputationPlot() const { return imputationPlot_; }
+  const SeriesFrame& seriesFrame() const { return seriesFrame_; }
+  // The full chain's imputations, the table's reference row (time-series models).
+  const SampleOutcome& fullChainOutcome() const { return fullSeries_; }
+  // Every imputation of schedule `index` (-1: the full chain) as CSV, in the data's units.
+  bool saveImputations(int index, const QString& path, QString* error);
+
  signals:
   void checkpointLoaded(const QString& path);
   void previewReady();
@@ -120,6 +132,13 @@ class SamplingPage : public QWidget {
   void showOutcomes();
   void showProgress();
   void exportImages();
+  // Time-series models (sampling_series.cpp): the view above the table, its filling, its exports.
+  QWidget* makeSeriesPanel();
+  void showSeriesOutcomes();
+  void showSeriesWindow();
+  void exportSeries();
+  // The table's columns for this kind of model: points and images, or time series.
+  void setTableColumns(bool series);
 
   SamplingService service_;
   BackgroundJob job_;
@@ -153,6 +172,15 @@ class SamplingPage : public QWidget {
   QSpinBox* pathSample_;
   QPushButton* showPath_;
   bool imageModel_ = false;
+  bool seriesModel_ = false;
+  QSpinBox* seriesWindow_;
+  QComboBox* seriesName_;
+  QComboBox* seriesLayout_;
+  QCheckBox* showFull_;
+  QLabel* seriesSpan_;
+  widgets::ImputationPlot* imputationPlot_;
+  SeriesFrame seriesFrame_;
+  SampleOutcome fullSeries_;
 
   QVector<widgets::ScheduleView> preview_;
   QVector<SampleOutcome> outcomes_;

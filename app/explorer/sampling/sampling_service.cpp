@@ -4,6 +4,7 @@
 #include "atomic_file.h"
 #include "checkpoint.h"
 #include "handcrafted_schedules.h"
+#include "imputation_export.h"
 #include "mask_semantics.h"
 #include "png_file.h"
 #include "sample_export.h"
@@ -13,6 +14,7 @@
 #include "schedule_factory.h"
 #include "schedule_file.h"
 #include "schedule_import.h"
+#include "series_dataset.h"
 #include "sha256.h"
 
 #include "sampling_service.h"
@@ -21,6 +23,7 @@
 #include <QFileInfo>
 
 #include <cmath>
+#include <limits>
 #include <map>
 #include <set>
 #include <optional>
@@ -30,6 +33,8 @@ namespace eddpm::explorer {
 struct SamplingService::Impl {
   std::optional<TrainedModel> run;
   QString checkpoint;
+  // Rows of a chain per sample: a time-series sample imputes every test window, in one batch.
+  int64_t rowsPerSample = 1;
 };
 
 namespace {
@@ -41,6 +46,49 @@ QVector<double> interleaved(const torch::Tensor& points) {
 }
 
 QString first_line(const std::exception& e) { return QString::fromStdString(e.what()).section('\n', 0, 0); }
+
+template <typename T>
+QVector<T> flat(const torch::Tensor& t, torch::Dtype dtype) {
+  const torch::Tensor c = t.to(torch::kCPU, dtype).contiguous();
+  return QVector<T>(c.data_ptr<T>(), c.data_ptr<T>() + c.numel());
+}
+
+// The test windows the imputations fill, in the data's units: the engine's export frame.
+SeriesFrame series_frame(const ImputationMeter& imputer) {
+  const ImputationTask& task = imputer.task();
+  const ImputedWindows windows = imputed_test_windows(imputer.data(), task, {});
+  const torch::Tensor truth = windows.truth.to(torch::kFloat64);
+  const torch::Tensor none = torch::full_like(truth, std::numeric_limits<double>::quiet_NaN());
+  SeriesFrame frame;
+  frame.windows = int(truth.size(0));
+  frame.series = int(truth.size(1));
+  frame.length = int(truth.size(2));
+  for (const std::string& name : windows.series_names) frame.seriesNames << QString::fromStdString(name);
+  for (const std::vector<std::string>& labels : windows.time_labels) {
+    QStringList window;
+    for (const std::string& label : labels) window << QString::fromStdString(label);
+    frame.timeLabels.append(window);
+  }
+  frame.observed = flat<double>(torch::where(task.condition > 0.5, truth, none), torch::kFloat64);
+  frame.hidden = flat<double>(torch::where(task.target > 0.5, truth, none), torch::kFloat64);
+  return frame;
+}
+
+// A measure's imputations (standardized, (S, W, series, L)) as the page draws and exports them.
+void fill_series(SampleOutcome& o, const ScheduleMeasure& m, const SeriesDataset& data) {
+  const torch::Tensor x = in_original_units(m.samples, data.scale(), -2).to(torch::kFloat64);
+  const torch::Tensor q = torch::quantile(x, torch::tensor({0.5, 0.05, 0.95}, torch::kFloat64), 0);
+  o.median = flat<double>(q[0], torch::kFloat64);
+  o.low = flat<double>(q[1], torch::kFloat64);
+  o.high = flat<double>(q[2], torch::kFloat64);
+  o.imputations = flat<float>(x, torch::kFloat32);
+  o.imputationCount = int(x.size(0));
+  if (m.imputation) o.scores = {m.imputation->mae, m.imputation->rmse, m.imputation->crps};
+  if (m.imputation_original)
+    o.scoresOriginal = {m.imputation_original->mae, m.imputation_original->rmse, m.imputation_original->crps};
+  o.fidelity = m.fidelity;
+  o.seconds = m.seconds;
+}
 }  // namespace
 
 SamplingService::SamplingService() : impl_(std::make_unique<Impl>()) {}
@@ -49,12 +97,7 @@ SamplingService::~SamplingService() = default;
 bool SamplingService::load(const QString& checkpoint, QString* error) {
   try {
     auto run = load_checkpoint(checkpoint.toStdString(), "auto");
-    if (run.data->is_series()) {
-      if (error)
-        *error = QObject::tr("a time-series model: this page does not draw imputations yet; `eddpm sample --out "
-                             "FILE.csv` and `eddpm compare` impute and score its test windows");
-      return false;
-    }
+    const auto* series = dynamic_cast<const SeriesDataset*>(run.data.get());
     // A load cannot be cut inside LibTorch; a cancelled one keeps the previous model, as the page
     // (which then shows the previous model) expects.
     if (cancel_ && cancel_->load()) {
@@ -63,6 +106,7 @@ bool SamplingService::load(const QString& checkpoint, QString* error) {
     }
     impl_->run = std::move(run);
     impl_->checkpoint = checkpoint;
+    impl_->rowsPerSample = series ? series->test_windows().size(0) : 1;
     return true;
   } catch (const std::exception& e) {
     if (error) *error = first_line(e);
@@ -78,6 +122,7 @@ QString SamplingService::dataName() const {
 }
 
 bool SamplingService::imageModel() const { return impl_->run && impl_->run->data->is_image(); }
+bool SamplingService::seriesModel() const { return impl_->run && impl_->run->data->is_series(); }
 
 QString SamplingService::sweepMeasure() const {
   return impl_->run ? QString::fromStdString(check_name(*impl_->run)) : QString("SWD");
@@ -147,7 +192,7 @@ QVector<widgets::ScheduleView> SamplingService::startJob(const QVector<ScheduleR
     if (fullChains && solvers.insert(solver_key(requests[i].solver)).second) calls += requests[i].solver.nfe(T());
   }
   done_ = 0;
-  total_ = int64_t(n) * calls;
+  total_ = int64_t(n) * impl_->rowsPerSample * calls;
   return views;
 }
 
@@ -168,8 +213,19 @@ SampleResults SamplingService::sample(const QVector<ScheduleRequest>& requests, 
   QVector<QString> errors;
   const QVector<widgets::ScheduleView> views = startJob(requests, n, true, &errors);
   const bool images = run.data->is_image();
+  const auto* series = dynamic_cast<const SeriesDataset*>(run.data.get());
   ScheduleMeter& reference = meter_of(requests.front().solver);
   if (images) results.fullChain = to_qimages(reference.full_chain(), kShownImages);
+  if (series) {
+    // The full chain first: it is every row's fidelity reference, and the table's reference row.
+    results.series = series_frame(*reference.imputer());
+    SampleOutcome& full = results.full;
+    for (int t = T() - 1; t >= 0; --t) full.schedule.timesteps.append(t);
+    full.schedule.name = QObject::tr("full chain");
+    full.solver = requests.front().solver;
+    full.nfe = full.solver.nfe(T());
+    fill_series(full, reference.measure(full_schedule(T()), false), *series);
+  }
   for (int i = 0; i < requests.size(); ++i) {
     check_cancel(cancel_);
     SampleOutcome outcome;
@@ -184,6 +240,11 @@ SampleResults SamplingService::sample(const QVector<ScheduleRequest>& requests, 
     try {
       ScheduleMeter& meter = meter_of(requests[i].solver);
       const ScheduleMeasure m = meter.measure(to_std(outcome.schedule.timesteps));
+      if (series) {
+        fill_series(outcome, m, *series);
+        results.outcomes.append(outcome);
+        continue;
+      }
       if (images) {
         outcome.images = to_qimages(m.samples, kShownImages);
         outcome.difference = difference_images(m.samples, meter.full_chain(), kShownImages);
@@ -204,6 +265,7 @@ SampleResults SamplingService::sample(const QVector<ScheduleRequest>& requests, 
     }
     results.outcomes.append(outcome);
   }
+  if (series) return results;  // imputation has no real-data floor
   const ScheduleMeasure floor = reference.real_floor();
   results.floor.schedule.name = QObject::tr("real data (floor)");
   results.floor.swd = floor.swd;
@@ -254,7 +316,7 @@ QVector<SweepPoint> SamplingService::sweep(const QStringList& kinds, const QVect
   done_ = 0;
   int64_t total = 0;
   for (int K : Ks)
-    if (K <= T()) total += int64_t(n) * K * kinds.size();
+    if (K <= T()) total += int64_t(n) * impl_->rowsPerSample * K * kinds.size();
   total_ = total;
   for (const QString& kind : kinds) {
     for (int K : Ks) {
@@ -279,6 +341,38 @@ bool SamplingService::saveSchedule(const widgets::ScheduleView& schedule, const 
     file.checkpoint_sha256 = sha256_file(impl_->checkpoint.toStdString());
     file.prediction = impl_->run->config.prediction;
     save_schedule(file, path.toStdString(), format);
+    return true;
+  } catch (const std::exception& e) {
+    if (error) *error = first_line(e);
+    return false;
+  }
+}
+
+bool SamplingService::saveImputations(const SampleOutcome& outcome, const SeriesFrame& frame, const QString& path,
+                                      QString* error) {
+  try {
+    if (!path.endsWith(".csv", Qt::CaseInsensitive))
+      throw std::invalid_argument("imputations are written as CSV: name the file .csv");
+    const int64_t values = int64_t(frame.windows) * frame.series * frame.length;
+    if (frame.empty() || outcome.imputationCount < 1 || outcome.imputations.size() != outcome.imputationCount * values)
+      throw std::invalid_argument("no imputations of this model's test windows to save: sample first");
+    const std::vector<int64_t> window_shape = {frame.windows, frame.series, frame.length};
+    ImputedWindows out;
+    std::vector<int64_t> shape = {outcome.imputationCount};
+    shape.insert(shape.end(), window_shape.begin(), window_shape.end());
+    out.samples = torch::tensor(std::vector<float>(outcome.imputations.begin(), outcome.imputations.end())).reshape(shape);
+    const torch::Tensor observed =
+        torch::tensor(std::vector<double>(frame.observed.begin(), frame.observed.end()), torch::kFloat64).reshape(window_shape);
+    const torch::Tensor hidden =
+        torch::tensor(std::vector<double>(frame.hidden.begin(), frame.hidden.end()), torch::kFloat64).reshape(window_shape);
+    out.condition = (~torch::isnan(observed)).to(torch::kFloat64);
+    out.truth = torch::where(torch::isnan(observed), hidden, observed);
+    for (const QString& name : frame.seriesNames) out.series_names.push_back(name.toStdString());
+    for (const QStringList& labels : frame.timeLabels) {
+      out.time_labels.emplace_back();
+      for (const QString& label : labels) out.time_labels.back().push_back(label.toStdString());
+    }
+    save_imputations_csv(out, path.toStdString());
     return true;
   } catch (const std::exception& e) {
     if (error) *error = first_line(e);

@@ -26,6 +26,23 @@ struct ScheduleRequest {
   QString manualText;    // for "manual" when it is not a list of timesteps: a pasted sigma line, JSON, ...
 };
 
+// Time-series models: CSDI's scores of the imputations at the hidden values (-1: not measured).
+struct SeriesScores {
+  double mae = -1.0, rmse = -1.0, crps = -1.0;
+};
+
+// Time-series models: the test windows every schedule imputes, in the data's units; every value
+// array is flattened as (window, series, value): index() says where.
+struct SeriesFrame {
+  int windows = 0, series = 0, length = 0;
+  QStringList seriesNames;
+  QVector<QStringList> timeLabels;  // per window, one label per value
+  QVector<double> observed;         // where the model saw the value, else NaN
+  QVector<double> hidden;           // the true value where it was hidden from the model and scored, else NaN
+  int index(int window, int seriesIndex, int value) const { return (window * series + seriesIndex) * length + value; }
+  bool empty() const { return windows == 0; }
+};
+
 struct SampleOutcome {
   widgets::ScheduleView schedule;
   QVector<double> points;      // 2-D models: interleaved (x, y)
@@ -36,6 +53,11 @@ struct SampleOutcome {
   Solver solver;               // the request's
   qint64 nfe = 0;              // network evaluations of its chain
   QString error;               // set when this schedule could not be built or sampled
+  // Time-series models: the imputations of the frame's windows (the data's units) and their scores.
+  QVector<double> median, low, high;  // per value: the median and the 5% / 95% quantiles
+  QVector<float> imputations;         // every one, (imputationCount, window, series, value)
+  int imputationCount = 0;
+  SeriesScores scores, scoresOriginal;  // standardized, and in the data's units
 };
 
 // Every ticked schedule sampled from the same noise, and what they are measured against.
@@ -43,6 +65,8 @@ struct SampleResults {
   QVector<SampleOutcome> outcomes;
   SampleOutcome floor;         // training data against the held-out data: the measures' floor at this n
   QVector<QImage> fullChain;   // image models: the full chain's first images from the same noise
+  SeriesFrame series;          // time-series models: the windows imputed
+  SampleOutcome full;          // time-series models: the full chain's imputations, the reference row
 };
 
 // One schedule's denoising path for one sample: its estimate of the clean image at each kept step.
@@ -79,6 +103,8 @@ class SamplingService {
   int T() const;
   QString dataName() const;
   bool imageModel() const;
+  // A conditional model of time series: sample() imputes the test windows instead of drawing.
+  bool seriesModel() const;
   // "FD-LeNet" where the model's data has a classifier (MNIST), else "SWD".
   QString sweepMeasure() const;
   QVector<double> halfLogSnr() const;
@@ -88,7 +114,9 @@ class SamplingService {
   widgets::ScheduleView schedule(const ScheduleRequest& request, QString* error);
   // Every request sampled with its solver from the same starting noise; quality against fresh data
   // and against the full chain of its solver from that noise (sampled once per solver). The
-  // reference grid and the floor are the first request's solver's.
+  // reference grid and the floor are the first request's solver's. Time-series models: `n`
+  // imputations of every test window (10% of its observed values hidden, as `eddpm compare`), scored
+  // by MAE, RMSE and CRPS, with the full chain's as `full` and no floor.
   SampleResults sample(const QVector<ScheduleRequest>& requests, int n, quint64 seed);
   QVector<double> referencePoints(int n, quint64 seed);
   // Image models: for sample `index` of the same draw sample() makes, each schedule's x0 estimate
@@ -103,6 +131,9 @@ class SamplingService {
   // 2-D: PNG (with the parameters text chunk) or CSV by extension; atomic.
   bool savePoints(const SampleOutcome& outcome, const Solver& solver, quint64 seed, const QString& path,
                   QString* error);
+  // Time-series models: every imputation of `outcome` as CSV (window, series, time, state, value,
+  // median, q05, q25, q75, q95; core/io/imputation_export.h), in the data's units; atomic.
+  bool saveImputations(const SampleOutcome& outcome, const SeriesFrame& frame, const QString& path, QString* error);
   // Any picture of this model's samples as PNG with the parameters text chunk (schedule, solver,
   // NFE, seed, model); atomic.
   bool saveImage(const QImage& image, const widgets::ScheduleView& schedule, const Solver& solver, quint64 seed, int n,
