@@ -281,6 +281,14 @@ class TestSamplingPage : public QObject {
     QCOMPARE(plot->bands()[1].median, page.outcomes()[1].median.mid(f.index(2, 1, 0), 12));
     QVERIFY(plot->bands()[2].reference);
     QCOMPARE(plot->panelCount(), 1);
+    // PgDn on the plot shows the next window.
+    page.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&page));
+    QTest::mouseClick(page.imputationPlot(), Qt::LeftButton);
+    QTest::keyClick(page.imputationPlot(), Qt::Key_PageDown);
+    QVERIFY(sameValues(plot->window().observed, f.observed.mid(f.index(3, 1, 0), 12)));
+    QTest::keyClick(page.imputationPlot(), Qt::Key_PageUp);
+    QVERIFY(sameValues(plot->window().observed, f.observed.mid(f.index(2, 1, 0), 12)));
     auto* layout = page.findChildren<QComboBox*>().at(0);
     for (QComboBox* box : page.findChildren<QComboBox*>())
       if (box->count() == 2 && box->itemText(1) == "side by side") layout = box;

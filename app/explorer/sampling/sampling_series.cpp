@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include <QAction>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QFileDialog>
@@ -82,7 +83,7 @@ void SamplingPage::setTableColumns(bool series) {
 QWidget* SamplingPage::makeSeriesPanel() {
   seriesWindow_ = new QSpinBox;
   seriesWindow_->setRange(0, 0);
-  seriesWindow_->setToolTip(tr("The test window shown (PgUp / PgDn on the plot step through them)"));
+  seriesWindow_->setToolTip(tr("The test window shown (click the plot, then PgUp / PgDn step through them)"));
   seriesName_ = new QComboBox;
   seriesName_->setToolTip(tr("The series shown"));
   seriesLayout_ = new QComboBox;
@@ -117,13 +118,17 @@ QWidget* SamplingPage::makeSeriesPanel() {
   connect(seriesLayout_, &QComboBox::currentIndexChanged, this, [this](int index) {
     imputationPlot_->setLayout(index == 0 ? widgets::ImputationLayout::Overlaid : widgets::ImputationLayout::SideBySide);
   });
-  auto* next = new QAction(imputationPlot_);
+  // PgDn / PgUp step through the windows while the panel (a click on the plot) has the focus.
+  imputationPlot_->setFocusPolicy(Qt::ClickFocus);
+  auto* next = new QAction(panel);
   next->setShortcut(QKeySequence(Qt::Key_PageDown));
+  next->setShortcutContext(Qt::WidgetWithChildrenShortcut);
   connect(next, &QAction::triggered, seriesWindow_, &QSpinBox::stepUp);
-  auto* previous = new QAction(imputationPlot_);
+  auto* previous = new QAction(panel);
   previous->setShortcut(QKeySequence(Qt::Key_PageUp));
+  previous->setShortcutContext(Qt::WidgetWithChildrenShortcut);
   connect(previous, &QAction::triggered, seriesWindow_, &QSpinBox::stepDown);
-  imputationPlot_->addActions({next, previous});
+  panel->addActions({next, previous});
   return panel;
 }
 
