@@ -1,6 +1,8 @@
 // The views show what they are sent; the setup panel refuses what cannot run.
 #include <QtTest>
 
+#include <QLabel>
+
 #include <QElapsedTimer>
 #include <QCheckBox>
 #include <QComboBox>
@@ -456,6 +458,24 @@ class TestWidgets : public QObject {
     QVERIFY(!panel.verdict().isEmpty());
     panel.setState(TrainingSetupPanel::State::Running);
     QCOMPARE(panel.verdict(), QString());
+  }
+
+  // The data path's label says what a CSV run wants: a file, not a folder.
+  void dataPathLabelFollowsTheData() {
+    TrainingSetupPanel panel;
+    auto labelled = [&panel](const QString& text) {
+      for (QLabel* label : panel.findChildren<QLabel*>())
+        if (label->text() == text) return true;
+      return false;
+    };
+    TrainingSettings s;
+    s.runDir = "/tmp/run";
+    s.config.data = "csv:/tmp/sines.csv";
+    panel.setSettings(s);
+    QVERIFY(labelled("Data f&ile") && !labelled("Data f&older"));
+    s.config.data = "folder:/tmp/pictures";
+    panel.setSettings(s);
+    QVERIFY(labelled("Data f&older") && !labelled("Data f&ile"));
   }
 
   void ratesStayReadableBelowOneIterationASecond() {

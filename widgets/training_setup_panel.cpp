@@ -141,7 +141,9 @@ TrainingSetupPanel::TrainingSetupPanel(QWidget* parent) : QWidget(parent) {
     if (n == "data") {
       form->addRow(label("data"), data_);
       dataPathRow_ = row(dataPath_, browseData);
-      form->addRow(tr("Data f&older"), dataPathRow_);
+      dataPathLabel_ = new QLabel(tr("Data f&older"));
+      dataPathLabel_->setBuddy(dataPath_);
+      form->addRow(dataPathLabel_, dataPathRow_);
     } else if (n == "channels") {
       form->addRow(label(name), channels_);
     } else if (n == "keep") {
@@ -308,6 +310,7 @@ void TrainingSetupPanel::adaptToData() {
   const bool torchscript = isTorchscriptFile(from_->text().trimmed());
   const bool idle = state_ == State::Idle;
   dataPathRow_->setEnabled(idle && (images || kind == "csv"));
+  dataPathLabel_->setText(kind == "csv" ? tr("Data f&ile") : tr("Data f&older"));
   dataPath_->setPlaceholderText(kind == "folder" ? tr("the folder of PNG/JPEG images")
                                 : kind == "csv"  ? tr("a CSV file: a header, one row per time point, numeric columns")
                                 : images         ? tr("default: the MNIST files scripts/fetch-mnist wrote")

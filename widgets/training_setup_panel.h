@@ -82,6 +82,7 @@ class TrainingSetupPanel : public QWidget {
   QComboBox *data_, *channels_, *device_;
   QLineEdit* dataPath_;
   QWidget* dataPathRow_;
+  QLabel* dataPathLabel_;  // "Data folder", or "Data file" for a CSV
   QSpinBox* keep_;  // the keep row, shown as the count K = keep T
   QLineEdit *runDir_, *from_;
   QToolButton* advancedToggle_;
