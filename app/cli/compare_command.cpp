@@ -80,13 +80,16 @@ int run_compare(CompareOptions& o) {
   nlohmann::json report = nlohmann::json::array();
   std::vector<std::string> grids;
   o.settings.keep_samples = o.grid;
+  bool previous_series = false;
   for (size_t m = 0; m < o.checkpoints.size(); ++m) {
     const std::string& path = o.checkpoints[m];
     auto run = load_checkpoint(path, o.device, log);
     const bool series = run.data->is_series();
     if (series && o.n > 0) throw UsageError("a time-series model is compared on --samples imputations per window, not --n");
     o.settings.n = series ? o.samples : o.n > 0 ? o.n : (run.data->is_image() ? 1000 : 4000);
-    if (m == 0) print_header(series);
+    // A header again where the kind of model changes: the columns differ (CRPS against SWD).
+    if (m == 0 || series != previous_series) print_header(series);
+    previous_series = series;
     for (const Solver& solver : solvers)
       if (steps_for(solver, o.settings) > run.noise.T())
         throw UsageError((o.settings.nfe > 0 ? "--nfe gives " + solver.name() + " more steps than T of " : "--K exceeds T of ") +
