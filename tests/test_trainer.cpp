@@ -153,6 +153,28 @@ class TestTrainer : public QObject {
     QVERIFY(&without.sampling_model() == &without.model());
   }
 
+  // Settling and the verdict say how far they are after each schedule they measure (the explorer's
+  // notes read it: minutes on time series): 1, 2, ... of a fixed total, ending at the total.
+  void measurementsReportTheirProgress() {
+    TrainConfig c = small_run(120, 20, 100, 64);
+    EddpmTrainer trainer(c, torch::kCPU);
+    for (int i = 0; i < c.iters; ++i) trainer.step();
+    std::vector<std::pair<int, int>> calls;
+    const MeasureProgress record = [&calls](int done, int total) { calls.emplace_back(done, total); };
+    auto holdsCount = [&calls](int count) {
+      if (int(calls.size()) != count) return false;
+      for (int i = 0; i < count; ++i)
+        if (calls[size_t(i)] != std::make_pair(i + 1, count)) return false;
+      return true;
+    };
+    const SettleChoice choice = choose_settle_target(trainer, 200, nullptr, "the target", record);
+    QVERIFY(choice.candidates.size() > 2);
+    QVERIFY(holdsCount(int(choice.candidates.size())));
+    calls.clear();
+    judge_learned_schedule(trainer.trained(), 200, nullptr, record);
+    QVERIFY(holdsCount(9));  // the learned steps and the eight families
+  }
+
   // The guard a run ends with: every handcrafted family at K on fresh noise, the best of them named,
   // and a sentence that says which wins, by how much, and what to use instead.
   void verdictNamesTheBestScheduleAndSaysWhoWins() {

@@ -54,7 +54,8 @@ ParsedCommandLine parseExplorerCommandLine(const QStringList& arguments) {
   parser.addOption({"compare", "With RUN_DIR: open its model on the Sample & compare page, tick these schedule kinds "
                                 "(comma-separated; KIND@SOLVER[+SOLVER] gives one its own solvers) and sample them.",
                     "kinds"});
-  parser.addOption({"samples", "With --compare: samples per schedule (10 to 200000; default 2000 points, 256 images).",
+  parser.addOption({"samples", "With --compare: samples per schedule (10 to 200000; default 2000 points, 256 images; time "
+                               "series: imputations of each test window, 32, at most 1000).",
                     "n"});
   parser.addOption({"solver", "With --compare: the solvers every schedule is sampled with, side by side "
                               "(comma-separated: ddim, euler, heun, dpmpp-2m, unipc; default ddim).", "names"});

@@ -27,6 +27,10 @@ std::string check_name(const TrainedModel& run);
 // A check's value as sentences write it: 4 decimals below 1 (SWD), 3 below 100, else 1 (FD-LeNet).
 std::string check_value_text(double value);
 
+// Told after each schedule a judgement (settling, the verdict) has measured: `done` of `total`.
+// Called on the measuring thread; a GUI posts it on.
+using MeasureProgress = std::function<void(int done, int total)>;
+
 struct ScheduleMeasure {
   torch::Tensor samples;  // (n, ...) on the CPU; time series: (n, windows, series, L) imputations
   double swd = 0.0;       // sliced Wasserstein-2 to the held-out data (images: over pixels; -1: series)

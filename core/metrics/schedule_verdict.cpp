@@ -62,7 +62,8 @@ bool has_schedule_to_judge(const TrainedModel& run) { return run.config.steps_ke
 
 uint64_t verdict_seed(uint64_t training_seed) { return training_seed + 0x5eed5eedULL; }
 
-ScheduleVerdict judge_learned_schedule(const TrainedModel& run, int64_t n, const std::atomic<bool>* cancel) {
+ScheduleVerdict judge_learned_schedule(const TrainedModel& run, int64_t n, const std::atomic<bool>* cancel,
+                                       const MeasureProgress& on_progress) {
   ScheduleVerdict v;
   v.K = run.config.steps_kept();
   v.n = n > 0 ? n : run.config.check_samples();
@@ -73,6 +74,8 @@ ScheduleVerdict judge_learned_schedule(const TrainedModel& run, int64_t n, const
   v.learned.kind = "learned";
   v.learned.timesteps = top_k_timesteps(run.mask, v.K);
   v.learned.value = meter.check(v.learned.timesteps).value;
+  const int total = 1 + int(handcrafted_kinds().size());
+  if (on_progress) on_progress(1, total);
   at::Generator gen = make_cpu_generator(v.seed);  // ELBO-DP's denoising errors
   for (ScheduleKind kind : handcrafted_kinds()) {
     ScheduleScore score;
@@ -84,6 +87,7 @@ ScheduleVerdict judge_learned_schedule(const TrainedModel& run, int64_t n, const
     if (v.same_as.empty() && score.timesteps == v.learned.timesteps) v.same_as = score.kind;
     if (v.handcrafted.empty() || score.value < v.best.value) v.best = score;
     v.handcrafted.push_back(std::move(score));
+    if (on_progress) on_progress(1 + int(v.handcrafted.size()), total);
   }
   return v;
 }

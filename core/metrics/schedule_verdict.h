@@ -11,6 +11,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "schedule_meter.h"
 #include "trained_model.h"
 
 namespace eddpm {
@@ -46,7 +47,9 @@ bool has_schedule_to_judge(const TrainedModel& run);
 
 // Samples the learned schedule and every handcrafted family at K = config steps_kept(), `n`
 // samples each (0: the config's check_samples()). Throws Cancelled once `cancel` is set.
-ScheduleVerdict judge_learned_schedule(const TrainedModel& run, int64_t n = 0, const std::atomic<bool>* cancel = nullptr);
+// `on_progress` hears after each schedule measured.
+ScheduleVerdict judge_learned_schedule(const TrainedModel& run, int64_t n = 0, const std::atomic<bool>* cancel = nullptr,
+                                       const MeasureProgress& on_progress = {});
 
 nlohmann::json to_json(const ScheduleVerdict& verdict);
 // Writes the verdict as JSON (to a temporary name, synced and renamed): a run folder's verdict.json.

@@ -71,7 +71,7 @@ std::vector<std::vector<int>> draw_step_sets(const std::vector<double>& s, int K
 }
 
 SettleChoice choose_settle_target(EddpmTrainer& trainer, int64_t n, const std::atomic<bool>* cancel,
-                                  const std::string& target_kind) {
+                                  const std::string& target_kind, const MeasureProgress& on_progress) {
   const TrainedModel& run = trainer.trained();
   const TrainConfig& config = run.config;
   const int K = config.steps_kept();
@@ -99,15 +99,19 @@ SettleChoice choose_settle_target(EddpmTrainer& trainer, int64_t n, const std::a
 
   ScheduleMeter meter(run, choice.n, choice.seed, Solver{config.solver});
   meter.set_cancel(cancel);
-  std::vector<std::vector<int>> measured;
+  // A target is K distinct steps (families that repeat steps at this K have fewer) and keeps the
+  // pin; each set is measured once.
+  std::vector<std::pair<std::string, std::vector<int>>> valid;
   for (auto& [kind, steps] : sets) {
-    // A target is K distinct steps (families that repeat steps at this K have fewer) and keeps the pin.
     if (int(steps.size()) != K || (config.pin_last && steps.front() != T - 1)) continue;
-    if (std::find(measured.begin(), measured.end(), steps) != measured.end()) continue;  // measured already
-    measured.push_back(steps);
+    if (std::any_of(valid.begin(), valid.end(), [&](const auto& v) { return v.second == steps; })) continue;
+    valid.emplace_back(kind, std::move(steps));
+  }
+  for (auto& [kind, steps] : valid) {
     SettleCandidate c{kind, steps, meter.check(steps).value};
     if (choice.candidates.empty() || c.value < choice.best().value) choice.chosen = choice.candidates.size();
     choice.candidates.push_back(std::move(c));
+    if (on_progress) on_progress(int(choice.candidates.size()), int(valid.size()));
   }
   return choice;
 }

@@ -20,6 +20,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "eddpm_trainer.h"
+#include "schedule_meter.h"
 
 namespace eddpm {
 
@@ -57,8 +58,9 @@ std::vector<std::vector<int>> draw_step_sets(const std::vector<double>& s, int K
 // them with the best one chosen; the caller hands it to run.set_settle_target. A run that has a
 // target already gets the recheck, its target named `target_kind` (what the first choice chose).
 // Throws Cancelled once `cancel` is set.
+// `on_progress` hears after each candidate measured.
 SettleChoice choose_settle_target(EddpmTrainer& run, int64_t n = 0, const std::atomic<bool>* cancel = nullptr,
-                                  const std::string& target_kind = "the target");
+                                  const std::string& target_kind = "the target", const MeasureProgress& on_progress = {});
 
 nlohmann::json to_json(const SettleChoice& choice);
 

@@ -172,7 +172,8 @@ TrainSnapshot run_training(EddpmTrainer& trainer, const fs::path& run_dir, const
       try {
         // Sampling thousands of candidates' points runs best on every thread, whatever training chose.
         threads.run_on_all([&] {
-          choice = choose_settle_target(trainer, 0, callbacks.stop, settled_kind(run_dir / "settle_choice.json"));
+          choice = choose_settle_target(trainer, 0, callbacks.stop, settled_kind(run_dir / "settle_choice.json"),
+                                        callbacks.on_settle_progress);
         });
       } catch (const Cancelled&) {
         break;

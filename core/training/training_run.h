@@ -36,6 +36,8 @@ struct RunCallbacks {
   // Called when the run, at the ramp's end, has measured its candidates and chosen what the mask
   // settles toward (settle_target.h; also written to the run folder's settle_choice.json).
   std::function<void(const SettleChoice&)> on_settle_choice;
+  // Told after each candidate that measurement has measured (minutes in all for time series).
+  MeasureProgress on_settle_progress;
   // Called once each time the run begins to wait on `pause`, with the iteration it holds at.
   std::function<void(int64_t iteration)> on_pause;
   double autosave_seconds = 300.0;           // checkpoint.pt is rewritten this often (0: only at the end)

@@ -391,6 +391,8 @@ void SamplingPage::setCheckpoint(const QString& path) {
            const bool kindChanged = service_.imageModel() != imageModel_ || service_.seriesModel() != seriesModel_;
            imageModel_ = service_.imageModel();
            seriesModel_ = service_.seriesModel();
+           // A series sample imputes every test window: a thousand of them is already a lot of memory.
+           n_->setRange(seriesModel_ ? 2 : 10, seriesModel_ ? 1000 : 200000);
            if (kindChanged) {
              n_->setValue(imageModel_ ? 256 : seriesModel_ ? 32 : 2000);
              outcomes_.clear();  // the table's columns change: the shown results go with them

@@ -69,7 +69,8 @@ class SamplingPage : public QWidget {
   void setManualSteps(const QVector<int>& steps);
   // The manual field's text as typed or pasted (timesteps, or sigmas in any import form).
   void setManualText(const QString& text);
-  // The number of samples each schedule draws (10 to 200,000).
+  // The number of samples each schedule draws (10 to 200,000; time series: imputations of every
+  // test window, 2 to 1,000).
   void setSampleCount(int n);
   void requestSample();
   void requestSweep();

@@ -25,6 +25,19 @@ namespace eddpm::explorer {
 
 namespace {
 constexpr int64_t kPreviewImages = 16;
+
+// A measurement's note with how far it is: "… 5 of 22 schedules, about 1:10 left". The time left
+// is read from the schedules after the first (`clock` starts at the first): before it the
+// measurement prepares its candidates (ELBO-DP's errors: most of a minute on time series).
+QString progressNote(const QString& text, QElapsedTimer& clock, int done, int total) {
+  if (done <= 1 || !clock.isValid()) {
+    clock.start();
+    return QObject::tr("%1 %2 of %3 schedules").arg(text).arg(done).arg(total);
+  }
+  const qint64 left = qint64(clock.elapsed() / 1000.0 * (total - done) / (done - 1) + 0.5);
+  return QObject::tr("%1 %2 of %3 schedules, about %4:%5 left")
+      .arg(text).arg(done).arg(total).arg(left / 60).arg(left % 60, 2, 10, QChar('0'));
+}
 constexpr int64_t kProbeSamples = 256;  // per schedule at each quality point
 
 widgets::TrainingPoint to_point(const TrainSnapshot& s, const TrainingProgress& p) {
@@ -80,9 +93,13 @@ void TrainingWorker::resume(const QString& runDir, qint64 totalIters, double lr,
 }
 
 void TrainingWorker::reportVerdict(EddpmTrainer& trainer, const QString& runDir) {
-  toGui([this] { emit note(tr("Measuring the learned steps against the handcrafted ones on fresh noise…")); });
+  const QString text = tr("Measuring the learned steps against the handcrafted ones on fresh noise…");
+  toGui([this, text] { emit note(text); });
+  QElapsedTimer clock;
   try {
-    const ScheduleVerdict v = judge_learned_schedule(trainer.trained(), 0, &stop_);
+    const ScheduleVerdict v = judge_learned_schedule(trainer.trained(), 0, &stop_, [&](int done, int total) {
+      toGui([this, note = progressNote(text, clock, done, total)] { emit this->note(note); });
+    });
     save_verdict(v, QDir(runDir).filePath("verdict.json").toStdString());
     toGui([this, summary = QString::fromStdString(v.summary()), wins = v.learned_wins()] { emit verdict(summary, wins); });
   } catch (const Cancelled&) {
@@ -138,6 +155,12 @@ void TrainingWorker::drive(const QString& runDir, RunFolderMode mode, MakeTraine
     callbacks.pause = &pause_;
     callbacks.adapt_cpu_threads = !cpu_threads_pinned();
     callbacks.on_pause = [this](int64_t iteration) { toGui([this, iteration] { emit paused(iteration); }); };
+    // What the settle measurement's notes say, and its clock (for the "left" estimate).
+    QString measuringText;
+    QElapsedTimer measuringClock;
+    callbacks.on_settle_progress = [&](int done, int total) {
+      toGui([this, note = progressNote(measuringText, measuringClock, done, total)] { emit this->note(note); });
+    };
     callbacks.on_settle_choice = [this](const SettleChoice& choice) {
       toGui([this, text = QString::fromStdString(choice.summary())] { emit note(text); });
     };
@@ -155,6 +178,7 @@ void TrainingWorker::drive(const QString& runDir, RunFolderMode mode, MakeTraine
                                  ? tr("Ramp ended: measuring what the mask should settle toward…")
                                  : tr("Measuring again what the mask settles toward, on the model as it is now…");
         toGui([this, text] { emit note(text); });
+        measuringText = text;
       }
     };
     callbacks.on_snapshot = [&](const TrainSnapshot& snap, const TrainingProgress& p) {
