@@ -11,7 +11,7 @@ REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 EDDPM="${EDDPM:-$REPO_ROOT/build/app/cli/eddpm}"
 OUT="${1:-$REPO_ROOT/runs/mnist14}"
 DATA=(--data mnist --size 14 --T 1000 --beta linear)
-KINDS="learned,uniform,trailing,linspace,quadratic,logsnr,karras,kl-optimal,elbo-dp"
+KINDS="learned,uniform,trailing,linspace,quadratic,logsnr,karras,kl-optimal,beta,elbo-dp"
 mkdir -p "$OUT"
 
 trained() { [ -n "${SKIP_EXISTING:-}" ] && [ -f "$1/checkpoint.pt" ]; }

@@ -12,7 +12,7 @@ OUT="${1:-$REPO_ROOT/runs/mnist14}"
 ITERS="${ITERS:-150}"
 POOL="${POOL:-32}"
 N="${N:-500}"
-KINDS="learned,uniform,trailing,linspace,quadratic,logsnr,karras,kl-optimal,elbo-dp"
+KINDS="learned,uniform,trailing,linspace,quadratic,logsnr,karras,kl-optimal,beta,elbo-dp"
 [ -f "$OUT/ddpm/checkpoint.pt" ] || { echo "run bench/mnist_cpu.sh first (it trains $OUT/ddpm)" >&2; exit 1; }
 
 for reward in fidelity data; do

@@ -12,7 +12,7 @@ OUT="${1:-$REPO_ROOT/runs/rollout}"
 DDPM_ROOT="${DDPM_ROOT:-$REPO_ROOT/runs/findings}"
 ITERS="${ITERS:-1000}"
 POOL="${POOL:-128}"
-KINDS="learned,uniform,trailing,linspace,quadratic,logsnr,karras,kl-optimal,elbo-dp"
+KINDS="learned,uniform,trailing,linspace,quadratic,logsnr,karras,kl-optimal,beta,elbo-dp"
 mkdir -p "$OUT"
 
 for data in moons 8gaussians; do

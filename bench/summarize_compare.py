@@ -6,7 +6,7 @@ import os
 import re
 import sys
 
-ORDER = ["real", "full", "learned", "uniform", "trailing", "linspace", "quadratic", "logsnr", "karras", "kl-optimal", "elbo-dp"]
+ORDER = ["real", "full", "learned", "uniform", "trailing", "linspace", "quadratic", "logsnr", "karras", "kl-optimal", "beta", "elbo-dp"]
 
 
 def mask_state(label):

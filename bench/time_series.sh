@@ -16,7 +16,7 @@ KSMALL="${KSMALL:-5}"
 SEEDS="${SEEDS:-0 1 2}"
 ITERS="${ITERS:-2000}"
 SAMPLES="${SAMPLES:-16}"
-KINDS="uniform,trailing,linspace,quadratic,logsnr,karras,kl-optimal,elbo-dp"
+KINDS="uniform,trailing,linspace,quadratic,logsnr,karras,kl-optimal,beta,elbo-dp"
 name="${DATA//[:\/]/_}"
 mkdir -p "$OUT"
 for seed in $SEEDS; do

@@ -312,7 +312,7 @@ class TestCli : public QObject {
     QVERIFY2(r.out.contains("verdict: Learned 5 steps "), qPrintable(r.out));
     const QJsonObject verdict = read_json(run + "/verdict.json").object();
     QCOMPARE(verdict["measure"].toString(), QString("SWD"));
-    QCOMPARE(verdict["handcrafted"].toArray().size(), 8);
+    QCOMPARE(verdict["handcrafted"].toArray().size(), 9);  // every handcrafted family, beta among them
     QCOMPARE(verdict["learned"].toObject()["timesteps"], read_json(run + "/schedule_learned.json").object()["timesteps"]);
     QVERIFY(r.out.contains(verdict["summary"].toString()));
     QCOMPARE(verdict["n"].toInt(), 2000);  // --check-n
@@ -365,7 +365,7 @@ class TestCli : public QObject {
     const QJsonArray rows = read_json(path("report.json")).array();
     QStringList names;
     for (const auto& row : rows) names << row.toObject()["schedule"].toString();
-    for (const QString& kind : {"real", "full", "learned", "uniform", "quadratic", "logsnr", "karras", "kl-optimal", "elbo-dp"})
+    for (const QString& kind : {"real", "full", "learned", "uniform", "quadratic", "logsnr", "karras", "kl-optimal", "beta", "elbo-dp"})
       QVERIFY2(names.contains(kind), qPrintable(kind));
     const QJsonObject real = rows[0].toObject(), full = rows[1].toObject();
     QCOMPARE(full["K"].toInt(), 50);

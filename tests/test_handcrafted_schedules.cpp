@@ -2,6 +2,7 @@
 
 #include <QtTest>
 
+#include "beta_quantile.h"
 #include "handcrafted_schedules.h"
 
 using namespace eddpm;
@@ -61,6 +62,35 @@ class TestHandcraftedSchedules : public QObject {
       const double slope = std::abs(0.5 * std::log(n.snr(std::max(steps[i] - 1, 0))) - 0.5 * std::log(n.snr(std::min(steps[i] + 1, 999))));
       QVERIFY(std::abs(got - want) <= slope + 1e-9);
     }
+  }
+  // The Beta quantile against closed forms: Beta(1, 1) is uniform, Beta(2, 1) has CDF x^2, the
+  // arcsine law Beta(1/2, 1/2) has CDF (2/pi) asin(sqrt x); a symmetric one mirrors about 1/2.
+  void betaQuantileMatchesClosedForms() {
+    for (double q : {0.01, 0.1, 0.37, 0.5, 0.9, 0.999}) {
+      QVERIFY(std::abs(beta_quantile(q, 1.0, 1.0) - q) < 1e-12);
+      QVERIFY(std::abs(beta_quantile(q, 2.0, 1.0) - std::sqrt(q)) < 1e-12);
+      const double s = std::sin(M_PI * q / 2.0);
+      QVERIFY(std::abs(beta_quantile(q, 0.5, 0.5) - s * s) < 1e-12);
+      QVERIFY(std::abs(beta_quantile(q, 0.6, 0.6) + beta_quantile(1.0 - q, 0.6, 0.6) - 1.0) < 1e-12);
+      QVERIFY(std::abs(beta_cdf(beta_quantile(q, 0.6, 3.0), 0.6, 3.0) - q) < 1e-12);
+    }
+    QCOMPARE(beta_quantile(0.0, 0.6, 0.6), 0.0);
+    QCOMPARE(beta_quantile(1.0, 0.6, 0.6), 1.0);
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, beta_cdf(0.5, 0.0, 1.0));
+  }
+  // beta (alpha = beta = 0.6, as ComfyUI and A1111 ship it): from T - 1 down, step i at the Beta
+  // quantile 1 - i/K; denser at both ends of the chain than in its middle.
+  void betaStepsCrowdBothEnds() {
+    const auto steps = handcrafted_schedule(ScheduleKind::Beta, 10, linear1000());
+    QCOMPARE(int(steps.size()), 10);
+    QVERIFY(strictly_descending(steps));
+    QCOMPARE(steps.front(), 999);
+    for (int i = 0; i < 10; ++i)
+      QCOMPARE(steps[size_t(i)], int(std::nearbyint(beta_quantile(1.0 - i / 10.0, 0.6, 0.6) * 999)));
+    const int middle = steps[4] - steps[5];
+    QVERIFY(steps[1] - steps[2] < middle && steps[8] - steps[9] < middle);
+    QCOMPARE(schedule_kind_from_string("beta"), ScheduleKind::Beta);
+    QVERIFY(is_closed_form(ScheduleKind::Beta));
   }
   void karrasCrowdsLowNoise() {
     const auto steps = handcrafted_schedule(ScheduleKind::Karras, 10, linear1000());

@@ -74,7 +74,7 @@ class TestSamplingPage : public QObject {
     QSignalSpy preview(&page, &explorer::SamplingPage::previewReady);
     page.setManualSteps({49, 25, 3});
     for (const QString& kind : {"learned", "manual", "uniform", "trailing", "linspace", "quadratic", "logsnr", "karras",
-                                "kl-optimal", "elbo-dp"}) {
+                                "kl-optimal", "beta", "elbo-dp"}) {
       preview.clear();
       page.setChecked({kind});
       QVERIFY2(preview.wait(30000), qPrintable(kind));

@@ -172,7 +172,7 @@ class TestTrainer : public QObject {
     QVERIFY(holdsCount(int(choice.candidates.size())));
     calls.clear();
     judge_learned_schedule(trainer.trained(), 200, nullptr, record);
-    QVERIFY(holdsCount(9));  // the learned steps and the eight families
+    QVERIFY(holdsCount(10));  // the learned steps and the nine families
   }
 
   // The guard a run ends with: every handcrafted family at K on fresh noise, the best of them named,
@@ -193,7 +193,7 @@ class TestTrainer : public QObject {
     QCOMPARE(v.K, 10);
     QCOMPARE(v.seed, verdict_seed(c.seed));
     QVERIFY(v.seed != c.seed && v.seed != c.seed + 1);  // not the training streams
-    QCOMPARE(int(v.handcrafted.size()), 8);
+    QCOMPARE(int(v.handcrafted.size()), 9);
     QCOMPARE(v.learned.timesteps, top_k_timesteps(trainer.mask_probabilities(), 10));
     double best = v.handcrafted.front().value;
     for (const auto& s : v.handcrafted) best = std::min(best, s.value);

@@ -20,7 +20,7 @@ namespace {
 
 struct CompareOptions {
   std::vector<std::string> checkpoints;
-  std::string kinds = "learned,uniform,trailing,linspace,quadratic,logsnr,karras,kl-optimal,elbo-dp";
+  std::string kinds = "learned,uniform,trailing,linspace,quadratic,logsnr,karras,kl-optimal,beta,elbo-dp";
   std::filesystem::path out;
   std::string device = "auto";
   int64_t grid = 64;

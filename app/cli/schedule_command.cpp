@@ -126,7 +126,7 @@ void add_schedule_command(CLI::App& app, Action& action) {
   auto o = std::make_shared<ScheduleOptions>();
   CLI::App* cmd = app.add_subcommand("schedule", "write a sampling schedule for the tools that run it (docs/EXPORT.md)");
   cmd->add_option("--kind", o->kind,
-                  "uniform|trailing|linspace|quadratic|logsnr|karras|kl-optimal|elbo-dp|learned|manual|full")
+                  "uniform|trailing|linspace|quadratic|logsnr|karras|kl-optimal|beta|elbo-dp|learned|manual|full")
       ->capture_default_str();
   cmd->add_option("--K", o->K, "number of steps")->check(CLI::PositiveNumber)->capture_default_str();
   o->beta.add_to(*cmd);

@@ -1,5 +1,7 @@
 #include "handcrafted_schedules.h"
 
+#include "beta_quantile.h"
+
 #include <algorithm>
 #include <cctype>
 #include <cmath>
@@ -16,7 +18,8 @@ const std::vector<std::pair<ScheduleKind, std::string>>& kind_names() {
       {ScheduleKind::Uniform, "uniform"},     {ScheduleKind::Trailing, "trailing"},
       {ScheduleKind::Linspace, "linspace"},   {ScheduleKind::Quadratic, "quadratic"},
       {ScheduleKind::LogSnr, "logsnr"},       {ScheduleKind::Karras, "karras"},
-      {ScheduleKind::KlOptimal, "kl-optimal"}, {ScheduleKind::ElboDp, "elbo-dp"},
+      {ScheduleKind::KlOptimal, "kl-optimal"}, {ScheduleKind::Beta, "beta"},
+      {ScheduleKind::ElboDp, "elbo-dp"},
       {ScheduleKind::Learned, "learned"},     {ScheduleKind::Manual, "manual"},
       {ScheduleKind::Full, "full"}};
   return names;
@@ -111,6 +114,10 @@ std::vector<int> handcrafted_schedule(ScheduleKind kind, int K, const NoiseSched
     case ScheduleKind::KlOptimal:
       return nearest_steps(noise, K, smax, smin, [](double s) { return std::atan(s); },
                            [](double a) { return std::tan(a); });
+    case ScheduleKind::Beta:
+      for (int i = 0; i < K; ++i)
+        steps.push_back(int(std::nearbyint(beta_quantile(1.0 - double(i) / K, kBetaStepsAlpha, kBetaStepsBeta) * (T - 1))));
+      break;
     case ScheduleKind::Full:
       return full_schedule(T);
     default:

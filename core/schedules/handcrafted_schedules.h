@@ -9,7 +9,7 @@
 namespace eddpm {
 
 enum class ScheduleKind {
-  Uniform, Trailing, Linspace, Quadratic, LogSnr, Karras, KlOptimal,  // closed form
+  Uniform, Trailing, Linspace, Quadratic, LogSnr, Karras, KlOptimal, Beta,  // closed form
   ElboDp, Learned, Manual, Full,                                      // need a model or input
 };
 
@@ -17,7 +17,12 @@ std::string to_string(ScheduleKind kind);
 ScheduleKind schedule_kind_from_string(const std::string& name);
 bool is_closed_form(ScheduleKind kind);
 
-// A closed-form schedule with (at most, after duplicates are removed) K steps of T.
+// The Beta-distributed steps' shape as ComfyUI and A1111 ship them: alpha = beta = 0.6 (denser at
+// both ends of the chain than in its middle).
+constexpr double kBetaStepsAlpha = 0.6, kBetaStepsBeta = 0.6;
+
+// A closed-form schedule with (at most, after duplicates are removed) K steps of T. beta: step i of
+// K at the quantile 1 - i/K of Beta(alpha, beta) along the timesteps, t_i = round(F^-1(1 - i/K) (T - 1)).
 std::vector<int> handcrafted_schedule(ScheduleKind kind, int K, const NoiseSchedule& noise);
 
 // Any schedule moved to K steps by log-linear interpolation of its noise levels sigma_t

@@ -35,7 +35,7 @@ namespace eddpm::explorer {
 
 namespace {
 const QStringList kKinds = {"learned", "manual",  "uniform", "trailing",   "linspace",
-                            "quadratic", "logsnr", "karras",  "kl-optimal", "elbo-dp"};
+                            "quadratic", "logsnr", "karras",  "kl-optimal", "beta", "elbo-dp"};
 
 }  // namespace
 

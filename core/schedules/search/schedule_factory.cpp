@@ -80,7 +80,7 @@ std::vector<std::vector<double>> elbo_pair_costs(const NoiseSchedule& noise, con
 const std::vector<ScheduleKind>& handcrafted_kinds() {
   static const std::vector<ScheduleKind> kinds = {ScheduleKind::Uniform,  ScheduleKind::Trailing, ScheduleKind::Linspace,
                                                   ScheduleKind::Quadratic, ScheduleKind::LogSnr,  ScheduleKind::Karras,
-                                                  ScheduleKind::KlOptimal, ScheduleKind::ElboDp};
+                                                  ScheduleKind::KlOptimal, ScheduleKind::Beta,    ScheduleKind::ElboDp};
   return kinds;
 }
 
