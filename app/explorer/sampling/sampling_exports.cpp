@@ -15,6 +15,7 @@
 #include "image_grid_view.h"
 #include "imputation_plot.h"
 #include "point_cloud_view.h"
+#include "sampling_text.h"
 #include "save_file.h"
 
 namespace eddpm::explorer {
@@ -57,7 +58,7 @@ void SamplingPage::exportImages() {
   QString error;
   if (!saveGrid(-1, dir + "/grid_full.png", &error)) return emit failed(error);
   for (int i = 0; i < outcomes_.size(); ++i) {
-    const QString name = outcomes_[i].schedule.name.section('/', -1).remove(".json");
+    const QString name = fileStem(outcomes_[i].schedule.name);
     if (!saveGrid(i, dir + "/grid_" + name + ".png", &error)) return emit failed(error);
   }
   status_->setText(tr("Image grids written to %1").arg(dir));

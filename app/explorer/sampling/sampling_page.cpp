@@ -29,6 +29,7 @@
 #include "imputation_plot.h"
 #include "log_snr_plot.h"
 #include "point_cloud_view.h"
+#include "sampling_text.h"
 #include "schedule_strip.h"
 
 namespace eddpm::explorer {
@@ -104,10 +105,6 @@ SamplingPage::SamplingPage(QWidget* parent) : QWidget(parent) {
   sweep_->setToolTip(tr("Quality against K for every ticked family"));
   auto* save = new QPushButton(tr("Export…"));
   auto* exportMenu = new QMenu(save);
-  // One file per schedule, named after it ("learned · heun" -> learned-heun.json).
-  const auto fileStem = [this](int i) {
-    return preview_[i].name.section('/', -1).remove(".json").replace(QRegularExpression("[^A-Za-z0-9_.+-]+"), "-");
-  };
   // Every form `eddpm schedule --format` writes (docs/EXPORT.md: where each goes), one file per schedule.
   QMenu* schedulesMenu = exportMenu->addMenu(tr("Schedules"));
   const struct {
@@ -120,11 +117,12 @@ SamplingPage::SamplingPage(QWidget* parent) : QWidget(parent) {
                {QT_TR_NOOP("A1111 custom list"), "a1111", "-a1111.txt"}};
   for (const auto& form : forms) {
     const QString format = form.format, suffix = form.suffix;
-    schedulesMenu->addAction(tr(form.label), this, [this, fileStem, format, suffix] {
+    schedulesMenu->addAction(tr(form.label), this, [this, format, suffix] {
       const QString dir = QFileDialog::getExistingDirectory(this, tr("Write schedules to"));
       QString error;
       for (int i = 0; i < preview_.size() && !dir.isEmpty(); ++i)
-        if (!saveSchedule(i, dir + "/" + fileStem(i) + suffix, &error, format)) return emit failed(error);
+        // One file per schedule, named after it ("learned · heun" -> learned-heun.json).
+        if (!saveSchedule(i, dir + "/" + fileStem(preview_[i].name) + suffix, &error, format)) return emit failed(error);
       if (!dir.isEmpty()) status_->setText(tr("%1 schedules written to %2 (%3)").arg(preview_.size()).arg(dir, format));
     });
   }
@@ -135,7 +133,7 @@ SamplingPage::SamplingPage(QWidget* parent) : QWidget(parent) {
     const QString dir = QFileDialog::getExistingDirectory(this, tr("Write samples to"));
     QString error;
     for (int i = 0; i < outcomes_.size() && !dir.isEmpty(); ++i) {
-      const QString base = dir + "/samples_" + outcomes_[i].schedule.name.section('/', -1).remove(".json");
+      const QString base = dir + "/samples_" + fileStem(outcomes_[i].schedule.name);
       if (!saveSamples(i, base + ".png", &error) || !saveSamples(i, base + ".csv", &error)) return emit failed(error);
     }
     if (!dir.isEmpty()) status_->setText(tr("Samples written to %1").arg(dir));
@@ -151,7 +149,7 @@ SamplingPage::SamplingPage(QWidget* parent) : QWidget(parent) {
     QString error;
     const int sample = images_->selectedSample();
     for (int i = 0; i < outcomes_.size() && !dir.isEmpty(); ++i) {
-      const QString name = outcomes_[i].schedule.name.section('/', -1).remove(".json");
+      const QString name = fileStem(outcomes_[i].schedule.name);
       if (!saveSample(i, sample, dir + QString("/sample%1_%2.png").arg(sample).arg(name), &error)) return emit failed(error);
     }
     if (!dir.isEmpty()) status_->setText(tr("Sample %1 of each schedule written to %2").arg(sample).arg(dir));
@@ -492,15 +490,14 @@ void SamplingPage::requestSample() {
 }
 
 namespace {
-QString number(double value, int decimals) { return value < 0 ? QString("–") : QString::number(value, 'f', decimals); }
 
 QStringList tableCells(const SampleOutcome& o, bool isFloor) {
   const QString dash("–");
   return {o.schedule.name, isFloor ? dash : QString::fromStdString(o.solver.name()),
           isFloor ? dash : QString::number(o.schedule.timesteps.size()), isFloor ? dash : QString::number(o.nfe),
-          number(o.swd, 4),
-          number(o.mmd, 6), isFloor ? QString("–") : number(o.fidelity, 5), isFloor ? QString("–") : number(o.fidelitySwd, 4),
-          isFloor ? QString("–") : number(o.seconds, 3), number(o.fd, 2), isFloor ? QString("–") : number(o.fidelityFd, 2)};
+          measureCell(o.swd, 4),
+          measureCell(o.mmd, 6), isFloor ? QString("–") : measureCell(o.fidelity, 5), isFloor ? QString("–") : measureCell(o.fidelitySwd, 4),
+          isFloor ? QString("–") : measureCell(o.seconds, 3), measureCell(o.fd, 2), isFloor ? QString("–") : measureCell(o.fidelityFd, 2)};
 }
 
 QString scheduleCaption(const SampleOutcome& o, const QString& measure) {

@@ -11,7 +11,6 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
-#include <QRegularExpression>
 #include <QSpinBox>
 #include <QTableWidget>
 #include <QVBoxLayout>
@@ -21,6 +20,7 @@
 #include "elided_label.h"
 #include "imputation_plot.h"
 #include "log_snr_plot.h"
+#include "sampling_text.h"
 #include "schedule_strip.h"
 
 namespace eddpm::explorer {
@@ -36,25 +36,20 @@ const char* const kSeriesColumns[] = {QT_TR_NOOP("schedule"), QT_TR_NOOP("solver
                                       QT_TR_NOOP("RMSE"),     QT_TR_NOOP("CRPS (units)"), QT_TR_NOOP("MAE (units)"),
                                       QT_TR_NOOP("RMSE (units)"), QT_TR_NOOP("fidelity"), QT_TR_NOOP("seconds")};
 
-QString fixed(double value, int decimals) { return value < 0 ? QString("–") : QString::number(value, 'f', decimals); }
 
 // `reference`: the full chain's row, which has no fidelity (it is fidelity's reference).
 QStringList seriesCells(const SampleOutcome& o, bool reference) {
   if (!o.error.isEmpty()) return {o.schedule.name, QString::fromStdString(o.solver.name()), o.error};
   return {o.schedule.name, QString::fromStdString(o.solver.name()), QString::number(o.schedule.timesteps.size()),
-          QString::number(o.nfe), fixed(o.scores.crps, 4), fixed(o.scores.mae, 4), fixed(o.scores.rmse, 4),
-          fixed(o.scoresOriginal.crps, 4), fixed(o.scoresOriginal.mae, 4), fixed(o.scoresOriginal.rmse, 4),
-          reference ? QString("–") : fixed(o.fidelity, 5), fixed(o.seconds, 2)};
+          QString::number(o.nfe), measureCell(o.scores.crps, 4), measureCell(o.scores.mae, 4), measureCell(o.scores.rmse, 4),
+          measureCell(o.scoresOriginal.crps, 4), measureCell(o.scoresOriginal.mae, 4), measureCell(o.scoresOriginal.rmse, 4),
+          reference ? QString("–") : measureCell(o.fidelity, 5), measureCell(o.seconds, 2)};
 }
 
 // One window of one series from a flattened (window, series, value) array.
 QVector<double> slice(const QVector<double>& values, const SeriesFrame& f, int window, int series) {
   const int first = f.index(window, series, 0);
   return first + f.length <= values.size() ? values.mid(first, f.length) : QVector<double>();
-}
-
-QString fileStem(const QString& name) {
-  return QString(name).section('/', -1).remove(".json").replace(QRegularExpression("[^A-Za-z0-9_.+-]+"), "-");
 }
 }  // namespace
 
