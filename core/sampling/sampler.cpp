@@ -15,7 +15,7 @@ torch::Tensor sampler_update(const torch::Tensor& x, const torch::Tensor& eps_ha
 torch::Tensor sample_chain(EpsModel& model, const std::vector<int>& timesteps,
                            const std::vector<double>& levels, const torch::Tensor& x_T,
                            const SamplerOptions& options, at::Generator& gen) {
-  ChainCalls chain(model, timesteps, levels, {options.clip, options.cancel, options.progress, options.on_prediction});
+  ChainCalls chain(model, timesteps, levels, {options.clip, options.cancel, options.progress, options.on_prediction, options.on_state});
   torch::NoGradGuard no_grad;
   struct EvalMode {  // the model's mode comes back however the chain ends (Cancelled included)
     EpsModel& model;

@@ -25,6 +25,8 @@ struct SamplerOptions {
   // Called at every kept step with its timestep and the model's estimate of the clean data x0_hat
   // (clipped like the update): the denoising path of each example.
   std::function<void(int timestep, const torch::Tensor& x0_hat)> on_prediction;
+  // The same with the state x the estimate was made from (ChainCalls::Hooks::on_state).
+  std::function<void(int timestep, const torch::Tensor& x, const torch::Tensor& x0_hat)> on_state;
 };
 
 // Runs the chain from x_T through the kept steps. `timesteps` in descending order with their

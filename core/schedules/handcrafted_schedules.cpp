@@ -21,7 +21,9 @@ const std::vector<std::pair<ScheduleKind, std::string>>& kind_names() {
       {ScheduleKind::KlOptimal, "kl-optimal"}, {ScheduleKind::Beta, "beta"},
       {ScheduleKind::ElboDp, "elbo-dp"},
       {ScheduleKind::Learned, "learned"},     {ScheduleKind::Manual, "manual"},
-      {ScheduleKind::Full, "full"}};
+      {ScheduleKind::Full, "full"},           {ScheduleKind::Gits, "gits"},
+      {ScheduleKind::Dmn, "dmn"},             {ScheduleKind::Ays, "ays"},
+      {ScheduleKind::Ld3, "ld3"}};
   return names;
 }
 
@@ -72,9 +74,13 @@ ScheduleKind schedule_kind_from_string(const std::string& name) {
   throw std::invalid_argument("unknown schedule kind '" + name + "' (" + accepted + ")");
 }
 
+bool is_field_search(ScheduleKind kind) {
+  return kind == ScheduleKind::Gits || kind == ScheduleKind::Dmn || kind == ScheduleKind::Ays || kind == ScheduleKind::Ld3;
+}
+
 bool is_closed_form(ScheduleKind kind) {
   return kind != ScheduleKind::ElboDp && kind != ScheduleKind::Learned &&
-         kind != ScheduleKind::Manual && kind != ScheduleKind::Full;
+         kind != ScheduleKind::Manual && kind != ScheduleKind::Full && !is_field_search(kind);
 }
 
 std::vector<int> handcrafted_schedule(ScheduleKind kind, int K, const NoiseSchedule& noise) {

@@ -11,11 +11,14 @@ namespace eddpm {
 enum class ScheduleKind {
   Uniform, Trailing, Linspace, Quadratic, LogSnr, Karras, KlOptimal, Beta,  // closed form
   ElboDp, Learned, Manual, Full,                                      // need a model or input
+  Gits, Dmn, Ays, Ld3,  // the field's searches (search/searched_schedule.h): a model and a solver
 };
 
 std::string to_string(ScheduleKind kind);
 ScheduleKind schedule_kind_from_string(const std::string& name);
 bool is_closed_form(ScheduleKind kind);
+// gits, dmn, ays, ld3: searched for a solver (search/searched_schedule.h).
+bool is_field_search(ScheduleKind kind);
 
 // The Beta-distributed steps' shape as ComfyUI and A1111 ship them: alpha = beta = 0.6 (denser at
 // both ends of the chain than in its middle).

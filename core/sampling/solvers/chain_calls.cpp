@@ -43,9 +43,10 @@ ChainCalls::Estimate ChainCalls::estimate(const torch::Tensor& x, int j) {
   const torch::Tensor eps_hat = model_.forward(x, torch::full({n}, timesteps_.at(j), index));
   if (hooks_.progress) hooks_.progress->fetch_add(n, std::memory_order_relaxed);
   const Estimate e = from_eps(x, eps_hat, a, hooks_.clip);
-  if (hooks_.on_prediction && j != reported_) {
+  if ((hooks_.on_prediction || hooks_.on_state) && j != reported_) {
     reported_ = j;
-    hooks_.on_prediction(timesteps_[j], e.x0);
+    if (hooks_.on_prediction) hooks_.on_prediction(timesteps_[j], e.x0);
+    if (hooks_.on_state) hooks_.on_state(timesteps_[j], x, e.x0);
   }
   return e;
 }

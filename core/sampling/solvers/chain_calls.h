@@ -38,6 +38,8 @@ class ChainCalls {
     std::atomic<int64_t>* progress = nullptr;   // grows by the batch size at every network call
     // The first x0 estimate at each kept step (Heun's second call at a step is not reported).
     std::function<void(int timestep, const torch::Tensor& x0_hat)> on_prediction;
+    // The same moment with the state the estimate was made from (a teacher's trajectory).
+    std::function<void(int timestep, const torch::Tensor& x, const torch::Tensor& x0_hat)> on_state;
   };
 
   ChainCalls(EpsModel& model, const std::vector<int>& timesteps, const std::vector<double>& levels,
