@@ -63,6 +63,7 @@ int run(int argc, char** argv) {
   add_compare_command(app, action);
   add_export_command(app, action);
   add_bench_command(app, action);
+  add_recommend_command(app, action);
   refuse_non_finite_numbers(app);
   try {
     app.parse(argc, argv);

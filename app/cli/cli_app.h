@@ -24,5 +24,6 @@ void add_sample_command(CLI::App& app, Action& action);
 void add_compare_command(CLI::App& app, Action& action);
 void add_export_command(CLI::App& app, Action& action);
 void add_bench_command(CLI::App& app, Action& action);
+void add_recommend_command(CLI::App& app, Action& action);
 
 }  // namespace eddpm::cli

@@ -1,5 +1,6 @@
 // eddpm schedule: write any schedule kind at any K in the formats the tools take (json, csv, sigmas,
 // comfyui, a1111), or bring one back from any of them (--import).
+#include <filesystem>
 #include <iostream>
 #include <memory>
 
@@ -14,6 +15,8 @@
 #include "schedule_factory.h"
 #include "schedule_file.h"
 #include "schedule_import.h"
+#include "search_progress.h"
+#include "searched_schedule.h"
 #include "sha256.h"
 
 namespace eddpm::cli {
@@ -28,14 +31,52 @@ struct ScheduleOptions {
   std::string semantics = "jump";
   std::string checkpoint, timesteps, resample, import, out, format, device = "auto";
   uint64_t seed = 0;
+  double budget_seconds = 0.0;
+  int64_t teacher_samples = 100;
+  std::string teacher_cache;  // empty: the default folder; "none": no cache
+  bool quiet = false;
 };
 
 // How a kind is made: a rule on the noise schedule, a search on the model, or the mask.
 std::string how_made(ScheduleKind kind) {
   if (kind == ScheduleKind::Learned) return "learned";
-  if (kind == ScheduleKind::ElboDp) return "search";
+  if (kind == ScheduleKind::ElboDp || is_field_search(kind)) return "search";
   if (kind == ScheduleKind::Manual) return "manual";
   return "family";
+}
+
+// A search's schedule for the checkpoint and solver, with its progress on stderr and every setting
+// it ran with in the file.
+ScheduleFile searched_file(ScheduleKind kind, const ScheduleOptions& o) {
+  auto run = load_checkpoint(o.checkpoint, o.device);
+  SearchSettings settings;
+  settings.solver = o.solver.solver();
+  settings.teacher.samples = o.teacher_samples;
+  settings.teacher.seed = o.seed;
+  settings.ays.seed = o.seed;
+  settings.checkpoint_sha256 = sha256_file(o.checkpoint);
+  if (o.teacher_cache != "none")
+    settings.teacher_cache = o.teacher_cache.empty() ? default_teacher_cache() : std::filesystem::path(o.teacher_cache);
+  SearchProgressLine line(o.kind, o.quiet);
+  SearchHooks hooks;
+  hooks.budget_seconds = o.budget_seconds;
+  hooks.on_progress = [&line](double fraction, const std::string& note) { line.update(fraction, note); };
+  SearchResult found;
+  try {
+    found = search_schedule(kind, run, o.K, settings, hooks);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(std::string("--kind ") + o.kind + ": " + e.what());
+  }
+  line.finish(found.seconds);
+  ScheduleFile file = make_schedule_file(run.noise, run.config.semantics, found.timesteps, o.kind);
+  file.how = "search";
+  file.settings = found.settings;
+  file.settings["seed"] = o.seed;
+  file.settings["search_seconds"] = found.seconds;
+  if (o.budget_seconds > 0) file.settings["budget_seconds"] = o.budget_seconds;
+  file.checkpoint_sha256 = settings.checkpoint_sha256;
+  file.prediction = run.config.prediction;
+  return file;
 }
 
 int run_schedule(const ScheduleOptions& o) {
@@ -94,6 +135,9 @@ int run_schedule(const ScheduleOptions& o) {
     if (o.timesteps.empty()) throw UsageError("--kind manual needs --timesteps \"t1,t2,...\"");
     const NoiseSchedule noise(o.beta.spec());
     file = make_schedule_file(noise, semantics_from_string(o.semantics), parse_timestep_list(o.timesteps), "manual");
+  } else if (is_field_search(kind)) {
+    if (o.checkpoint.empty()) throw UsageError("--kind " + o.kind + " is a search on a model: it needs --checkpoint");
+    file = searched_file(kind, o);
   } else if (!o.checkpoint.empty()) {
     auto run = load_checkpoint(o.checkpoint, o.device);
     at::Generator gen = make_cpu_generator(o.seed);
@@ -126,14 +170,15 @@ void add_schedule_command(CLI::App& app, Action& action) {
   auto o = std::make_shared<ScheduleOptions>();
   CLI::App* cmd = app.add_subcommand("schedule", "write a sampling schedule for the tools that run it (docs/EXPORT.md)");
   cmd->add_option("--kind", o->kind,
-                  "uniform|trailing|linspace|quadratic|logsnr|karras|kl-optimal|beta|elbo-dp|learned|manual|full")
+                  "uniform|trailing|linspace|quadratic|logsnr|karras|kl-optimal|beta|elbo-dp|learned|manual|full, "
+                  "or a search for --solver: gits|dmn|ays|ld3 (docs/SEARCHES.md)")
       ->capture_default_str();
   cmd->add_option("--K", o->K, "number of steps")->check(CLI::PositiveNumber)->capture_default_str();
   o->beta.add_to(*cmd);
   o->solver.add_to(*cmd);
   cmd->add_option("--semantics", o->semantics, "levels written for: paper | jump")
       ->check(CLI::IsMember({"paper", "jump"}))->capture_default_str();
-  cmd->add_option("--checkpoint", o->checkpoint, "a run's checkpoint (needed by learned and elbo-dp)")
+  cmd->add_option("--checkpoint", o->checkpoint, "a run's checkpoint (needed by learned, elbo-dp and the searches)")
       ->check(CLI::ExistingFile);
   cmd->add_option("--timesteps", o->timesteps, "manual steps, 0-based, e.g. \"999,749,499,249,0\"");
   cmd->add_option("--resample", o->resample, "a schedule file to move to --K steps")->check(CLI::ExistingFile);
@@ -142,7 +187,17 @@ void add_schedule_command(CLI::App& app, Action& action) {
                   "a [list] (A1111), numbers one per line; sigmas move to the nearest timestep")
       ->check(CLI::ExistingFile);
   cmd->add_option("--device", o->device, "auto | cpu | cuda")->capture_default_str();
-  cmd->add_option("--seed", o->seed, "seed of the data batch elbo-dp measures on")->capture_default_str();
+  cmd->add_option("--seed", o->seed, "seed of the data batch elbo-dp and ays measure on, and of the teacher's noise")
+      ->capture_default_str();
+  cmd->add_option("--budget-seconds", o->budget_seconds,
+                  "stop an iterative search (ays, ld3) after this long with the best steps so far (0: until it converges)")
+      ->check(CLI::NonNegativeNumber)->capture_default_str();
+  cmd->add_option("--teacher-samples", o->teacher_samples, "trajectories of the teacher gits and ld3 compare with")
+      ->check(CLI::PositiveNumber)->capture_default_str();
+  cmd->add_option("--teacher-cache", o->teacher_cache,
+                  "folder of cached teachers (default $EDDPM_CACHE_DIR, $XDG_CACHE_HOME/eddpm or ~/.cache/eddpm; "
+                  "'none': no cache)");
+  cmd->add_flag("--quiet", o->quiet, "no progress line");
   cmd->add_option("--format", o->format, "json | csv | sigmas | comfyui | a1111 (default: by --out's extension)")
       ->check(CLI::IsMember({"json", "csv", "sigmas", "comfyui", "a1111"}));
   cmd->add_option("--out", o->out, "the file to write")->required();

@@ -97,6 +97,12 @@ std::vector<int> make_schedule(ScheduleKind kind, int K, const TrainedModel& run
     }
     case ScheduleKind::Manual:
       throw std::invalid_argument("a manual schedule needs its timesteps");
+    case ScheduleKind::Gits:
+    case ScheduleKind::Dmn:
+    case ScheduleKind::Ays:
+    case ScheduleKind::Ld3:
+      throw std::invalid_argument(to_string(kind) + " is a search for a solver: write its steps with eddpm schedule --kind " +
+                                  to_string(kind) + " --checkpoint M --solver S, then use that file");
     default:
       return handcrafted_schedule(kind, K, noise);
   }

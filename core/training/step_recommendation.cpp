@@ -1,0 +1,188 @@
+#include "step_recommendation.h"
+
+#include <chrono>
+#include <cmath>
+#include <stdexcept>
+
+#include <torch/torch.h>
+
+#include "pretrained_start.h"
+#include "rng.h"
+#include "schedule_factory.h"
+#include "schedule_meter.h"
+#include "searched_schedule.h"
+#include "training_checkpoint.h"
+#include "training_run.h"
+
+namespace eddpm {
+
+namespace {
+
+const std::vector<ScheduleKind> kSearches = {ScheduleKind::Gits, ScheduleKind::Dmn, ScheduleKind::Ays, ScheduleKind::Ld3};
+constexpr const char* kEddpm = "eddpm";
+
+// Searches and EDDPM's mask search share the budget evenly; the families cost nothing to speak of.
+double share_of_budget(const RecommendSettings& s) {
+  return s.budget_minutes > 0 ? s.budget_minutes * 60.0 / double(kSearches.size() + 1) : 0.0;
+}
+
+// EDDPM's mask search on the frozen model: the rollout reward that targets the measure (fidelity
+// for fidelity, the distance to the data for the rest), K = the recommendation's K, the solver's
+// chains; stopped at its share of the budget with the mask's top K as they stand.
+std::vector<int> eddpm_mask_search(const TrainedModel& run, const RecommendSettings& s, const std::string& measure,
+                                   const RecommendHooks& hooks) {
+  if (s.checkpoint.empty()) throw std::invalid_argument("EDDPM's mask search starts from a checkpoint file");
+  TrainConfig c = run.config;
+  apply_start_from(c, s.checkpoint.string(), {true, true, false});
+  c.freeze_model = true;
+  c.keep = double(s.K) / c.beta.T;
+  c.reward = measure == "fidelity" ? Reward::Fidelity : Reward::Data;
+  c.solver = s.solver.kind;
+  c.iters = s.eddpm_iters;
+  c.seed = s.seed;
+  validate(c);
+  EddpmTrainer trainer(c, run.device, run.data);
+  copy_model_weights(s.checkpoint, trainer);
+  std::atomic<bool> stop{false};
+  const auto start = std::chrono::steady_clock::now();
+  const double budget = share_of_budget(s);
+  RunCallbacks callbacks;
+  callbacks.autosave_seconds = 0.0;
+  callbacks.stop = &stop;
+  callbacks.before_iteration = [&] {
+    if (hooks.cancel && hooks.cancel->load()) stop = true;
+    if (budget > 0 && seconds_since(start) > budget) stop = true;
+  };
+  callbacks.on_snapshot = [&](const TrainSnapshot&, const TrainingProgress& p) {
+    if (hooks.on_progress)
+      hooks.on_progress(kEddpm, double(p.iteration) / std::max<int64_t>(1, p.total),
+                        "mask search: iteration " + std::to_string(p.iteration) + " of " + std::to_string(p.total));
+  };
+  run_training(trainer, s.work_dir / "eddpm-search", callbacks, RunFolderMode::overwrite);
+  if (hooks.cancel && hooks.cancel->load()) throw Cancelled();
+  return trainer.trained().learned_steps();
+}
+
+double measured(const ScheduleMeasure& m, const std::string& measure) {
+  if (measure == "fd") return m.fd;
+  if (measure == "swd") return m.swd;
+  if (measure == "fidelity") return m.fidelity;
+  return m.imputation ? m.imputation->crps : std::nan("");
+}
+
+}  // namespace
+
+std::vector<std::string> recommendation_candidates() {
+  std::vector<std::string> names;
+  for (ScheduleKind kind : handcrafted_kinds()) names.push_back(to_string(kind));
+  for (ScheduleKind kind : kSearches) names.push_back(to_string(kind));
+  names.push_back(kEddpm);
+  return names;
+}
+
+std::string default_measure(const TrainedModel& run) {
+  const std::string check = check_name(run);
+  return check == "FD-LeNet" ? "fd" : check == "CRPS" ? "crps" : "swd";
+}
+
+Recommendation recommend_steps(const TrainedModel& run, const RecommendSettings& s, const RecommendHooks& hooks) {
+  Recommendation result;
+  result.measure = s.measure.empty() ? default_measure(run) : s.measure;
+  const std::string& measure = result.measure;
+  const bool series = run.data->is_series();
+  if (measure == "fd" && check_name(run) != "FD-LeNet")
+    throw std::invalid_argument("--measure fd needs an MNIST model (FD-LeNet's classifier)");
+  if (measure == "crps" && !series) throw std::invalid_argument("--measure crps is for time-series models");
+  if (measure == "swd" && series) throw std::invalid_argument("--measure swd is for points and images; use crps");
+  if (measure != "fd" && measure != "crps" && measure != "swd" && measure != "fidelity")
+    throw std::invalid_argument("unknown measure '" + measure + "' (fd, crps, swd, fidelity)");
+  if (s.K < 1 || s.K >= run.noise.T()) throw std::invalid_argument("K must be in [1, T - 1]");
+  const auto report = [&hooks](const std::string& name, double f, const std::string& note) {
+    if (hooks.on_progress) hooks.on_progress(name, f, note);
+  };
+
+  // Proposals.
+  at::Generator gen = make_cpu_generator(s.seed);
+  SearchSettings search;
+  search.solver = s.solver;
+  search.teacher.seed = s.seed;
+  search.ays.seed = s.seed;
+  search.teacher_cache = s.teacher_cache;
+  search.checkpoint_sha256 = s.checkpoint_sha256;
+  for (const std::string& name : recommendation_candidates()) {
+    check_cancel(hooks.cancel);
+    CandidateRow row;
+    row.candidate = name;
+    const auto start = std::chrono::steady_clock::now();
+    report(name, 0.0, "proposing");
+    try {
+      if (name == kEddpm) {
+        row.kind = "learned";
+        row.timesteps = eddpm_mask_search(run, s, measure, hooks);
+      } else if (const ScheduleKind kind = schedule_kind_from_string(name); is_field_search(kind)) {
+        row.kind = "search";
+        SearchHooks search_hooks;
+        search_hooks.cancel = hooks.cancel;
+        search_hooks.budget_seconds = share_of_budget(s);
+        search_hooks.on_progress = [&](double f, const std::string& note) { report(name, f, note); };
+        row.timesteps = search_schedule(kind, run, s.K, search, search_hooks).timesteps;
+      } else {
+        row.kind = "family";
+        row.timesteps = make_schedule(kind, s.K, run, gen);
+      }
+    } catch (const Cancelled&) {
+      throw;
+    } catch (const std::exception& e) {
+      row.error = e.what();
+    }
+    row.search_seconds = seconds_since(start);
+    row.nfe = row.timesteps.empty() ? 0 : s.solver.nfe(int64_t(row.timesteps.size()));
+    report(name, 1.0, row.error.empty() ? "proposed" : "failed: " + row.error);
+    result.rows.push_back(row);
+  }
+
+  // Scores, on noise (and for series, test windows) of seeds none of the proposals used.
+  const int64_t n = s.n > 0 ? s.n : series ? 16 : run.data->is_image() ? 500 : 2000;
+  std::vector<std::vector<double>> values(result.rows.size());
+  for (int r = 0; r < s.repeats; ++r) {
+    ScheduleMeter meter(run, n, 1000 + s.seed + uint64_t(r), s.solver);
+    meter.set_cancel(hooks.cancel);
+    for (size_t i = 0; i < result.rows.size(); ++i) {
+      if (!result.rows[i].error.empty()) continue;
+      report(result.rows[i].candidate, 1.0, "scoring, draw " + std::to_string(r + 1) + " of " + std::to_string(s.repeats));
+      values[i].push_back(measured(meter.measure(result.rows[i].timesteps, measure == "fidelity"), measure));
+    }
+  }
+  double best = INFINITY;
+  for (size_t i = 0; i < result.rows.size(); ++i) {
+    CandidateRow& row = result.rows[i];
+    if (values[i].empty()) continue;
+    double mean = 0.0, squares = 0.0;
+    for (double v : values[i]) mean += v / values[i].size();
+    for (double v : values[i]) squares += (v - mean) * (v - mean);
+    row.quality = mean;
+    row.spread = values[i].size() > 1 ? std::sqrt(squares / (values[i].size() - 1)) : 0.0;
+    if (mean < best) best = mean, result.winner = row.candidate;
+  }
+  return result;
+}
+
+nlohmann::json to_json(const Recommendation& r) {
+  nlohmann::json rows = nlohmann::json::array();
+  for (const CandidateRow& row : r.rows) {
+    nlohmann::json j = {{"candidate", row.candidate}, {"kind", row.kind},         {"timesteps", row.timesteps},
+                        {"nfe", row.nfe},             {"search_seconds", row.search_seconds}};
+    if (row.error.empty()) {
+      j["quality"] = row.quality;
+      j["spread"] = row.spread;
+    } else {
+      j["quality"] = nullptr;
+      j["spread"] = nullptr;
+      j["error"] = row.error;
+    }
+    rows.push_back(j);
+  }
+  return {{"winner", r.winner}, {"measure", r.measure}, {"rows", rows}};
+}
+
+}  // namespace eddpm
