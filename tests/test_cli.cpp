@@ -298,6 +298,63 @@ class TestCli : public QObject {
     }
   }
 
+  // The searches and the recommendation as a user runs them on a small model: a search writes its
+  // steps and settings and reuses its teacher; recommend scores every candidate, names the best,
+  // writes it in every format and refuses to replace its report without --overwrite.
+  void searchesAndRecommendation() {
+    const QString run = path("rec-run");
+    Result r = eddpm({"train", "--data", "moons", "--T", "50", "--iters", "200", "--batch", "64", "--autosave-minutes",
+                      "0", "--no-verdict", "--quiet", "--out", run});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    const QString checkpoint = run + "/checkpoint.pt";
+    r = eddpm({"schedule", "--kind", "gits", "--K", "5", "--out", path("g.json")});
+    QVERIFY2(r.code == 2 && r.err.contains("needs --checkpoint") && r.err.trimmed().count('\n') == 0, qPrintable(r.err));
+    for (int pass = 0; pass < 2; ++pass) {
+      r = eddpm({"schedule", "--kind", "gits", "--checkpoint", checkpoint, "--solver", "dpmpp-2m", "--K", "5",
+                 "--teacher-cache", path("teachers"), "--out", path("g.json")});
+      QVERIFY2(r.code == 0, qPrintable(r.err));
+      QVERIFY2(r.err.contains("gits: searched in"), qPrintable(r.err));
+      const QJsonObject made = read_json(path("g.json")).object()["made"].toObject();
+      QCOMPARE(made["how"].toString(), QString("search"));
+      const QJsonObject settings = made["settings"].toObject();
+      QVERIFY(settings.contains("search_seconds"));
+      QCOMPARE(settings["teacher"].toObject()["from_cache"].toBool(), pass == 1);
+      QCOMPARE(read_json(path("g.json")).object()["timesteps"].toArray().size(), 5);
+    }
+
+    const QStringList recommend = {"recommend", "--checkpoint", checkpoint, "--K", "5", "--eddpm-iters", "20", "--n",
+                                   "200", "--repeats", "2", "--teacher-cache", "none", "--out", path("rec")};
+    r = eddpm(recommend);
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    const QJsonObject report = read_json(path("rec/report.json")).object();
+    QCOMPARE(report["measure"].toString(), QString("swd"));
+    const QJsonArray rows = report["rows"].toArray();
+    QStringList names;
+    double best = INFINITY;
+    QJsonArray winner_steps;
+    for (const auto& value : rows) {
+      const QJsonObject row = value.toObject();
+      names << row["candidate"].toString();
+      for (const char* key : {"kind", "timesteps", "quality", "spread", "nfe", "search_seconds"})
+        QVERIFY2(row.contains(key), qPrintable(row["candidate"].toString() + " lacks " + key));
+      QVERIFY2(!row.contains("error"), qPrintable(row["error"].toString()));
+      QCOMPARE(row["timesteps"].toArray().size(), 5);
+      if (row["quality"].toDouble() < best) best = row["quality"].toDouble(), winner_steps = row["timesteps"].toArray();
+      if (row["candidate"].toString() == report["winner"].toString()) QCOMPARE(row["quality"].toDouble(), best);
+    }
+    QCOMPARE(names, (QStringList{"uniform", "trailing", "linspace", "quadratic", "logsnr", "karras", "kl-optimal", "beta",
+                                 "elbo-dp", "gits", "dmn", "ays", "ld3", "eddpm"}));
+    QCOMPARE(read_json(path("rec/steps.json")).object()["timesteps"].toArray(), winner_steps);
+    for (const char* file : {"steps.csv", "steps-sigmas.txt", "steps-comfyui.txt", "steps-a1111.txt"})
+      QVERIFY2(QFileInfo(path("rec/") + file).size() > 0, file);
+    QVERIFY(r.out.contains("winner: " + report["winner"].toString()));
+
+    const QDateTime written = QFileInfo(path("rec/report.json")).lastModified();
+    r = eddpm(recommend);
+    QVERIFY2(r.code == 2 && r.err.contains("--overwrite"), qPrintable(r.err));
+    QCOMPARE(QFileInfo(path("rec/report.json")).lastModified(), written);
+  }
+
   void trainSampleCompareEndToEnd() {
     const QString run = path("run");
     Result r = eddpm({"train", "--data", "moons", "--T", "50", "--beta", "quadratic", "--steps-kept", "5", "--iters", "300",
