@@ -19,6 +19,7 @@
 
 #include "denoising_path_view.h"
 #include "explorer_types.h"
+#include "find_steps_dialog.h"
 #include "image_comparison_view.h"
 #include "image_grid_view.h"
 #include "imputation_plot.h"
@@ -368,6 +369,56 @@ class TestSamplingPage : public QObject {
 
   // One schedule under three solvers sits side by side: one row each, named by its solver, with
   // its network evaluations; the exported schedule says its solver.
+  // Tools > Find steps as a user runs it: every candidate's bar fills, the table ranks them with
+  // the winner first, each has its schedule file beside the checkpoint, Open puts the best six in
+  // Sample & compare and samples them; Esc while it searches stops it.
+  void findStepsOpensTheBestInSampleCompare() {
+    QTemporaryDir models;
+    const QString checkpoint = models.filePath("checkpoint.pt");
+    QVERIFY(QFile::copy(checkpoint_, checkpoint));  // the dialog writes its folder beside the model
+    explorer::FindStepsDialog dialog(checkpoint, 5, "ddim");
+    dialog.findChild<QDoubleSpinBox*>()->setValue(0.05);  // three seconds for the searches
+    QSignalSpy done(&dialog, &explorer::FindStepsDialog::done);
+    dialog.start();
+    QVERIFY(dialog.running());
+    QVERIFY(done.wait(180000));
+    QVERIFY2(dialog.statusText().startsWith("Winner: "), qPrintable(dialog.statusText()));
+    const explorer::FindStepsResult& result = dialog.result();
+    QCOMPARE(dialog.table()->rowCount(), 14);
+    QCOMPARE(result.rows.first().candidate, result.winner);
+    for (const auto& row : result.rows) {
+      QVERIFY2(row.error.isEmpty(), qPrintable(row.candidate + ": " + row.error));
+      QVERIFY(QFileInfo::exists(row.file));
+      QVERIFY(row.quality >= result.rows.first().quality);
+    }
+    QVERIFY(QFileInfo::exists(result.folder + "/report.json"));
+    QVERIFY(QFileInfo(result.folder).dir() == QFileInfo(checkpoint).dir());
+
+    explorer::SamplingPage page;
+    QSignalSpy loaded(&page, &explorer::SamplingPage::checkpointLoaded);
+    page.setCheckpoint(checkpoint);
+    QVERIFY(loaded.wait(30000));
+    QTRY_VERIFY_WITH_TIMEOUT(!page.busy(), 30000);
+    connect(&dialog, &explorer::FindStepsDialog::openInSampleCompare, &page, &explorer::SamplingPage::openScheduleFiles);
+    QSignalSpy sampled(&page, &explorer::SamplingPage::samplesReady);
+    QPushButton* open = nullptr;
+    for (auto* button : dialog.findChildren<QPushButton*>())
+      if (button->text().startsWith("&Open")) open = button;
+    QVERIFY(open && open->isEnabled());
+    open->click();
+    QVERIFY(sampled.wait(60000));
+    QStringList expected;
+    for (int i = 0; i < 6; ++i) expected << "file:" + result.rows[i].file;
+    QCOMPARE(page.checkedKinds(), expected);
+    QCOMPARE(page.outcomes().size(), 6);
+
+    QSignalSpy stopped(&dialog, &explorer::FindStepsDialog::done);
+    dialog.start();
+    dialog.reject();  // Esc
+    QVERIFY(stopped.wait(60000));
+    QVERIFY2(dialog.statusText().startsWith("Stopped"), qPrintable(dialog.statusText()));
+  }
+
   void oneScheduleUnderThreeSolvers() {
     explorer::SamplingPage page;
     QSignalSpy loaded(&page, &explorer::SamplingPage::checkpointLoaded);

@@ -20,6 +20,7 @@
 
 #include <cstdio>
 
+#include "find_steps_dialog.h"
 #include "live_plot.h"
 #include "run_folder.h"
 #include "run_replay.h"
@@ -219,6 +220,38 @@ void MainWindow::createMenus() {
   file->addSeparator();
   QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
   quit->setShortcut(QKeySequence::Quit);
+
+  QMenu* tools = menuBar()->addMenu(tr("&Tools"));
+  QAction* find = tools->addAction(tr("&Find steps…"), this, [this] { openFindSteps(); });
+  find->setShortcut(QKeySequence("Ctrl+F"));
+  find->setToolTip(tr("Which K steps to use with this model and solver: families, searches and EDDPM's mask search, "
+                      "scored on held-out samples"));
+}
+
+FindStepsDialog* MainWindow::openFindSteps() {
+  // The model Sample & compare has loaded, else the run's own checkpoint.
+  QString checkpoint = sampling_->checkpoint();
+  if (checkpoint.isEmpty() && !runDir_.isEmpty() && QFile::exists(QDir(runDir_).filePath("checkpoint.pt")))
+    checkpoint = QDir(runDir_).filePath("checkpoint.pt");
+  if (checkpoint.isEmpty()) {
+    showError(tr("Find steps"), tr("Load a checkpoint in Sample & compare, or train or open a run, first."));
+    return nullptr;
+  }
+  auto* dialog = new FindStepsDialog(checkpoint, 10, "ddim", this);
+  dialog->setAttribute(Qt::WA_DeleteOnClose);
+  connect(dialog, &FindStepsDialog::openInSampleCompare, this,
+          [this, checkpoint](const QStringList& files, const QString& solver, int K) {
+            tabs_->setCurrentWidget(sampling_);
+            if (sampling_->checkpoint() == checkpoint) return sampling_->openScheduleFiles(files, solver, K);
+            auto* once = new QObject(this);
+            connect(sampling_, &SamplingPage::checkpointLoaded, once, [this, files, solver, K, once] {
+              once->deleteLater();
+              sampling_->openScheduleFiles(files, solver, K);
+            });
+            sampling_->setCheckpoint(checkpoint);
+          });
+  dialog->show();
+  return dialog;
 }
 
 void MainWindow::startTraining(const widgets::TrainingSettings& settings) {

@@ -17,6 +17,7 @@ namespace eddpm::explorer {
 
 class TrainingWorker;
 class SamplingPage;
+class FindStepsDialog;
 
 class MainWindow : public QMainWindow {
   Q_OBJECT
@@ -38,6 +39,9 @@ class MainWindow : public QMainWindow {
   widgets::TrainingSetupPanel* setupPanel() const { return panel_; }
   widgets::TrainingView* trainingView() const { return view_; }
   SamplingPage* samplingPage() const { return sampling_; }
+  // Tools > Find steps (Ctrl+F) on the loaded model or the run's checkpoint; null, with an error
+  // shown, when there is neither.
+  FindStepsDialog* openFindSteps();
   QTabWidget* tabs() const { return tabs_; }
 
  signals:

@@ -1,5 +1,6 @@
 #include "step_recommendation.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <stdexcept>
@@ -40,6 +41,8 @@ std::vector<int> eddpm_mask_search(const TrainedModel& run, const RecommendSetti
   c.solver = s.solver.kind;
   c.iters = s.eddpm_iters;
   c.seed = s.seed;
+  // From the best family's steps: a short search refines the best rule instead of rediscovering it.
+  c.mask_start = MaskStart::BestHandcrafted;
   validate(c);
   EddpmTrainer trainer(c, run.device, run.data);
   copy_model_weights(s.checkpoint, trainer);
@@ -49,14 +52,29 @@ std::vector<int> eddpm_mask_search(const TrainedModel& run, const RecommendSetti
   RunCallbacks callbacks;
   callbacks.autosave_seconds = 0.0;
   callbacks.stop = &stop;
+  // With a budget, the iterations are fitted to it once the first ones are timed, so the budget ramp
+  // and the settling at its end happen inside it (a search cut off mid-ramp has not chosen K steps
+  // yet); past one and a half budgets it is stopped where it stands.
+  constexpr int64_t kTimed = 10;
   callbacks.before_iteration = [&] {
     if (hooks.cancel && hooks.cancel->load()) stop = true;
-    if (budget > 0 && seconds_since(start) > budget) stop = true;
+    if (budget <= 0) return;
+    const double elapsed = seconds_since(start);
+    if (trainer.iteration() == kTimed) {
+      const double per_iteration = elapsed / kTimed;
+      const int64_t fits = kTimed + int64_t(0.8 * (budget - elapsed) / per_iteration);  // a fifth left for settling
+      trainer.set_total_iters(std::clamp<int64_t>(fits, 2 * kTimed, s.eddpm_iters));
+    }
+    if (elapsed > 1.5 * budget) stop = true;
   };
-  callbacks.on_snapshot = [&](const TrainSnapshot&, const TrainingProgress& p) {
-    if (hooks.on_progress)
-      hooks.on_progress(kEddpm, double(p.iteration) / std::max<int64_t>(1, p.total),
-                        "mask search: iteration " + std::to_string(p.iteration) + " of " + std::to_string(p.total));
+  // Every few iterations (the snapshot comes only every log_every): the progress bar moves.
+  const auto before = callbacks.before_iteration;
+  callbacks.before_iteration = [&, before] {
+    before();
+    const int64_t i = trainer.iteration();
+    if (hooks.on_progress && i % 5 == 0)
+      hooks.on_progress(kEddpm, double(i) / std::max<int64_t>(1, trainer.config().iters),
+                        "mask search: iteration " + std::to_string(i) + " of " + std::to_string(trainer.config().iters));
   };
   run_training(trainer, s.work_dir / "eddpm-search", callbacks, RunFolderMode::overwrite);
   if (hooks.cancel && hooks.cancel->load()) throw Cancelled();

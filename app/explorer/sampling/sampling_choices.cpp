@@ -47,6 +47,26 @@ QListWidgetItem* SamplingPage::scheduleItem(const QString& kind) const {
   return nullptr;
 }
 
+QListWidgetItem* SamplingPage::addScheduleFile(const QString& file) {
+  if (QListWidgetItem* known = scheduleItem("file:" + file)) return known;
+  auto* item = new QListWidgetItem("file:" + file, kinds_);
+  item->setData(kKindRole, "file:" + file);
+  item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
+  item->setCheckState(Qt::Checked);
+  return item;
+}
+
+QString SamplingPage::checkpoint() const { return service_.loaded() ? service_.checkpoint() : QString(); }
+
+void SamplingPage::openScheduleFiles(const QStringList& files, const QString& solver, int K) {
+  QStringList kinds;
+  for (const QString& file : files) kinds << kindOf(addScheduleFile(file));
+  setChecked(kinds);
+  setSolvers({solver});
+  K_->setValue(K);
+  requestSample();
+}
+
 QStringList SamplingPage::scheduleSolvers(const QString& kind) const {
   const QListWidgetItem* item = scheduleItem(kind);
   return item ? ownSolvers(item) : QStringList();

@@ -63,11 +63,7 @@ SamplingPage::SamplingPage(QWidget* parent) : QWidget(parent) {
   auto* addFile = new QPushButton(tr("Add schedule file…"));
   connect(addFile, &QPushButton::clicked, this, [this] {
     const QString file = QFileDialog::getOpenFileName(this, tr("Schedule file"), QString(), tr("Schedules (*.json *.txt)"));
-    if (file.isEmpty()) return;
-    auto* item = new QListWidgetItem("file:" + file, kinds_);
-    item->setData(kKindRole, "file:" + file);
-    item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
-    item->setCheckState(Qt::Checked);
+    if (!file.isEmpty()) addScheduleFile(file)->setCheckState(Qt::Checked);
   });
   K_ = new QSpinBox;
   K_->setRange(1, 100000);

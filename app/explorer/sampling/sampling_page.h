@@ -67,6 +67,11 @@ class SamplingPage : public QWidget {
   QStringList scheduleSolvers(const QString& kind) const;
   QStringList checkedKinds() const;
   void setManualSteps(const QVector<int>& steps);
+  // The loaded model's checkpoint (empty before one is loaded).
+  QString checkpoint() const;
+  // Adds these schedule files to the list (once each), ticks exactly them, sets K and the solver
+  // and samples: what Find steps opens here.
+  void openScheduleFiles(const QStringList& files, const QString& solver, int K);
   // The manual field's text as typed or pasted (timesteps, or sigmas in any import form).
   void setManualText(const QString& text);
   // The number of samples each schedule draws (10 to 200,000; time series: imputations of every
@@ -128,6 +133,8 @@ class SamplingPage : public QWidget {
   // Ticked schedules times their solvers: the chains one sampling runs.
   int pairCount() const;
   QListWidgetItem* scheduleItem(const QString& kind) const;
+  // The list's item of schedule file `file`, added (ticked) if it is not there yet.
+  QListWidgetItem* addScheduleFile(const QString& file);
   void showScheduleSolversMenu(const QPoint& at);
   void enableEta();
   void showOutcomes();
