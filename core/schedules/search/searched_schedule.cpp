@@ -29,6 +29,7 @@ const Teacher& shared_teacher(const TrainedModel& run, const SearchSettings& set
   static std::string last_key;
   TeacherSettings wanted = settings.teacher;
   wanted.solver = settings.solver;
+  // The same checkpoint and the same network object (a model without a file has no SHA-256).
   const std::string key = settings.checkpoint_sha256 + "|" + std::to_string(reinterpret_cast<uintptr_t>(run.model.get()));
   std::lock_guard<std::mutex> lock(mutex);
   if (last && last_key == key && same_settings(last->settings, wanted)) {

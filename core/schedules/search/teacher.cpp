@@ -108,7 +108,7 @@ Teacher cached_teacher(const TrainedModel& run, const std::string& checkpoint_sh
           return teacher;
         }
       }
-    } catch (const c10::Error&) {
+    } catch (const std::exception&) {
       // A cut or foreign file: run the teacher again and replace it.
     }
   }
