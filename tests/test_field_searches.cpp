@@ -194,6 +194,21 @@ class TestFieldSearches : public QObject {
     QVERIFY(torch::equal(rerun.result, first.result));
   }
 
+  // AYS's estimate grows with the square of its grid: a budget shrinks the grid (down to K + 1
+  // points), no budget keeps the settings' grid.
+  void aysGridFollowsTheBudget() {
+    const TrainedModel run = oracle_run();
+    AysSettings settings;
+    SearchHooks hooks;
+    QCOMPARE(ays_grid_points(run, 5, settings, hooks), 100);
+    hooks.budget_seconds = 1e-9;
+    QCOMPARE(ays_grid_points(run, 5, settings, hooks), 6);
+    int used = 0;
+    const auto steps = ays_schedule(run, 5, settings, hooks, &used);
+    QCOMPARE(used, 6);
+    QCOMPARE(int(steps.size()), 5);
+  }
+
   void searchesStopWhenCancelled() {
     const TrainedModel run = oracle_run();
     std::atomic<bool> cancel{true};

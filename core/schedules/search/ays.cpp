@@ -64,12 +64,30 @@ std::vector<std::vector<double>> ays_interval_costs(const TrainedModel& run, con
   return klub;
 }
 
-std::vector<int> ays_schedule(const TrainedModel& run, int K, const AysSettings& settings, const SearchHooks& hooks) {
+int ays_grid_points(const TrainedModel& run, int K, const AysSettings& settings, const SearchHooks& hooks) {
+  if (hooks.budget_seconds <= 0) return settings.grid_points;
+  // The estimate costs G (G - 1) network batches of `samples` points: time one, and take the grid
+  // whose estimate fits 80% of the budget (at least K + 1 points, at most the settings').
+  torch::NoGradGuard no_grad;
+  at::Generator gen = make_cpu_generator(settings.seed);
+  const torch::Tensor x = run.data->sample(settings.samples, gen).to(run.device);
+  const torch::Tensor t = torch::full({settings.samples}, run.noise.T() / 2,
+                                      torch::TensorOptions().dtype(torch::kLong).device(run.device));
+  const auto start = std::chrono::steady_clock::now();
+  run.model->forward(x, t).cpu();
+  const double per_batch = std::max(1e-6, seconds_since(start));
+  const int fits = int(std::sqrt(0.8 * hooks.budget_seconds / per_batch));
+  return std::clamp(fits, std::min(K + 1, settings.grid_points), settings.grid_points);
+}
+
+std::vector<int> ays_schedule(const TrainedModel& run, int K, const AysSettings& settings, const SearchHooks& hooks,
+                              int* grid_used) {
   const auto start = std::chrono::steady_clock::now();
   const int T = run.noise.T();
-  std::vector<int> grid = teacher_grid(T, settings.grid_points);
+  std::vector<int> grid = teacher_grid(T, ays_grid_points(run, K, settings, hooks));
   std::reverse(grid.begin(), grid.end());  // ascending: index 0 is timestep 0
   const int G = int(grid.size());
+  if (grid_used) *grid_used = G;
   if (K < 1 || K > G) throw std::invalid_argument("ays: K must be in [1, " + std::to_string(G) + "]");
   const auto klub = ays_interval_costs(run, grid, settings, hooks);
   // pos[0] = G - 1 (T - 1) > pos[1] > ... > pos[K-1] >= 0; the chain's measured end is grid index 0.

@@ -26,8 +26,13 @@ struct AysSettings {
 std::vector<std::vector<double>> ays_interval_costs(const TrainedModel& run, const std::vector<int>& ascending_grid,
                                                     const AysSettings& settings, const SearchHooks& hooks);
 
+// The grid the estimate uses: settings.grid_points, or fewer where the estimate would not fit
+// hooks.budget_seconds (its cost grows with the square of the grid).
+int ays_grid_points(const TrainedModel& run, int K, const AysSettings& settings, const SearchHooks& hooks);
+
 // The K-step AYS schedule (timesteps, descending; T - 1 first).
+// `grid_used` (optional) hears the grid's size.
 std::vector<int> ays_schedule(const TrainedModel& run, int K, const AysSettings& settings = {},
-                              const SearchHooks& hooks = {});
+                              const SearchHooks& hooks = {}, int* grid_used = nullptr);
 
 }  // namespace eddpm

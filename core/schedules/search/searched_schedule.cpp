@@ -82,12 +82,14 @@ SearchResult search_schedule(ScheduleKind kind, const TrainedModel& run, int K, 
       result.settings["distance"] = "mean squared L2 to the teacher's result";
       break;
     }
-    case ScheduleKind::Ays:
-      result.timesteps = ays_schedule(run, K, settings.ays, hooks);
-      result.settings["grid_points"] = settings.ays.grid_points;
+    case ScheduleKind::Ays: {
+      int grid = 0;
+      result.timesteps = ays_schedule(run, K, settings.ays, hooks, &grid);
+      result.settings["grid_points"] = grid;
       result.settings["samples"] = settings.ays.samples;
       result.settings["seed"] = settings.ays.seed;
       break;
+    }
     case ScheduleKind::Dmn: {
       const int order = dmn_order(settings.solver);
       result.timesteps = dmn_schedule(run.noise, K, order, hooks);
