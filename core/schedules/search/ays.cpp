@@ -14,35 +14,33 @@
 
 namespace eddpm {
 
-std::vector<std::vector<double>> ays_interval_costs(const TrainedModel& run, const std::vector<int>& grid,
+std::vector<std::vector<double>> ays_interval_costs(const SearchTask& task, const std::vector<int>& grid,
                                                     const AysSettings& settings, const SearchHooks& hooks) {
-  if (run.data->is_series())
-    throw std::invalid_argument("the searches do not handle time-series models yet (their chains impute)");
   torch::NoGradGuard no_grad;
+  const TrainedModel& run = task.run;
   EpsModel& model = *run.model;
   const bool was_training = model.is_training();
   model.eval();
-  at::Generator gen = make_cpu_generator(settings.seed);
-  const int64_t n = settings.samples;
+  at::Generator gen = make_cpu_generator(settings.seed + 1);  // the paths' noise; the examples took seed
   const int G = int(grid.size());
   std::vector<double> sigma(G);
   for (int g = 0; g < G; ++g) sigma[g] = run.noise.sigma(grid[g]);
   const auto index = torch::TensorOptions().dtype(torch::kLong).device(run.device);
   // The clean estimate D at level g of points y_g = x0 + sigma_g eps (variance exploding), as a
-  // flattened (rows, d) float64 CPU tensor.
+  // float64 CPU tensor.
   const auto denoise = [&](const torch::Tensor& y, int g) {
     const double a = run.noise.alpha_bar(grid[g]);
     const torch::Tensor x = (std::sqrt(a) * y).to(run.device, torch::kFloat32);
     const torch::Tensor t = torch::full({y.size(0)}, grid[g], index);
     torch::Tensor d = ((x - std::sqrt(1.0 - a) * model.forward(x, t)) / std::sqrt(a)).cpu().to(torch::kFloat64);
     if (run.data->is_image()) d = d.clamp(-1.0, 1.0);
-    return d.flatten(1);
+    return d;
   };
   // For each kept level hi: a path of the forward process through every lower grid level k, the
   // point at hi reached from the one at k by the Brownian increment (so D at hi is what a sampler
   // holding it over the interval would use), and the integrand |D_k - D_hi|^2 / sigma_k^3.
   std::vector<std::vector<double>> klub(G, std::vector<double>(G, 0.0));
-  const torch::Tensor x0 = run.data->sample(n, gen).to(torch::kFloat64);
+  const torch::Tensor x0 = task.examples.to(torch::kFloat64);
   for (int hi = 1; hi < G; ++hi) {
     std::vector<double> integrand(hi + 1, 0.0);
     for (int k = 0; k < hi; ++k) {
@@ -50,7 +48,8 @@ std::vector<std::vector<double>> ays_interval_costs(const TrainedModel& run, con
       const torch::Tensor y_k = x0 + sigma[k] * torch::randn(x0.sizes(), gen, torch::kFloat64);
       const torch::Tensor y_hi =
           y_k + std::sqrt(sigma[hi] * sigma[hi] - sigma[k] * sigma[k]) * torch::randn(x0.sizes(), gen, torch::kFloat64);
-      integrand[k] = (denoise(y_k, k) - denoise(y_hi, hi)).pow(2).sum(1).mean().item<double>() / std::pow(sigma[k], 3);
+      integrand[k] = counted_difference(denoise(y_k, k), denoise(y_hi, hi), task.weight).pow(2).sum(1).mean().item<double>() /
+                     std::pow(sigma[k], 3);
     }
     double total = 0.0;
     for (int lo = hi - 1; lo >= 0; --lo) {
@@ -64,14 +63,14 @@ std::vector<std::vector<double>> ays_interval_costs(const TrainedModel& run, con
   return klub;
 }
 
-int ays_grid_points(const TrainedModel& run, int K, const AysSettings& settings, const SearchHooks& hooks) {
+int ays_grid_points(const SearchTask& task, int K, const AysSettings& settings, const SearchHooks& hooks) {
   if (hooks.budget_seconds <= 0) return settings.grid_points;
-  // The estimate costs G (G - 1) network batches of `samples` points: time one, and take the grid
+  // The estimate costs G (G - 1) network batches of the task's examples: time one, and take the grid
   // whose estimate fits 80% of the budget (at least K + 1 points, at most the settings').
   torch::NoGradGuard no_grad;
-  at::Generator gen = make_cpu_generator(settings.seed);
-  const torch::Tensor x = run.data->sample(settings.samples, gen).to(run.device);
-  const torch::Tensor t = torch::full({settings.samples}, run.noise.T() / 2,
+  const TrainedModel& run = task.run;
+  const torch::Tensor x = task.examples.to(run.device);
+  const torch::Tensor t = torch::full({x.size(0)}, run.noise.T() / 2,
                                       torch::TensorOptions().dtype(torch::kLong).device(run.device));
   const auto start = std::chrono::steady_clock::now();
   run.model->forward(x, t).cpu();
@@ -84,12 +83,13 @@ std::vector<int> ays_schedule(const TrainedModel& run, int K, const AysSettings&
                               int* grid_used) {
   const auto start = std::chrono::steady_clock::now();
   const int T = run.noise.T();
-  std::vector<int> grid = teacher_grid(T, ays_grid_points(run, K, settings, hooks));
+  const SearchTask task = search_task(run, settings.samples, settings.seed);
+  std::vector<int> grid = teacher_grid(T, ays_grid_points(task, K, settings, hooks));
   std::reverse(grid.begin(), grid.end());  // ascending: index 0 is timestep 0
   const int G = int(grid.size());
   if (grid_used) *grid_used = G;
   if (K < 1 || K > G) throw std::invalid_argument("ays: K must be in [1, " + std::to_string(G) + "]");
-  const auto klub = ays_interval_costs(run, grid, settings, hooks);
+  const auto klub = ays_interval_costs(task, grid, settings, hooks);
   // pos[0] = G - 1 (T - 1) > pos[1] > ... > pos[K-1] >= 0; the chain's measured end is grid index 0.
   const auto nearest = [&](int t) {
     return int(std::min_element(grid.begin(), grid.end(), [t](int a, int b) { return std::abs(a - t) < std::abs(b - t); }) -

@@ -11,9 +11,9 @@ namespace eddpm {
 
 namespace {
 
-// Mean over samples of the L2 distance between matching rows.
-double mean_distance(const torch::Tensor& a, const torch::Tensor& b) {
-  return (a - b).flatten(1).norm(2, 1).mean().item<double>();
+// Mean over samples of the L2 distance between matching rows, over the values that count.
+double mean_distance(const torch::Tensor& a, const torch::Tensor& b, const torch::Tensor& weight) {
+  return counted_difference(a, b, weight).norm(2, 1).mean().item<double>();
 }
 
 }  // namespace
@@ -31,9 +31,9 @@ std::vector<std::vector<double>> gits_costs(const Teacher& teacher, const NoiseS
     for (int j = i + 1; j < G; ++j) {
       const double a_next = noise.alpha_bar(teacher.grid[j]);
       const torch::Tensor jumped = std::sqrt(a_next) * x0 + std::sqrt(1.0 - a_next) * eps;
-      cost[position(i)][position(j)] = mean_distance(jumped, teacher.states[j].to(torch::kFloat64));
+      cost[position(i)][position(j)] = mean_distance(jumped, teacher.states[j], teacher.task.weight);
     }
-    cost[position(i)][0] = mean_distance(x0, teacher.result.to(torch::kFloat64));
+    cost[position(i)][0] = mean_distance(x0, teacher.result, teacher.task.weight);
   }
   return cost;
 }

@@ -12,11 +12,11 @@
 
 namespace eddpm {
 
-double ld3_distance(const TrainedModel& run, const Teacher& teacher, const std::vector<int>& timesteps,
-                    const std::atomic<bool>* cancel) {
-  const torch::Tensor student =
-      sample_schedule_from(run, timesteps, teacher.x_T, teacher.settings.seed + 1, teacher.settings.solver, cancel);
-  return (student.to(torch::kFloat64) - teacher.result.to(torch::kFloat64)).flatten(1).pow(2).sum(1).mean().item<double>();
+double ld3_distance(const Teacher& teacher, const std::vector<int>& timesteps, const std::atomic<bool>* cancel) {
+  // The teacher's task holds the model, bound to its condition where the chains impute.
+  const torch::Tensor student = sample_schedule_from(teacher.task.run, timesteps, teacher.x_T, teacher.settings.seed + 1,
+                                                     teacher.settings.solver, cancel);
+  return counted_difference(student, teacher.result, teacher.task.weight).pow(2).sum(1).mean().item<double>();
 }
 
 std::vector<int> ld3_schedule(const TrainedModel& run, const Teacher& teacher, int K, const SearchHooks& hooks) {
@@ -31,10 +31,10 @@ std::vector<int> ld3_schedule(const TrainedModel& run, const Teacher& teacher, i
     if (!is_closed_form(kind)) continue;
     const std::vector<int> steps = handcrafted_schedule(kind, K, run.noise);
     if (int(steps.size()) != K) continue;
-    const double d = ld3_distance(run, teacher, steps, hooks.cancel);
+    const double d = ld3_distance(teacher, steps, hooks.cancel);
     if (best.empty() || d < best_distance) best = steps, best_distance = d;
   }
-  if (best.empty()) best = handcrafted_schedule(ScheduleKind::Trailing, K, run.noise), best_distance = ld3_distance(run, teacher, best, hooks.cancel);
+  if (best.empty()) best = handcrafted_schedule(ScheduleKind::Trailing, K, run.noise), best_distance = ld3_distance(teacher, best, hooks.cancel);
   hooks.report(0.1, "ld3: start " + std::to_string(best_distance));
   int stride = std::max(1, T / (2 * K));
   const int first_stride = stride;
@@ -48,7 +48,7 @@ std::vector<int> ld3_schedule(const TrainedModel& run, const Teacher& teacher, i
         const int lower = k + 1 < K ? best[k + 1] + 1 : 0;
         trial[k] = std::clamp(best[k] + direction * stride, lower, upper);
         if (trial[k] == best[k]) continue;
-        const double d = ld3_distance(run, teacher, trial, hooks.cancel);
+        const double d = ld3_distance(teacher, trial, hooks.cancel);
         ++evaluations;
         if (d < best_distance) {
           best = trial, best_distance = d, improved = true;

@@ -14,9 +14,8 @@
 namespace eddpm {
 
 // Mean over the teacher's samples of the squared L2 distance between the student chain's result
-// and the teacher's.
-double ld3_distance(const TrainedModel& run, const Teacher& teacher, const std::vector<int>& timesteps,
-                    const std::atomic<bool>* cancel = nullptr);
+// and the teacher's, over the values that count (the teacher's task).
+double ld3_distance(const Teacher& teacher, const std::vector<int>& timesteps, const std::atomic<bool>* cancel = nullptr);
 
 // The K-step LD3 schedule (timesteps, descending). Stops at hooks.budget_seconds with the best found.
 std::vector<int> ld3_schedule(const TrainedModel& run, const Teacher& teacher, int K, const SearchHooks& hooks = {});

@@ -9,6 +9,7 @@
 
 #include "dmn.h"
 #include "gits.h"
+#include "imputation_masks.h"
 #include "ld3.h"
 
 namespace eddpm {
@@ -48,6 +49,9 @@ SearchResult search_schedule(ScheduleKind kind, const TrainedModel& run, int K, 
   const auto start = std::chrono::steady_clock::now();
   SearchResult result;
   result.settings = {{"K", K}, {"solver", settings.solver.name()}};
+  // What the chains ran on: a time-series model's impute kHiddenShare of training windows' values.
+  if (run.data->is_series() && kind != ScheduleKind::Dmn)
+    result.settings["task"] = {{"imputes", "training windows"}, {"hidden_share", kHiddenShare}};
   // The teacher takes the first half of the progress bar where a search needs one.
   const auto teacher_part = [&hooks](double share) {
     SearchHooks part = hooks;

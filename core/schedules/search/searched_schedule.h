@@ -30,8 +30,9 @@ struct SearchResult {
   nlohmann::json settings;  // every choice the search ran with, for the schedule file
 };
 
-// Runs the search `kind` (is_field_search) for K steps. Throws std::invalid_argument for another
-// kind, a K the search cannot give, or a time-series model; Cancelled when hooks.cancel is set.
+// Runs the search `kind` (is_field_search) for K steps; a time-series model's chains impute
+// (search_task.h). Throws std::invalid_argument for another kind or a K the search cannot give;
+// Cancelled when hooks.cancel is set.
 SearchResult search_schedule(ScheduleKind kind, const TrainedModel& run, int K, const SearchSettings& settings,
                              const SearchHooks& hooks = {});
 

@@ -27,14 +27,13 @@ std::vector<int> teacher_grid(int T, int grid_points) {
 }
 
 Teacher run_teacher(const TrainedModel& run, const TeacherSettings& settings, const SearchHooks& hooks) {
-  if (run.data->is_series())
-    throw std::invalid_argument("the searches do not handle time-series models yet (their chains impute)");
   if (settings.samples < 1) throw std::invalid_argument("a teacher needs at least one sample");
   const auto start = std::chrono::steady_clock::now();
   const int T = run.noise.T();
   Teacher teacher;
   teacher.settings = settings;
   teacher.grid = teacher_grid(T, settings.grid_points);
+  teacher.task = search_task(run, settings.samples, teacher_task_seed(settings));
   at::Generator noise_gen = make_cpu_generator(settings.seed);
   std::vector<int64_t> shape = run.model->sample_shape();
   shape.insert(shape.begin(), settings.samples);
@@ -59,7 +58,7 @@ Teacher run_teacher(const TrainedModel& run, const TeacherSettings& settings, co
   };
   at::Generator step_gen = make_generator(run.device, settings.seed + 1);
   torch::NoGradGuard no_grad;
-  teacher.result = sample_chain(*run.model, chain, levels, teacher.x_T.to(run.device), options, step_gen).cpu();
+  teacher.result = sample_chain(*teacher.task.run.model, chain, levels, teacher.x_T.to(run.device), options, step_gen).cpu();
   teacher.states = torch::stack(states);
   teacher.x0_hats = torch::stack(x0_hats);
   teacher.seconds = seconds_since(start);
@@ -102,6 +101,7 @@ Teacher cached_teacher(const TrainedModel& run, const std::string& checkpoint_sh
         teacher.states = parts[2];
         teacher.x0_hats = parts[3];
         teacher.result = parts[4];
+        teacher.task = search_task(run, settings.samples, teacher_task_seed(settings));
         if (teacher.grid == teacher_grid(run.noise.T(), settings.grid_points) &&
             teacher.states.size(0) == int64_t(teacher.grid.size())) {
           hooks.report(1.0, "teacher: from the cache");

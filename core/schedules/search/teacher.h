@@ -3,6 +3,7 @@
 // steps, run with the solver the schedule is for, from noise of a seed. Under either semantics the
 // full chain's levels are the base levels abar_t, so its states are what any sub-chain approximates.
 // Its states and clean estimates are kept at `grid_points` timesteps spread evenly over the chain.
+// It runs on the search task of its samples (search_task.h): a time-series model's chains impute.
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -11,6 +12,7 @@
 #include <torch/types.h>
 
 #include "search_hooks.h"
+#include "search_task.h"
 #include "solvers/chain_calls.h"
 #include "trained_model.h"
 
@@ -31,13 +33,16 @@ struct Teacher {
   torch::Tensor x0_hats;  // (G, n, ...) the model's clean estimate made from it, CPU
   torch::Tensor result;   // (n, ...) where the chain ends, CPU
   double seconds = 0.0;   // what running it took (0 when it came from the cache)
+  SearchTask task;        // what the chains ran on and where distances count (made again on a cache hit)
 };
+
+// The seed of a teacher's task, apart from its noise's.
+inline uint64_t teacher_task_seed(const TeacherSettings& settings) { return settings.seed + 2; }
 
 // `grid_points` timesteps evenly spread from T - 1 down to 0, descending, no duplicates.
 std::vector<int> teacher_grid(int T, int grid_points);
 
-// Runs the teacher. Throws std::invalid_argument for a time-series model (its chains impute; no
-// search handles them yet) and Cancelled when hooks.cancel is set.
+// Runs the teacher. Throws Cancelled when hooks.cancel is set.
 Teacher run_teacher(const TrainedModel& run, const TeacherSettings& settings, const SearchHooks& hooks = {});
 
 // The teacher of this checkpoint (named by its SHA-256) and these settings from `cache_dir` when
