@@ -254,18 +254,22 @@ class TestFieldSearches : public QObject {
   }
 
   // AYS's estimate grows with the square of its grid: a budget shrinks the grid (down to K + 1
-  // points), no budget keeps the settings' grid.
-  void aysGridFollowsTheBudget() {
+  // points), then the examples (down to 16) where even that grid would overrun; no budget keeps the
+  // settings' grid and examples.
+  void aysPlanFollowsTheBudget() {
     const TrainedModel run = oracle_run();
     AysSettings settings;
     SearchHooks hooks;
     const SearchTask task = search_task(run, settings.samples, settings.seed);
-    QCOMPARE(ays_grid_points(task, 5, settings, hooks), 100);
+    QCOMPARE(ays_plan(task, 5, settings, hooks).grid_points, 100);
+    QCOMPARE(ays_plan(task, 5, settings, hooks).samples, settings.samples);
     hooks.budget_seconds = 1e-9;
-    QCOMPARE(ays_grid_points(task, 5, settings, hooks), 6);
-    int used = 0;
+    QCOMPARE(ays_plan(task, 5, settings, hooks).grid_points, 6);
+    QCOMPARE(ays_plan(task, 5, settings, hooks).samples, int64_t(16));
+    AysPlan used;
     const auto steps = ays_schedule(run, 5, settings, hooks, &used);
-    QCOMPARE(used, 6);
+    QCOMPARE(used.grid_points, 6);
+    QCOMPARE(used.samples, int64_t(16));
     QCOMPARE(int(steps.size()), 5);
   }
 

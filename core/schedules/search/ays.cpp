@@ -63,10 +63,10 @@ std::vector<std::vector<double>> ays_interval_costs(const SearchTask& task, cons
   return klub;
 }
 
-int ays_grid_points(const SearchTask& task, int K, const AysSettings& settings, const SearchHooks& hooks) {
-  if (hooks.budget_seconds <= 0) return settings.grid_points;
-  // The estimate costs G (G - 1) network batches of the task's examples: time one, and take the grid
-  // whose estimate fits 80% of the budget (at least K + 1 points, at most the settings').
+AysPlan ays_plan(const SearchTask& task, int K, const AysSettings& settings, const SearchHooks& hooks) {
+  AysPlan plan{settings.grid_points, settings.samples};
+  if (hooks.budget_seconds <= 0) return plan;
+  // Time one network batch of the task's examples; the estimate costs G (G - 1) of them.
   torch::NoGradGuard no_grad;
   const TrainedModel& run = task.run;
   const torch::Tensor x = task.examples.to(run.device);
@@ -75,19 +75,28 @@ int ays_grid_points(const SearchTask& task, int K, const AysSettings& settings, 
   const auto start = std::chrono::steady_clock::now();
   run.model->forward(x, t).cpu();
   const double per_batch = std::max(1e-6, seconds_since(start));
-  const int fits = int(std::sqrt(0.8 * hooks.budget_seconds / per_batch));
-  return std::clamp(fits, std::min(K + 1, settings.grid_points), settings.grid_points);
+  const double share = 0.8 * hooks.budget_seconds;
+  plan.grid_points = std::clamp(int(std::sqrt(share / per_batch)), std::min(K + 1, settings.grid_points), settings.grid_points);
+  // A batch costs about its size: fewer examples where even the smallest grid overruns.
+  const int G = std::min(plan.grid_points, run.noise.T());
+  const double per_example = per_batch / double(x.size(0));
+  const auto fits = int64_t(share / (per_example * double(G) * double(std::max(1, G - 1))));
+  plan.samples = std::clamp<int64_t>(fits, std::min<int64_t>(16, settings.samples), settings.samples);
+  return plan;
 }
 
 std::vector<int> ays_schedule(const TrainedModel& run, int K, const AysSettings& settings, const SearchHooks& hooks,
-                              int* grid_used) {
+                              AysPlan* used) {
   const auto start = std::chrono::steady_clock::now();
   const int T = run.noise.T();
-  const SearchTask task = search_task(run, settings.samples, settings.seed);
-  std::vector<int> grid = teacher_grid(T, ays_grid_points(task, K, settings, hooks));
+  SearchTask task = search_task(run, settings.samples, settings.seed);
+  AysPlan plan = ays_plan(task, K, settings, hooks);
+  if (plan.samples < task.examples.size(0)) task = search_task(run, plan.samples, settings.seed);
+  std::vector<int> grid = teacher_grid(T, plan.grid_points);
   std::reverse(grid.begin(), grid.end());  // ascending: index 0 is timestep 0
   const int G = int(grid.size());
-  if (grid_used) *grid_used = G;
+  plan.grid_points = G;
+  if (used) *used = plan;
   if (K < 1 || K > G) throw std::invalid_argument("ays: K must be in [1, " + std::to_string(G) + "]");
   const auto klub = ays_interval_costs(task, grid, settings, hooks);
   // pos[0] = G - 1 (T - 1) > pos[1] > ... > pos[K-1] >= 0; the chain's measured end is grid index 0.

@@ -28,13 +28,18 @@ struct AysSettings {
 std::vector<std::vector<double>> ays_interval_costs(const SearchTask& task, const std::vector<int>& ascending_grid,
                                                     const AysSettings& settings, const SearchHooks& hooks);
 
-// The grid the estimate uses: settings.grid_points, or fewer where the estimate would not fit
-// hooks.budget_seconds (its cost grows with the square of the grid).
-int ays_grid_points(const SearchTask& task, int K, const AysSettings& settings, const SearchHooks& hooks);
+// What the estimate runs on: settings.grid_points and settings.samples, or under a budget the grid
+// whose G (G - 1) network batches fit 80% of it (at least K + 1 points), and where even that grid
+// overruns (a large network, a series model's windows), fewer examples too (at least 16).
+struct AysPlan {
+  int grid_points = 0;
+  int64_t samples = 0;
+};
+AysPlan ays_plan(const SearchTask& task, int K, const AysSettings& settings, const SearchHooks& hooks);
 
 // The K-step AYS schedule (timesteps, descending; T - 1 first).
-// `grid_used` (optional) hears the grid's size.
+// `used` (optional) hears the plan that ran.
 std::vector<int> ays_schedule(const TrainedModel& run, int K, const AysSettings& settings = {},
-                              const SearchHooks& hooks = {}, int* grid_used = nullptr);
+                              const SearchHooks& hooks = {}, AysPlan* used = nullptr);
 
 }  // namespace eddpm

@@ -87,10 +87,10 @@ SearchResult search_schedule(ScheduleKind kind, const TrainedModel& run, int K, 
       break;
     }
     case ScheduleKind::Ays: {
-      int grid = 0;
-      result.timesteps = ays_schedule(run, K, settings.ays, hooks, &grid);
-      result.settings["grid_points"] = grid;
-      result.settings["samples"] = settings.ays.samples;
+      AysPlan plan;
+      result.timesteps = ays_schedule(run, K, settings.ays, hooks, &plan);
+      result.settings["grid_points"] = plan.grid_points;
+      result.settings["samples"] = plan.samples;
       result.settings["seed"] = settings.ays.seed;
       break;
     }
