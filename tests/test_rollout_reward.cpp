@@ -49,6 +49,29 @@ TrainConfig rollout_run(Reward reward) {
   c.device = "cpu";
   return c;
 }
+// Every handcrafted family's K = 5 steps as the mask's start scores them: the pinned last step kept.
+std::vector<std::vector<int>> pinned_families(EddpmTrainer& trainer, uint64_t seed) {
+  const int T = 50, K = 5;
+  at::Generator gen = make_cpu_generator(seed + 2);
+  std::vector<std::vector<int>> candidates;
+  for (ScheduleKind kind : handcrafted_kinds()) {
+    std::vector<int> steps = make_schedule(kind, K, trainer.trained(), gen);
+    if (steps.front() != T - 1) {
+      steps.insert(steps.begin(), T - 1);
+      if (int(steps.size()) > K) steps.pop_back();
+    }
+    candidates.push_back(steps);
+  }
+  return candidates;
+}
+
+// The rollout reward of each step set on the trainer's pool (lower is better).
+torch::Tensor rewards_of(EddpmTrainer& trainer, const std::vector<std::vector<int>>& candidates) {
+  torch::Tensor masks = torch::zeros({int64_t(candidates.size()), 50}, torch::kFloat64);
+  for (size_t i = 0; i < candidates.size(); ++i) masks[int64_t(i)] = mask_of(candidates[i], 50);
+  return trainer.rollout()->rewards(trainer.sampling_model(), masks, torch::Tensor());
+}
+
 }  // namespace
 
 class TestRolloutReward : public QObject {
@@ -185,20 +208,9 @@ class TestRolloutReward : public QObject {
     c.lr_s = 0.0;
     EddpmTrainer trainer(c, torch::kCPU);
     trainer.step();
-    const int T = 50, K = 5;
-    at::Generator gen = make_cpu_generator(c.seed + 2);
-    std::vector<std::vector<int>> candidates;
-    for (ScheduleKind kind : handcrafted_kinds()) {
-      std::vector<int> steps = make_schedule(kind, K, trainer.trained(), gen);
-      if (steps.front() != T - 1) {
-        steps.insert(steps.begin(), T - 1);
-        if (int(steps.size()) > K) steps.pop_back();
-      }
-      candidates.push_back(steps);
-    }
-    torch::Tensor masks = torch::zeros({int64_t(candidates.size()), T}, torch::kFloat64);
-    for (size_t i = 0; i < candidates.size(); ++i) masks[int64_t(i)] = mask_of(candidates[i], T);
-    const torch::Tensor rewards = trainer.rollout()->rewards(trainer.sampling_model(), masks, torch::Tensor());
+    const int T = 50;
+    const std::vector<std::vector<int>> candidates = pinned_families(trainer, c.seed);
+    const torch::Tensor rewards = rewards_of(trainer, candidates);
     const std::vector<int>& best = candidates[size_t(rewards.argmin().item<int64_t>())];
     // Not a tie that any pick would pass: the best is strictly better than the worst.
     QVERIFY(rewards.min().item<double>() < rewards.max().item<double>());
@@ -209,6 +221,37 @@ class TestRolloutReward : public QObject {
       const bool kept = std::find(best.begin(), best.end(), t) != best.end();
       QVERIFY2(std::abs(s[size_t(t)] - (kept ? 1.0 : spare)) < 1e-12, qPrintable(QString("t=%1: %2").arg(t).arg(s[size_t(t)])));
     }
+  }
+
+  // Steps other searches proposed (recommend passes the searches') join the families: a proposal
+  // the reward scores better than every family is where the mask starts. The proposal is the best
+  // of random 5-step sets on the same pool (the run's seed draws it).
+  void searchStartsFromABetterProposal() {
+    TrainConfig c = rollout_run(Reward::Fidelity);
+    c.mask_start = MaskStart::BestHandcrafted;
+    c.freeze_model = true;
+    c.lr_s = 0.0;
+    const int T = 50, K = 5;
+    EddpmTrainer probe(c, torch::kCPU);
+    probe.step();
+    const double best_family = rewards_of(probe, pinned_families(probe, c.seed)).min().item<double>();
+    at::Generator gen = make_cpu_generator(7);
+    std::vector<std::vector<int>> random_sets;
+    for (int i = 0; i < 256; ++i) {
+      const torch::Tensor picked = torch::randperm(T - 1, gen, torch::kLong).slice(0, 0, K - 1);
+      std::vector<int> steps{T - 1};
+      for (int64_t j = 0; j < K - 1; ++j) steps.push_back(int(picked[j].item<int64_t>()));
+      std::sort(steps.begin() + 1, steps.end(), std::greater<int>());
+      random_sets.push_back(steps);
+    }
+    const torch::Tensor random_rewards = rewards_of(probe, random_sets);
+    const std::vector<int>& proposal = random_sets[size_t(random_rewards.argmin().item<int64_t>())];
+    QVERIFY(random_rewards.min().item<double>() < best_family);  // else the test shows nothing
+
+    EddpmTrainer trainer(c, torch::kCPU);
+    trainer.add_start_proposals({proposal});
+    trainer.step();
+    QCOMPARE(top_k_timesteps(trainer.mask_probabilities(), K), proposal);
   }
 };
 

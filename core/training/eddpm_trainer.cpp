@@ -249,19 +249,25 @@ torch::Tensor EddpmTrainer::update_mask_by_rollouts() {
   return rewards;
 }
 
+void EddpmTrainer::add_start_proposals(std::vector<std::vector<int>> proposals) {
+  for (auto& steps : proposals) start_proposals_.push_back(std::move(steps));
+}
+
 void EddpmTrainer::start_mask_from_best_handcrafted(const torch::Tensor& data_batch) {
   const int T = trained_.noise.T(), K = trained_.config.steps_kept();
   at::Generator gen = make_cpu_generator(trained_.config.seed + 2);  // ELBO-DP's errors; not a training stream
   std::vector<std::vector<int>> candidates;
-  const TrainedModel& run = trained();  // one read of the mask for every family
-  for (ScheduleKind kind : handcrafted_kinds()) {
-    std::vector<int> steps = make_schedule(kind, K, run, gen);
-    if (trained_.config.pin_last && steps.front() != T - 1) {  // the pinned step is kept whatever the family says
+  const auto add = [&](std::vector<int> steps) {
+    if (steps.empty() || int(steps.size()) > K || steps.front() >= T || steps.back() < 0) return;
+    if (trained_.config.pin_last && steps.front() != T - 1) {  // the pinned step is kept whatever the proposal says
       steps.insert(steps.begin(), T - 1);
       if (int(steps.size()) > K) steps.pop_back();
     }
     candidates.push_back(std::move(steps));
-  }
+  };
+  const TrainedModel& run = trained();  // one read of the mask for every family
+  for (ScheduleKind kind : handcrafted_kinds()) add(make_schedule(kind, K, run, gen));
+  for (const std::vector<int>& steps : start_proposals_) add(steps);
   torch::Tensor masks = torch::zeros({int64_t(candidates.size()), T}, torch::kFloat64);  // filled on the host
   auto rows = masks.accessor<double, 2>();
   for (size_t i = 0; i < candidates.size(); ++i)

@@ -76,6 +76,9 @@ class EddpmTrainer {
 
   // Continue for a total of `iters` iterations (the ramp keeps its absolute i1, i2).
   void set_total_iters(int64_t iters);
+  // Steps other searches proposed (descending timesteps, K or fewer each): with MaskStart::BestHandcrafted
+  // the mask starts from the best of them and the families, scored by the run's rollout reward.
+  void add_start_proposals(std::vector<std::vector<int>> proposals);
   // Live changes between iterations: the mask's learning rate and the final number of kept steps.
   void set_mask_learning_rate(double lr_s);
   void set_model_learning_rate(double lr);
@@ -123,11 +126,12 @@ class EddpmTrainer {
   void device_iteration();
   // Rollout rewards: M masks scored by their few-step samples; returns their rewards.
   torch::Tensor update_mask_by_rollouts();
-  // MaskStart::BestHandcrafted: scores every handcrafted family's K steps on the pool and sets s to
-  // the best one's indicator plus the rest of the current budget spread evenly.
+  // MaskStart::BestHandcrafted: scores every handcrafted family's K steps (and the start proposals)
+  // on the pool and sets s to the best one's indicator plus the rest of the current budget spread evenly.
   void start_mask_from_best_handcrafted(const torch::Tensor& data_batch);
 
   TrainedModel trained_;  // config, noise, device, data and the sampling weights; its mask is s_
+  std::vector<std::vector<int>> start_proposals_;  // more steps the mask's start may choose
   StepPlan plan_;
   BudgetRamp ramp_;
   std::unique_ptr<RolloutReward> rollout_;  // set for the fidelity and data rewards

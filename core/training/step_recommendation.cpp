@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <numeric>
 #include <stdexcept>
 
 #include <torch/torch.h>
@@ -11,6 +12,7 @@
 #include "rng.h"
 #include "schedule_factory.h"
 #include "schedule_meter.h"
+#include "search_task.h"
 #include "searched_schedule.h"
 #include "training_checkpoint.h"
 #include "training_run.h"
@@ -21,17 +23,43 @@ namespace {
 
 const std::vector<ScheduleKind> kSearches = {ScheduleKind::Gits, ScheduleKind::Dmn, ScheduleKind::Ays, ScheduleKind::Ld3};
 constexpr const char* kEddpm = "eddpm";
+// The mask search's first iterations under a budget, timed before the rest are fitted to it.
+constexpr int64_t kTimed = 10;
 
 // Searches and EDDPM's mask search share the budget evenly; the families cost nothing to speak of.
 double share_of_budget(const RecommendSettings& s) {
   return s.budget_minutes > 0 ? s.budget_minutes * 60.0 / double(kSearches.size() + 1) : 0.0;
 }
 
+// Under a budget the mask search must get through its timed first iterations (below) to choose
+// anything: an iteration rolls out masks_per_iter masks of about sum(s) steps on `pool` examples.
+// Where one network batch of the pool says that overruns the budget (a CSDI or U-Net on the CPU),
+// the row says so, with what it would take, instead of running far past the budget.
+void refuse_what_cannot_fit(const TrainedModel& run, const TrainConfig& c, const EddpmTrainer& trainer, double budget) {
+  torch::NoGradGuard no_grad;
+  const SearchTask task = search_task(run, c.pool, c.seed);
+  const torch::Tensor x = task.examples.to(run.device);
+  const torch::Tensor t = torch::full({x.size(0)}, run.noise.T() / 2, torch::TensorOptions().dtype(torch::kLong).device(run.device));
+  const auto start = std::chrono::steady_clock::now();
+  task.run.model->forward(x, t).cpu();
+  const std::vector<double> s = trainer.mask_probabilities();
+  const double steps = std::accumulate(s.begin(), s.end(), 0.0);
+  const double per_iteration = seconds_since(start) * double(c.masks_per_iter) * steps;
+  if (kTimed * per_iteration > budget) {
+    const int minutes = int(std::ceil(kTimed * per_iteration * double(kSearches.size() + 1) / 60.0));
+    throw std::runtime_error("not run: an iteration of the mask search takes about " + std::to_string(int(per_iteration)) +
+                             " s here (" + std::to_string(c.masks_per_iter) + " rollouts of " + std::to_string(int(steps)) +
+                             " steps on " + std::to_string(c.pool) + " examples), and its share of the budget is " +
+                             std::to_string(int(budget)) + " s: give --budget-minutes " + std::to_string(minutes) +
+                             " or more (0: no budget)");
+  }
+}
+
 // EDDPM's mask search on the frozen model: the rollout reward that targets the measure (fidelity
 // for fidelity, the distance to the data for the rest), K = the recommendation's K, the solver's
 // chains; stopped at its share of the budget with the mask's top K as they stand.
 std::vector<int> eddpm_mask_search(const TrainedModel& run, const RecommendSettings& s, const std::string& measure,
-                                   const RecommendHooks& hooks) {
+                                   const std::vector<std::vector<int>>& proposals, const RecommendHooks& hooks) {
   if (s.checkpoint.empty()) throw std::invalid_argument("EDDPM's mask search starts from a checkpoint file");
   TrainConfig c = run.config;
   apply_start_from(c, s.checkpoint.string(), {true, true, false});
@@ -41,21 +69,23 @@ std::vector<int> eddpm_mask_search(const TrainedModel& run, const RecommendSetti
   c.solver = s.solver.kind;
   c.iters = s.eddpm_iters;
   c.seed = s.seed;
-  // From the best family's steps: a short search refines the best rule instead of rediscovering it.
+  // From the best of the families' and the searches' steps, by the search's own reward: a short
+  // search refines the best proposal for the measure instead of rediscovering it.
   c.mask_start = MaskStart::BestHandcrafted;
   validate(c);
   EddpmTrainer trainer(c, run.device, run.data);
+  trainer.add_start_proposals(proposals);
   copy_model_weights(s.checkpoint, trainer);
   std::atomic<bool> stop{false};
   const auto start = std::chrono::steady_clock::now();
   const double budget = share_of_budget(s);
+  if (budget > 0) refuse_what_cannot_fit(run, c, trainer, budget);
   RunCallbacks callbacks;
   callbacks.autosave_seconds = 0.0;
   callbacks.stop = &stop;
   // With a budget, the iterations are fitted to it once the first ones are timed, so the budget ramp
   // and the settling at its end happen inside it (a search cut off mid-ramp has not chosen K steps
   // yet); past one and a half budgets it is stopped where it stands.
-  constexpr int64_t kTimed = 10;
   callbacks.before_iteration = [&] {
     if (hooks.cancel && hooks.cancel->load()) stop = true;
     if (budget <= 0) return;
@@ -136,7 +166,10 @@ Recommendation recommend_steps(const TrainedModel& run, const RecommendSettings&
     try {
       if (name == kEddpm) {
         row.kind = "learned";
-        row.timesteps = eddpm_mask_search(run, s, measure, hooks);
+        std::vector<std::vector<int>> searched;  // the rows before it: families and searches
+        for (const CandidateRow& r : result.rows)
+          if (r.kind == "search" && r.error.empty()) searched.push_back(r.timesteps);
+        row.timesteps = eddpm_mask_search(run, s, measure, searched, hooks);
       } else if (const ScheduleKind kind = schedule_kind_from_string(name); is_field_search(kind)) {
         row.kind = "search";
         SearchHooks search_hooks;
