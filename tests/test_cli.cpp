@@ -299,12 +299,13 @@ class TestCli : public QObject {
   }
 
   // The searches and the recommendation as a user runs them on a small model: a search writes its
-  // steps and settings and reuses its teacher; recommend scores every candidate, names the best,
+  // steps and settings and reuses its teacher; recommend scores every candidate (the run's learned
+  // steps first when it learned K), names the best,
   // writes it in every format and refuses to replace its report without --overwrite.
   void searchesAndRecommendation() {
     const QString run = path("rec-run");
-    Result r = eddpm({"train", "--data", "moons", "--T", "50", "--iters", "200", "--batch", "64", "--autosave-minutes",
-                      "0", "--no-verdict", "--quiet", "--out", run});
+    Result r = eddpm({"train", "--data", "moons", "--T", "50", "--steps-kept", "5", "--iters", "200", "--batch", "64",
+                      "--autosave-minutes", "0", "--no-verdict", "--quiet", "--out", run});
     QVERIFY2(r.code == 0, qPrintable(r.err));
     const QString checkpoint = run + "/checkpoint.pt";
     r = eddpm({"schedule", "--kind", "gits", "--K", "5", "--out", path("g.json")});
@@ -342,7 +343,8 @@ class TestCli : public QObject {
       if (row["quality"].toDouble() < best) best = row["quality"].toDouble(), winner_steps = row["timesteps"].toArray();
       if (row["candidate"].toString() == report["winner"].toString()) QCOMPARE(row["quality"].toDouble(), best);
     }
-    QCOMPARE(names, (QStringList{"uniform", "trailing", "linspace", "quadratic", "logsnr", "karras", "kl-optimal", "beta",
+    // The run learned K = 5 steps: they are the first row.
+    QCOMPARE(names, (QStringList{"learned", "uniform", "trailing", "linspace", "quadratic", "logsnr", "karras", "kl-optimal", "beta",
                                  "elbo-dp", "gits", "dmn", "ays", "ld3", "eddpm"}));
     QCOMPARE(read_json(path("rec/steps.json")).object()["timesteps"].toArray(), winner_steps);
     for (const char* file : {"steps.csv", "steps-sigmas.txt", "steps-comfyui.txt", "steps-a1111.txt"})
@@ -353,6 +355,21 @@ class TestCli : public QObject {
     r = eddpm(recommend);
     QVERIFY2(r.code == 2 && r.err.contains("--overwrite"), qPrintable(r.err));
     QCOMPARE(QFileInfo(path("rec/report.json")).lastModified(), written);
+
+    // Under a budget whose share its first iterations cannot fit, EDDPM's mask search is a row that
+    // says what it would take, and the others still answer.
+    r = eddpm({"recommend", "--checkpoint", checkpoint, "--K", "5", "--budget-minutes", "0.00001", "--n", "200",
+               "--repeats", "1", "--teacher-cache", "none", "--out", path("rec-tight")});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    const QJsonObject tight = read_json(path("rec-tight/report.json")).object();
+    QVERIFY(tight["winner"].toString() != "eddpm");
+    for (const auto& value : tight["rows"].toArray()) {
+      const QJsonObject row = value.toObject();
+      if (row["candidate"].toString() == "eddpm")
+        QVERIFY2(row["error"].toString().contains("give --budget-minutes"), qPrintable(row["error"].toString()));
+      else
+        QVERIFY2(!row.contains("error"), qPrintable(row["candidate"].toString() + ": " + row["error"].toString()));
+    }
   }
 
   void trainSampleCompareEndToEnd() {

@@ -6,7 +6,7 @@
 #include <random>
 
 #include "elbo_dp.h"
-#include "schedule_factory.h"
+#include "elbo_dp_schedule.h"
 
 using namespace eddpm;
 

@@ -13,6 +13,7 @@
 #include <fstream>
 
 #include "conditional_eps_model.h"
+#include "elbo_dp_schedule.h"
 #include "gits.h"
 #include "ld3.h"
 #include "rng.h"
@@ -271,6 +272,47 @@ class TestFieldSearches : public QObject {
     QCOMPARE(used.grid_points, 6);
     QCOMPARE(used.samples, int64_t(16));
     QCOMPARE(int(steps.size()), 5);
+  }
+
+  // ELBO-DP's levels: 0 and T - 1 among them, ascending, denser near 0; between them the errors are
+  // a straight line.
+  void errorLevelsInterpolate() {
+    const std::vector<int> levels = error_levels(1000, 32);
+    QCOMPARE(int(levels.size()), 32);
+    QCOMPARE(levels.front(), 0);
+    QCOMPARE(levels.back(), 999);
+    QVERIFY(std::is_sorted(levels.begin(), levels.end()));
+    QVERIFY(levels[1] - levels[0] < levels[31] - levels[30]);
+    QCOMPARE(int(error_levels(50, 80).size()), 50);
+    std::vector<double> values;
+    for (int level : levels) values.push_back(3.0 + 0.5 * level);
+    const std::vector<double> every = interpolate_levels(levels, values, 1000);
+    for (int t : {0, 1, 7, 500, 998, 999}) QCOMPARE(every[t], 3.0 + 0.5 * t);
+  }
+
+  // ELBO-DP measures its errors at every level on 256 examples unless a budget says otherwise; a
+  // budget too small for 32 levels takes 32 levels on fewer examples, at least 16. The steps it finds
+  // from the fewer levels do about as well as from all of them.
+  void elboDpPlanFollowsTheBudget() {
+    const TrainedModel run = oracle_run();
+    QCOMPARE(elbo_dp_plan(run, 5, 0).levels, 1000);
+    QCOMPARE(elbo_dp_plan(run, 5, 0).examples, int64_t(256));
+    QCOMPARE(elbo_dp_plan(run, 5, 1e-9).levels, 32);
+    QCOMPARE(elbo_dp_plan(run, 5, 1e-9).examples, int64_t(16));
+    QCOMPARE(elbo_dp_plan(run, 40, 1e-9).levels, 80);
+    ElboDpPlan used;
+    at::Generator gen = make_cpu_generator(0);
+    const std::vector<int> few = elbo_dp_schedule(run, 10, gen, 1e-9, &used);
+    QCOMPARE(used.levels, 32);
+    QCOMPARE(used.examples, int64_t(16));
+    QCOMPARE(int(few.size()), 10);
+    gen = make_cpu_generator(0);
+    const std::vector<int> all = elbo_dp_schedule(run, 10, gen, 0, &used);
+    QCOMPARE(used.levels, 1000);
+    const Solver ddim = Solver::parse("ddim");
+    const double w2_few = w2_to_data(run, few, ddim), w2_all = w2_to_data(run, all, ddim);
+    qInfo("ELBO-DP, K=10, DDIM: W2 %.4g from 32 levels on 16 examples, %.4g from every level", w2_few, w2_all);
+    QVERIFY2(w2_few < 1.25 * w2_all + 1e-3, qPrintable(QString("%1 vs %2").arg(w2_few).arg(w2_all)));
   }
 
   // Where the chains impute, each search runs on training windows with their observed values as the

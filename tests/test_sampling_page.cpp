@@ -377,20 +377,23 @@ class TestSamplingPage : public QObject {
     const QString checkpoint = models.filePath("checkpoint.pt");
     QVERIFY(QFile::copy(checkpoint_, checkpoint));  // the dialog writes its folder beside the model
     explorer::FindStepsDialog dialog(checkpoint, 5, "ddim");
-    dialog.findChild<QDoubleSpinBox*>()->setValue(0.05);  // three seconds for the searches
+    dialog.findChild<QDoubleSpinBox*>()->setValue(0.1);  // six seconds, a second each for ELBO-DP, searches, mask
     QSignalSpy done(&dialog, &explorer::FindStepsDialog::done);
     dialog.start();
     QVERIFY(dialog.running());
     QVERIFY(done.wait(180000));
     QVERIFY2(dialog.statusText().startsWith("Winner: "), qPrintable(dialog.statusText()));
     const explorer::FindStepsResult& result = dialog.result();
-    QCOMPARE(dialog.table()->rowCount(), 14);
+    QCOMPARE(dialog.table()->rowCount(), 15);  // the run's learned K = 5 steps, 8 families, 4 searches, eddpm
     QCOMPARE(result.rows.first().candidate, result.winner);
+    QStringList candidates;
     for (const auto& row : result.rows) {
+      candidates << row.candidate;
       QVERIFY2(row.error.isEmpty(), qPrintable(row.candidate + ": " + row.error));
       QVERIFY(QFileInfo::exists(row.file));
       QVERIFY(row.quality >= result.rows.first().quality);
     }
+    QVERIFY(candidates.contains("learned") && candidates.contains("eddpm"));
     QVERIFY(QFileInfo::exists(result.folder + "/report.json"));
     QVERIFY(QFileInfo(result.folder).dir() == QFileInfo(checkpoint).dir());
 

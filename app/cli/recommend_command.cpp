@@ -123,7 +123,7 @@ void add_recommend_command(CLI::App& app, Action& action) {
                   "default: the model's own check")
       ->check(CLI::IsMember({"fd", "crps", "swd", "fidelity"}));
   cmd->add_option("--budget-minutes", o->budget_minutes,
-                  "time for the searches and EDDPM's mask search together (0: each runs to its end)")
+                  "time for ELBO-DP, the searches and EDDPM's mask search together, in six even shares (0: each runs to its end)")
       ->check(CLI::NonNegativeNumber)->capture_default_str();
   cmd->add_option("--n", o->n, "samples per score (default 2000 points, 500 images, 16 imputations a window)")
       ->check(CLI::NonNegativeNumber);

@@ -8,6 +8,7 @@
 
 #include <torch/torch.h>
 
+#include "elbo_dp_schedule.h"
 #include "pretrained_start.h"
 #include "rng.h"
 #include "schedule_factory.h"
@@ -26,31 +27,44 @@ constexpr const char* kEddpm = "eddpm";
 // The mask search's first iterations under a budget, timed before the rest are fitted to it.
 constexpr int64_t kTimed = 10;
 
-// Searches and EDDPM's mask search share the budget evenly; the families cost nothing to speak of.
-double share_of_budget(const RecommendSettings& s) {
-  return s.budget_minutes > 0 ? s.budget_minutes * 60.0 / double(kSearches.size() + 1) : 0.0;
+// ELBO-DP, the searches and EDDPM's mask search share the budget evenly; the closed-form families
+// cost nothing to speak of. ELBO-DP is in the split because its errors at every level are minutes
+// on a CSDI or U-Net.
+const double kShares = double(kSearches.size() + 2);
+double share_of_budget(const RecommendSettings& s) { return s.budget_minutes > 0 ? s.budget_minutes * 60.0 / kShares : 0.0; }
+
+// Under a budget the mask search is stopped at one and a half shares; an iteration rolls out
+// masks_per_iter masks of about sum(s) steps on `pool` examples. Where one network batch of the pool
+// says a single iteration overruns the whole share (a CSDI or U-Net on the CPU), the search could
+// not move its mask at all: the row says so, with what ten iterations would take, instead of
+// running far past the budget. A share that fits a few iterations runs them: the mask then stays
+// near its start, the best proposal.
+std::string seconds_text(double seconds) {
+  if (seconds < 1) return "under a second";
+  return "about " + std::to_string(int64_t(std::lround(seconds))) + " s";
 }
 
-// Under a budget the mask search must get through its timed first iterations (below) to choose
-// anything: an iteration rolls out masks_per_iter masks of about sum(s) steps on `pool` examples.
-// Where one network batch of the pool says that overruns the budget (a CSDI or U-Net on the CPU),
-// the row says so, with what it would take, instead of running far past the budget.
 void refuse_what_cannot_fit(const TrainedModel& run, const TrainConfig& c, const EddpmTrainer& trainer, double budget) {
   torch::NoGradGuard no_grad;
   const SearchTask task = search_task(run, c.pool, c.seed);
   const torch::Tensor x = task.examples.to(run.device);
   const torch::Tensor t = torch::full({x.size(0)}, run.noise.T() / 2, torch::TensorOptions().dtype(torch::kLong).device(run.device));
-  const auto start = std::chrono::steady_clock::now();
-  task.run.model->forward(x, t).cpu();
+  // The fastest of three batches: the first pays for warming up, and a busy machine only slows.
+  double batch = INFINITY;
+  for (int i = 0; i < 3; ++i) {
+    const auto start = std::chrono::steady_clock::now();
+    task.run.model->forward(x, t).cpu();
+    batch = std::min(batch, seconds_since(start));
+  }
   const std::vector<double> s = trainer.mask_probabilities();
   const double steps = std::accumulate(s.begin(), s.end(), 0.0);
-  const double per_iteration = seconds_since(start) * double(c.masks_per_iter) * steps;
-  if (kTimed * per_iteration > budget) {
-    const int minutes = int(std::ceil(kTimed * per_iteration * double(kSearches.size() + 1) / 60.0));
-    throw std::runtime_error("not run: an iteration of the mask search takes about " + std::to_string(int(per_iteration)) +
-                             " s here (" + std::to_string(c.masks_per_iter) + " rollouts of " + std::to_string(int(steps)) +
+  const double per_iteration = batch * double(c.masks_per_iter) * steps;
+  if (per_iteration > budget) {
+    const int minutes = int(std::ceil(kTimed * per_iteration * kShares / 60.0));
+    throw std::runtime_error("not run: an iteration of the mask search takes " + seconds_text(per_iteration) +
+                             " here (" + std::to_string(c.masks_per_iter) + " rollouts of " + std::to_string(int(steps)) +
                              " steps on " + std::to_string(c.pool) + " examples), and its share of the budget is " +
-                             std::to_string(int(budget)) + " s: give --budget-minutes " + std::to_string(minutes) +
+                             seconds_text(budget) + ": give --budget-minutes " + std::to_string(minutes) +
                              " or more (0: no budget)");
   }
 }
@@ -157,6 +171,17 @@ Recommendation recommend_steps(const TrainedModel& run, const RecommendSettings&
   search.ays.seed = s.seed;
   search.teacher_cache = s.teacher_cache;
   search.checkpoint_sha256 = s.checkpoint_sha256;
+  // A model trained with EDDPM at this K brings the steps it learned: the first row, its search
+  // paid for in training (0 s here).
+  if (run.config.steps_kept() == s.K && int(run.mask.size()) == run.noise.T()) {
+    CandidateRow row;
+    row.candidate = to_string(ScheduleKind::Learned);
+    row.kind = "learned";
+    row.timesteps = run.learned_steps();
+    row.nfe = s.solver.nfe(int64_t(row.timesteps.size()));
+    report(row.candidate, 1.0, "the run's learned steps");
+    result.rows.push_back(row);
+  }
   for (const std::string& name : recommendation_candidates()) {
     check_cancel(hooks.cancel);
     CandidateRow row;
@@ -166,9 +191,9 @@ Recommendation recommend_steps(const TrainedModel& run, const RecommendSettings&
     try {
       if (name == kEddpm) {
         row.kind = "learned";
-        std::vector<std::vector<int>> searched;  // the rows before it: families and searches
+        std::vector<std::vector<int>> searched;  // the rows before it beyond the families (it adds those itself)
         for (const CandidateRow& r : result.rows)
-          if (r.kind == "search" && r.error.empty()) searched.push_back(r.timesteps);
+          if (r.kind != "family" && r.error.empty()) searched.push_back(r.timesteps);
         row.timesteps = eddpm_mask_search(run, s, measure, searched, hooks);
       } else if (const ScheduleKind kind = schedule_kind_from_string(name); is_field_search(kind)) {
         row.kind = "search";
@@ -179,7 +204,13 @@ Recommendation recommend_steps(const TrainedModel& run, const RecommendSettings&
         row.timesteps = search_schedule(kind, run, s.K, search, search_hooks).timesteps;
       } else {
         row.kind = "family";
-        row.timesteps = make_schedule(kind, s.K, run, gen);
+        if (kind == ScheduleKind::ElboDp) {
+          ElboDpPlan plan;
+          row.timesteps = elbo_dp_schedule(run, s.K, gen, share_of_budget(s), &plan);
+          report(name, 1.0, "errors at " + std::to_string(plan.levels) + " levels on " + std::to_string(plan.examples) + " examples");
+        } else {
+          row.timesteps = make_schedule(kind, s.K, run, gen);
+        }
       }
     } catch (const Cancelled&) {
       throw;

@@ -24,7 +24,7 @@ struct RecommendSettings {
   // fd (FD-LeNet, MNIST), crps (time series), swd (points), fidelity (to the full chain); empty:
   // the model's own check (check_name).
   std::string measure;
-  double budget_minutes = 0.0;   // for the searches together; 0: each to its own end
+  double budget_minutes = 0.0;   // for ELBO-DP and the searches together; 0: each to its own end
   int64_t n = 0;                 // samples per score (0: 2,000 points, 500 images, 16 imputations)
   int repeats = 3;               // held-out draws per candidate: quality is their mean, spread their SD
   uint64_t seed = 0;             // of the searches; the held-out draws use seeds 1000 + seed + r

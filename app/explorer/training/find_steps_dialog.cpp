@@ -38,7 +38,7 @@ FindStepsDialog::FindStepsDialog(const QString& checkpoint, int K, const QString
   budget_->setRange(0.0, 600.0);
   budget_->setValue(1.0);
   budget_->setSuffix(tr(" min"));
-  budget_->setToolTip(tr("Time for the searches and EDDPM's mask search together; 0: each runs to its end"));
+  budget_->setToolTip(tr("Time for ELBO-DP, the searches and EDDPM's mask search together, in six even shares; 0: each runs to its end"));
   auto* form = new QFormLayout;
   form->addRow(tr("Model"), new QLabel(checkpoint));
   form->addRow(tr("Steps K"), K_);
