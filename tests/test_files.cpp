@@ -18,6 +18,7 @@
 #include "atomic_file.h"
 #include "metrics_row.h"
 #include "checkpoint.h"
+#include "mask_semantics.h"
 #include "training_checkpoint.h"
 #include "handcrafted_schedules.h"
 #include "png_file.h"
@@ -148,6 +149,24 @@ class TestFiles : public QObject {
     loaded->step();
     QCOMPARE(loaded->mask_probabilities(), trainer.mask_probabilities());
     QVERIFY(torch::equal(loaded->model().forward(x, t), trainer.model().forward(x, t)));
+  }
+
+  // A plain DDPM (every step kept) only saw the base levels: loaded, its sub-chains jump between
+  // them whatever semantics it trained under. A run that kept fewer steps keeps its own semantics.
+  void aPlainDdpmIsSampledByJumping() {
+    TrainConfig c = tiny_config();
+    c.semantics = Semantics::Paper;
+    c.keep = 1.0;
+    EddpmTrainer plain(c, torch::kCPU);
+    save_checkpoint(plain, at("plain.pt"));
+    const TrainedModel run = load_checkpoint(at("plain.pt"), "cpu");
+    QCOMPARE(run.config.semantics, Semantics::Jump);
+    const std::vector<double> levels = kept_levels(run.noise, run.config.semantics, {99, 49, 0});
+    QCOMPARE(levels.front(), run.noise.alpha_bars()[99]);
+    c.keep = 0.1;
+    EddpmTrainer masked(c, torch::kCPU);
+    save_checkpoint(masked, at("masked.pt"));
+    QCOMPARE(load_checkpoint(at("masked.pt"), "cpu").config.semantics, Semantics::Paper);
   }
 
   void badCheckpointsGiveAReason() {

@@ -148,6 +148,7 @@ TrainedModel load_checkpoint(const std::filesystem::path& path, const std::strin
   TrainedModel trained;
   read_checkpoint(path, [&](const TrainConfig& config, torch::serialize::InputArchive& archive) {
     trained.config = config;
+    trained.config.semantics = sampling_semantics(config);
     try {
       validate(config);
       trained.noise = NoiseSchedule(config.beta);

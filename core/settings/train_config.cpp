@@ -100,6 +100,10 @@ Semantics default_semantics(const BetaSpec& beta) {
 
 bool default_pin_last(Semantics semantics) { return semantics == Semantics::Paper; }
 
+Semantics sampling_semantics(const TrainConfig& config) {
+  return config.steps_kept() >= config.beta.T ? Semantics::Jump : config.semantics;
+}
+
 bool TrainConfig::image_data() const {
   return data == "mnist" || data.rfind("mnist:", 0) == 0 || data.rfind("folder:", 0) == 0;
 }

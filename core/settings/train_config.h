@@ -150,6 +150,11 @@ Semantics default_semantics(const BetaSpec& beta);
 // and the families that start below T - 1 (uniform, quadratic) are often the best: a pinned mask
 // could never settle on them (settle_target.h).
 bool default_pin_last(Semantics semantics);
+// The semantics a trained run's schedules are sampled under: its own, except where it kept every
+// step (a plain DDPM, keep 1). Such a run only ever saw the base levels, under either semantics;
+// sampled under paper semantics a K-step sub-chain would end at a level near 1 (10 steps of a
+// linear-beta MNIST DDPM gave pure noise), so its sub-chains jump between the base levels.
+Semantics sampling_semantics(const TrainConfig& config);
 
 // Throws std::invalid_argument with the first reason the settings cannot run.
 void validate(const TrainConfig& config);

@@ -61,10 +61,10 @@ void refuse_what_cannot_fit(const TrainedModel& run, const TrainConfig& c, const
   const double per_iteration = batch * double(c.masks_per_iter) * steps;
   if (per_iteration > budget) {
     const int minutes = int(std::ceil(kTimed * per_iteration * kShares / 60.0));
-    throw std::runtime_error("not run: an iteration of the mask search takes " + seconds_text(per_iteration) +
-                             " here (" + std::to_string(c.masks_per_iter) + " rollouts of " + std::to_string(int(steps)) +
-                             " steps on " + std::to_string(c.pool) + " examples), and its share of the budget is " +
-                             seconds_text(budget) + ": give --budget-minutes " + std::to_string(minutes) +
+    throw std::runtime_error("an iteration of the mask search takes " + seconds_text(per_iteration) + " here (" +
+                             std::to_string(c.masks_per_iter) + " rollouts of " + std::to_string(int(steps)) + " steps on " +
+                             std::to_string(c.pool) + " examples), more than its share of the budget (" +
+                             seconds_text(budget) + "): give --budget-minutes " + std::to_string(minutes) +
                              " or more (0: no budget)");
   }
 }
