@@ -47,23 +47,24 @@ const torch::Tensor& ScheduleMeter::full_chain() {
   return full_;
 }
 
-void ScheduleMeter::measure_against_real(ScheduleMeasure& m) const {
+void ScheduleMeter::measure_against_real(ScheduleMeasure& m, bool with_mmd) const {
   const bool same_count = m.samples.size(0) == real_.size(0);
   m.swd = same_count ? sliced_wasserstein(m.samples, real_) : -1.0;
-  m.mmd = mmd_rbf(m.samples, real_);
+  if (with_mmd) m.mmd = mmd_rbf(m.samples, real_);
   if (lenet_) m.fd = frechet_distance(feature_moments(lenet_->features(m.samples)), real_moments_);
 }
 
-ScheduleMeasure ScheduleMeter::measure(const std::vector<int>& timesteps, bool with_fidelity) {
-  if (imputer_) return measure_imputations(timesteps, with_fidelity);
+ScheduleMeasure ScheduleMeter::measure(const std::vector<int>& timesteps, MeasureParts parts) {
+  if (imputer_) return measure_imputations(timesteps, parts.fidelity);
   ScheduleMeasure m;
   const auto start = std::chrono::steady_clock::now();
   m.samples = sample_schedule(run_, timesteps, n_, seed_, solver_, cancel_, progress_);
   m.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  measure_against_real(m);
+  if (parts.against_data) measure_against_real(m, parts.mmd);
+  else if (parts.mmd) m.mmd = mmd_rbf(m.samples, real_);
   const bool is_full_chain = int(timesteps.size()) == run_.noise.T();
   if (is_full_chain && !full_.defined()) full_ = m.samples;  // sampled once, whoever asks first
-  if (with_fidelity && !is_full_chain) {
+  if (parts.fidelity && !is_full_chain) {
     m.fidelity = paired_mean_squared(m.samples, full_chain());
     m.fidelity_swd = sliced_wasserstein(m.samples, full_);
     if (lenet_) {

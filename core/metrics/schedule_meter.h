@@ -45,6 +45,16 @@ struct ScheduleMeasure {
   std::optional<ImputationScores> imputation, imputation_original;
 };
 
+// Which parts of a measurement to compute. The parts against the held-out data are the SWD, the MMD
+// and FD-LeNet; the MMD alone costs seconds at n = 2,000 (a 4,000-square float64 kernel and the
+// median of its 8 million distances), so a caller that wants one number asks for just that part.
+// Parts not computed keep ScheduleMeasure's defaults. Time series ignore `against_data` and `mmd`.
+struct MeasureParts {
+  bool against_data = true;  // swd, fd
+  bool mmd = true;
+  bool fidelity = true;
+};
+
 class ScheduleMeter {
  public:
   // For MNIST runs the FD-LeNet classifier is loaded, or trained once, here; `log` hears about it.
@@ -52,8 +62,8 @@ class ScheduleMeter {
   // series `n` is the number of imputations per test window.
   ScheduleMeter(const TrainedModel& run, int64_t n, uint64_t seed, Solver solver = {}, const FdLenet::Log& log = {});
 
-  // Samples and measures; the full chain (for fidelity) is sampled once, on first need.
-  ScheduleMeasure measure(const std::vector<int>& timesteps, bool with_fidelity = true);
+  // Samples and measures `parts`; the full chain (for fidelity) is sampled once, on first need.
+  ScheduleMeasure measure(const std::vector<int>& timesteps, MeasureParts parts = {});
   // The live quality plot's check on any data: FD-LeNet where there is a classifier (MNIST), the
   // CRPS of the imputations for time series, else the SWD to the held-out data, with the samples it measured (the first ones make a preview
   // from the same noise at every call).
@@ -79,7 +89,7 @@ class ScheduleMeter {
   void set_progress(std::atomic<int64_t>* progress) { progress_ = progress; }
 
  private:
-  void measure_against_real(ScheduleMeasure& m) const;
+  void measure_against_real(ScheduleMeasure& m, bool with_mmd = true) const;
   ScheduleMeasure measure_imputations(const std::vector<int>& timesteps, bool with_fidelity);
 
   TrainedModel run_;  // a copy: it shares the network, and outlives whatever handed it over

@@ -125,6 +125,15 @@ std::vector<int> eddpm_mask_search(const TrainedModel& run, const RecommendSetti
   return trainer.trained().learned_steps();
 }
 
+// Only what `measure` reads: the MMD beside it would cost more than sampling a candidate.
+MeasureParts parts_for(const std::string& measure) {
+  MeasureParts parts;
+  parts.mmd = false;
+  parts.fidelity = measure == "fidelity";
+  parts.against_data = !parts.fidelity;
+  return parts;
+}
+
 double measured(const ScheduleMeasure& m, const std::string& measure) {
   if (measure == "fd") return m.fd;
   if (measure == "swd") return m.swd;
@@ -232,7 +241,7 @@ Recommendation recommend_steps(const TrainedModel& run, const RecommendSettings&
     for (size_t i = 0; i < result.rows.size(); ++i) {
       if (!result.rows[i].error.empty()) continue;
       report(result.rows[i].candidate, 1.0, "scoring, draw " + std::to_string(r + 1) + " of " + std::to_string(s.repeats));
-      values[i].push_back(measured(meter.measure(result.rows[i].timesteps, measure == "fidelity"), measure));
+      values[i].push_back(measured(meter.measure(result.rows[i].timesteps, parts_for(measure)), measure));
     }
   }
   double best = INFINITY;

@@ -224,7 +224,9 @@ SampleResults SamplingService::sample(const QVector<ScheduleRequest>& requests, 
     full.schedule.name = QObject::tr("full chain");
     full.solver = requests.front().solver;
     full.nfe = full.solver.nfe(T());
-    fill_series(full, reference.measure(full_schedule(T()), false), *series);
+    MeasureParts parts;
+    parts.fidelity = false;  // the full chain is fidelity's reference itself
+    fill_series(full, reference.measure(full_schedule(T()), parts), *series);
   }
   for (int i = 0; i < requests.size(); ++i) {
     check_cancel(cancel_);
