@@ -54,10 +54,12 @@ class FindStepsDialog : public QDialog {
   QVector<QLabel*> notes_;
   QTableWidget* table_;
   QTimer* poll_;
-  BackgroundJob job_;
   FindStepsProgress progress_;
   FindStepsRequest request_;
   FindStepsResult result_;  // written by the job, read after it has finished
+  // Last, so it is destroyed first: its destructor cancels and joins a running job, which writes
+  // progress_ and result_ until it ends; those must outlive it.
+  BackgroundJob job_;
 };
 
 }  // namespace eddpm::explorer
