@@ -167,9 +167,14 @@ class TestTrainer : public QObject {
         if (calls[size_t(i)] != std::make_pair(i + 1, count)) return false;
       return true;
     };
+    // A recommendation's mask search hands it the other searches' steps: they are candidates too.
+    const std::vector<int> proposal = {49, 31, 20, 12, 8, 5, 3, 2, 1, 0};
+    trainer.add_start_proposals({proposal});
     const SettleChoice choice = choose_settle_target(trainer, 200, nullptr, "the target", record);
     QVERIFY(choice.candidates.size() > 2);
     QVERIFY(holdsCount(int(choice.candidates.size())));
+    QVERIFY(std::any_of(choice.candidates.begin(), choice.candidates.end(),
+                        [&](const SettleCandidate& c) { return c.kind == "proposal 1" && c.timesteps == proposal; }));
     calls.clear();
     judge_learned_schedule(trainer.trained(), 200, nullptr, record);
     QVERIFY(holdsCount(10));  // the learned steps and the nine families
@@ -455,6 +460,20 @@ class TestTrainer : public QObject {
     QCOMPARE(b.loss, a.loss);
     QCOMPARE(b.reward, a.reward);
     QCOMPARE(b.s, a.s);
+  }
+
+  // A mask search fitted to its time budget learns its length after it has started: refit_iters
+  // puts the ramp inside the iterations that fit (20% and 80% of them where the config names no
+  // i1, i2), so the budget reaches K by the end. Keeping the ramp of the first length left the
+  // search in its warm-up, its steps the top K of an unlearned mask.
+  void refittedRunsRampInsideTheirLength() {
+    TrainConfig c = small_run(400, -1, -1, 32);
+    EddpmTrainer trainer(c, torch::kCPU);
+    trainer.refit_iters(40);
+    for (int i = 0; i < 40; ++i) trainer.step();
+    const TrainSnapshot snap = trainer.take_snapshot();
+    QCOMPARE(trainer.config().iters, int64_t(40));
+    QVERIFY2(std::abs(snap.budget - c.keep * 50) < 1e-9, qPrintable(QString::number(snap.budget)));
   }
 
   // recommend scores each candidate by one number; the MMD beside it once cost it two minutes of

@@ -87,6 +87,12 @@ void EddpmTrainer::set_total_iters(int64_t iters) {
   trained_.config.iters = iters;
 }
 
+void EddpmTrainer::refit_iters(int64_t iters) {
+  set_total_iters(iters);
+  ramp_.warmup = trained_.config.warmup_iters();
+  ramp_.ramp_end = std::max<long>(ramp_.warmup + 1, trained_.config.ramp_end_iters());
+}
+
 void EddpmTrainer::set_mask_learning_rate(double lr_s) {
   if (!(lr_s >= 0.0)) throw std::invalid_argument("the mask learning rate must be >= 0");
   trained_.config.lr_s = lr_s;

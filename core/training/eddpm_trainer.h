@@ -76,9 +76,14 @@ class EddpmTrainer {
 
   // Continue for a total of `iters` iterations (the ramp keeps its absolute i1, i2).
   void set_total_iters(int64_t iters);
+  // A run whose length is known only once it has started (a mask search fitted to a time budget):
+  // `iters` iterations in all, and the ramp's i1, i2 where the config puts them in that many (its
+  // fractions, 20% and 80%, where it names none), so the ramp ends inside the run.
+  void refit_iters(int64_t iters);
   // Steps other searches proposed (descending timesteps, K or fewer each): with MaskStart::BestHandcrafted
   // the mask starts from the best of them and the families, scored by the run's rollout reward.
   void add_start_proposals(std::vector<std::vector<int>> proposals);
+  const std::vector<std::vector<int>>& start_proposals() const { return start_proposals_; }
   // Live changes between iterations: the mask's learning rate and the final number of kept steps.
   void set_mask_learning_rate(double lr_s);
   void set_model_learning_rate(double lr);

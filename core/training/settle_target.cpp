@@ -96,6 +96,10 @@ SettleChoice choose_settle_target(EddpmTrainer& trainer, int64_t n, const std::a
   }
   at::Generator gen = make_cpu_generator(choice.seed);  // ELBO-DP's denoising errors
   for (ScheduleKind kind : handcrafted_kinds()) sets.push_back({to_string(kind), make_schedule(kind, K, run, gen)});
+  // Other searches' steps (a recommendation's mask search): settling may head for them too, so the
+  // search ends no worse, by this measure, than the best steps it was handed.
+  int p = 0;
+  for (const std::vector<int>& steps : trainer.start_proposals()) sets.push_back({"proposal " + std::to_string(++p), steps});
 
   ScheduleMeter meter(run, choice.n, choice.seed, Solver{config.solver});
   meter.set_cancel(cancel);

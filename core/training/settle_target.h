@@ -25,7 +25,7 @@
 namespace eddpm {
 
 struct SettleCandidate {
-  std::string kind;            // "learned", "draw 1", ..., or a handcrafted family's name
+  std::string kind;            // "learned", "draw 1", ..., a handcrafted family's name, or "proposal 1", ...
   std::vector<int> timesteps;  // descending 0-based
   double value = 0.0;          // the check's measure (lower is better)
 };

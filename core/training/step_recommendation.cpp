@@ -82,6 +82,10 @@ std::vector<int> eddpm_mask_search(const TrainedModel& run, const RecommendSetti
   c.reward = measure == "fidelity" ? Reward::Fidelity : Reward::Data;
   c.solver = s.solver.kind;
   c.iters = s.eddpm_iters;
+  // The model is frozen: no warm-up before the mask learns, and the ramp over the iterations that
+  // fit (the model's own run named its i1, i2 for its own length).
+  c.warmup = 0;
+  c.ramp_end = -1;
   c.seed = s.seed;
   // From the best of the families' and the searches' steps, by the search's own reward: a short
   // search refines the best proposal for the measure instead of rediscovering it.
@@ -107,7 +111,7 @@ std::vector<int> eddpm_mask_search(const TrainedModel& run, const RecommendSetti
     if (trainer.iteration() == kTimed) {
       const double per_iteration = elapsed / kTimed;
       const int64_t fits = kTimed + int64_t(0.8 * (budget - elapsed) / per_iteration);  // a fifth left for settling
-      trainer.set_total_iters(std::clamp<int64_t>(fits, 2 * kTimed, s.eddpm_iters));
+      trainer.refit_iters(std::clamp<int64_t>(fits, 2 * kTimed, s.eddpm_iters));
     }
     if (elapsed > 1.5 * budget) stop = true;
   };
