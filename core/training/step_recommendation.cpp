@@ -126,6 +126,10 @@ std::vector<int> eddpm_mask_search(const TrainedModel& run, const RecommendSetti
   };
   run_training(trainer, s.work_dir / "eddpm-search", callbacks, RunFolderMode::overwrite);
   if (hooks.cancel && hooks.cancel->load()) throw Cancelled();
+  // Settling cut short by the budget leaves the mask between what it learned and the target it chose
+  // by measuring, and its top K can be neither: the target is where it was heading.
+  const std::vector<int>& target = trainer.settle_target();
+  if (!target.empty()) return target;
   return trainer.trained().learned_steps();
 }
 
