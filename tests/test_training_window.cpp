@@ -3,6 +3,8 @@
 
 #include <QtTest>
 
+#include <algorithm>
+
 #include <QDateTime>
 #include <QFileInfo>
 #include <QMessageBox>
@@ -265,6 +267,51 @@ class TestTrainingWindow : public QObject {
     QCOMPARE(window.trainingView()->maskPlot()->frame().s.size(), 50);
     QCOMPARE(window.trainingView()->maskPlot()->frame().iteration, qint64(600));
     QVERIFY(!window.openRun(path("nowhere")));
+  }
+
+  // A run another process is still writing (a cluster run on a shared folder): what it appends joins
+  // the plots, a line cut mid-write waits for its end, and a run started again over it starts the
+  // plots again.
+  void aRunStillBeingWrittenIsFollowed() {
+    const QString finished = path("written");
+    train_run(finished, 600);
+    auto linesOf = [](const QString& file) {
+      QFile f(file);
+      return f.open(QIODevice::ReadOnly) ? f.readAll().split('\n') : QList<QByteArray>();
+    };
+    const QList<QByteArray> metrics = linesOf(finished + "/metrics.jsonl"), history = linesOf(finished + "/mask_history.csv");
+    QVERIFY(metrics.size() > 4 && history.size() > 4);
+    const QString live = path("live");
+    QVERIFY(QDir().mkpath(live));
+    auto write = [&live](const QString& name, const QList<QByteArray>& lines, int from, int to, const QByteArray& tail = {}) {
+      QFile f(live + "/" + name);
+      QVERIFY(f.open(from == 0 ? QIODevice::WriteOnly : QIODevice::Append));
+      for (int i = from; i < to; ++i) f.write(lines[i] + "\n");
+      f.write(tail);
+    };
+    write("metrics.jsonl", metrics, 0, 2);
+    write("mask_history.csv", history, 0, 3);  // the header and two frames
+    MainWindow window;
+    QVERIFY(window.openRun(live));
+    auto* plot = window.trainingView()->sparsityPlot();
+    QCOMPARE(plot->pointCount(0), 2);
+    write("metrics.jsonl", metrics, 2, 3, metrics[3].left(10));  // a line and a cut one
+    QTRY_COMPARE_WITH_TIMEOUT(plot->pointCount(0), 3, 10000);
+    {  // the cut line's end, then the rest
+      QFile f(live + "/metrics.jsonl");
+      QVERIFY(f.open(QIODevice::Append));
+      f.write(metrics[3].mid(10) + "\n");
+      for (int i = 4; i < metrics.size(); ++i)
+        if (!metrics[i].isEmpty()) f.write(metrics[i] + "\n");
+    }
+    write("mask_history.csv", history, 3, history.size() - 1);
+    const int all = int(std::count_if(metrics.begin(), metrics.end(), [](const QByteArray& l) { return !l.isEmpty(); }));
+    QTRY_COMPARE_WITH_TIMEOUT(plot->pointCount(0), all, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(window.trainingView()->maskPlot()->frame().iteration, qint64(600), 10000);
+    // Started again with --overwrite: shorter logs.
+    write("metrics.jsonl", metrics, 0, 1);
+    write("mask_history.csv", history, 0, 2);
+    QTRY_COMPARE_WITH_TIMEOUT(plot->pointCount(0), 1, 10000);
   }
 
   void settingsPersist() {

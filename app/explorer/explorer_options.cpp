@@ -64,7 +64,7 @@ ParsedCommandLine parseExplorerCommandLine(const QStringList& arguments) {
                     "file"});
   parser.addOption({"probe-ms", "Benchmark: the latency probe's interval in milliseconds (0 to 60000, default 5; 0: no "
                                 "probe, for the training rate alone).", "ms", "5"});
-  parser.addPositionalArgument("run", "A run folder to open and replay.", "[RUN_DIR]");
+  parser.addPositionalArgument("run", "A run folder to open and replay; followed while another process still writes it.", "[RUN_DIR]");
 
   ParsedCommandLine result;
   auto fail = [&result](const QString& message) {

@@ -23,6 +23,7 @@
 #include "find_steps_dialog.h"
 #include "live_plot.h"
 #include "run_folder.h"
+#include "run_follower.h"
 #include "run_replay.h"
 #include "save_file.h"
 #include "settings_conversion.h"
@@ -66,6 +67,20 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   worker_->moveToThread(&workerThread_);
   workerThread_.setObjectName("training");
   workerThread_.start();
+
+  // An opened run that another process is still writing: its new lines join the plots.
+  follower_ = new RunFollower(this);
+  connect(follower_, &RunFollower::appended, this, [this](const RunRecord& more) {
+    for (const auto& p : more.points) view_->addPoint(p);
+    for (const auto& f : more.frames) view_->addFrame(f);
+    view_->redrawNow();
+    if (!more.points.isEmpty())
+      statusBar()->showMessage(tr("Following %1: iteration %2").arg(follower_->runDir()).arg(more.points.last().iteration));
+  });
+  connect(follower_, &RunFollower::restarted, this, [this] {
+    view_->clear();
+    statusBar()->showMessage(tr("%1 was started again: following the new run").arg(follower_->runDir()));
+  });
 
   connect(panel_, &TrainingSetupPanel::startRequested, this, &MainWindow::startTraining);
   connect(panel_, &TrainingSetupPanel::pauseRequested, this, [this](bool paused) {
@@ -264,6 +279,7 @@ void MainWindow::startTraining(const widgets::TrainingSettings& settings) {
   QSettings stored;
   settings.save(stored);
   runDir_ = settings.runDir;
+  follower_->stop();
   view_->clear();
   training_ = true;
   panel_->setState(TrainingSetupPanel::State::Running);
@@ -275,9 +291,11 @@ bool MainWindow::openRun(const QString& runDir) {
     showError(tr("Cannot open a run"), tr("Stop the current training first."));
     return false;
   }
-  const RunRecord record = read_run(runDir);
-  if (record.points.isEmpty()) {
-    showError(tr("Cannot open run"), record.problem.isEmpty() ? tr("%1 holds no logged iterations").arg(runDir) : record.problem);
+  // Followed from here on: a run still being written goes on in the plots (one that has ended just
+  // stays as it is).
+  const RunRecord record = follower_->start(runDir);
+  if (!follower_->following()) {
+    showError(tr("Cannot open run"), record.problem);
     return false;
   }
   runDir_ = runDir;
@@ -286,13 +304,15 @@ bool MainWindow::openRun(const QString& runDir) {
   for (const auto& f : record.frames) view_->addFrame(f);
   view_->redrawNow();
   sampling_->setCheckpoint(QDir(runDir).filePath("checkpoint.pt"));
-  statusBar()->showMessage(record.problem.isEmpty() ? tr("Opened %1").arg(runDir)
-                                                    : tr("Opened %1 (%2)").arg(runDir, record.problem));
+  const QString opened = record.points.isEmpty() ? tr("Opened %1: no iteration logged yet, following it").arg(runDir)
+                                                : tr("Opened %1").arg(runDir);
+  statusBar()->showMessage(record.problem.isEmpty() ? opened : tr("%1 (%2)").arg(opened, record.problem));
   return true;
 }
 
 bool MainWindow::resumeRun(const QString& runDir) {
   if (!openRun(runDir)) return false;
+  follower_->stop();  // this window writes it now
   if (!QFile::exists(QDir(runDir).filePath("checkpoint.pt"))) {
     showError(tr("Cannot resume"), tr("%1 has no checkpoint.pt").arg(runDir));
     return false;

@@ -16,6 +16,7 @@ class TrainingView;
 namespace eddpm::explorer {
 
 class TrainingWorker;
+class RunFollower;
 class SamplingPage;
 class FindStepsDialog;
 
@@ -26,6 +27,9 @@ class MainWindow : public QMainWindow {
   ~MainWindow() override;
 
   void startTraining(const widgets::TrainingSettings& settings);
+  // Shows the run's logs and follows them: lines another process appends (a run still training,
+  // here or on a cluster's shared folder) join the plots as they come, until training starts here
+  // or another run is opened.
   bool openRun(const QString& runDir);
   // Replays the run's history, then continues training it from its checkpoint.
   bool resumeRun(const QString& runDir);
@@ -78,6 +82,7 @@ class MainWindow : public QMainWindow {
   QLabel* rateLabel_;
   QThread workerThread_;
   TrainingWorker* worker_;
+  RunFollower* follower_;  // the opened run, while another process may still write it
   QString runDir_;
   bool training_ = false;
   QString verdict_;  // the last completed run's verdict (schedule_verdict.h), for its status line

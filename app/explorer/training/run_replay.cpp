@@ -5,9 +5,9 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QTextStream>
 
 #include <algorithm>
+#include <cmath>
 
 #include "learned_schedule.h"
 
@@ -30,51 +30,70 @@ widgets::TrainingPoint to_point(const MetricsRow& row) {
   return p;
 }
 
-RunRecord read_run(const QString& runDir) {
-  RunRecord record;
-  const QDir dir(runDir);
-  QFile metrics(dir.filePath("metrics.jsonl"));
-  if (!metrics.open(QIODevice::ReadOnly)) {
-    record.problem = QObject::tr("%1 has no metrics.jsonl: not a run folder").arg(runDir);
-    return record;
+bool RunReader::newLines(const QString& file, qint64& offset, QList<QByteArray>& lines, bool& shrank) const {
+  QFile f(QDir(dir_).filePath(file));
+  if (!f.open(QIODevice::ReadOnly)) return false;
+  if (f.size() < offset) {
+    shrank = true;
+    return true;
   }
-  int skipped = 0;
-  while (!metrics.atEnd()) {
-    const QByteArray line = metrics.readLine().trimmed();
-    if (line.isEmpty()) continue;
+  f.seek(offset);
+  const QByteArray more = f.readAll();
+  const qsizetype end = more.lastIndexOf('\n');
+  if (end < 0) return true;
+  for (const QByteArray& line : more.left(end).split('\n'))
+    if (!line.trimmed().isEmpty()) lines.append(line.trimmed());
+  offset += end + 1;
+  return true;
+}
+
+RunReader::Result RunReader::readMore(RunRecord& into) {
+  QList<QByteArray> metrics, history;
+  bool shrank = false;
+  const bool firstHistoryRead = historyAt_ == 0;
+  if (!newLines("metrics.jsonl", metricsAt_, metrics, shrank)) {
+    into.problem = QObject::tr("%1 has no metrics.jsonl: not a run folder").arg(dir_);
+    return Result::NoRun;
+  }
+  newLines("mask_history.csv", historyAt_, history, shrank);
+  if (shrank) return Result::Replaced;
+  for (const QByteArray& line : metrics) {
     const std::optional<MetricsRow> row = parse_metrics_row(line.toStdString());
-    if (!row) {
-      ++skipped;
+    if (row) into.points.append(to_point(*row));
+    else ++skipped_;
+  }
+  if (K_ == 0) {  // written when the run ends
+    QFile schedule(QDir(dir_).filePath("schedule_learned.json"));
+    if (schedule.open(QIODevice::ReadOnly))
+      K_ = QJsonDocument::fromJson(schedule.readAll()).object()["timesteps"].toArray().size();
+  }
+  into.K = K_;
+  if (firstHistoryRead && !history.isEmpty()) history.removeFirst();  // the header
+  for (const QByteArray& line : history) {
+    const QList<QByteArray> cells = line.split(',');
+    if (cells.size() < 3) continue;
+    widgets::MaskFrame frame;
+    bool ok = true;
+    frame.iteration = cells[0].toLongLong(&ok);
+    for (int i = 1; i < cells.size() && ok; ++i) frame.s.append(cells[i].toDouble(&ok));
+    if (!ok) {
+      ++skipped_;
       continue;
     }
-    record.points.append(to_point(*row));
+    // Before the run has written its steps, the mask's top K_e of the logged budget now.
+    int K = K_;
+    if (K == 0 && !into.points.isEmpty()) K = int(std::lround(into.points.last().budget));
+    const std::vector<int> learned = top_k_timesteps({frame.s.begin(), frame.s.end()}, std::clamp(K, 1, int(frame.s.size())));
+    frame.learned = QVector<int>(learned.begin(), learned.end());
+    into.frames.append(frame);
   }
-  QFile schedule(dir.filePath("schedule_learned.json"));
-  if (schedule.open(QIODevice::ReadOnly))
-    record.K = QJsonDocument::fromJson(schedule.readAll()).object()["timesteps"].toArray().size();
+  if (skipped_ > 0) into.problem = QObject::tr("%1 damaged lines skipped").arg(skipped_);
+  return Result::Read;
+}
 
-  QFile history(dir.filePath("mask_history.csv"));
-  if (history.open(QIODevice::ReadOnly)) {
-    QTextStream in(&history);
-    in.readLine();  // header
-    while (!in.atEnd()) {
-      const QStringList cells = in.readLine().split(',');
-      if (cells.size() < 3) continue;
-      widgets::MaskFrame frame;
-      bool ok = true;
-      frame.iteration = cells[0].toLongLong(&ok);
-      for (int i = 1; i < cells.size() && ok; ++i) frame.s.append(cells[i].toDouble(&ok));
-      if (!ok) {
-        ++skipped;
-        continue;
-      }
-      const std::vector<int> learned =
-          top_k_timesteps({frame.s.begin(), frame.s.end()}, std::clamp(record.K, 1, int(frame.s.size())));
-      frame.learned = QVector<int>(learned.begin(), learned.end());
-      record.frames.append(frame);
-    }
-  }
-  if (skipped > 0) record.problem = QObject::tr("%1 damaged lines skipped").arg(skipped);
+RunRecord read_run(const QString& runDir) {
+  RunRecord record;
+  RunReader(runDir).readMore(record);
   return record;
 }
 
