@@ -8,7 +8,7 @@ JOBS="${JOBS:-$(nproc)}"
 DEBIAN_PACKAGES=(
   build-essential cmake
   qt6-base-dev libqcustomplot-dev
-  libtorch-dev libopenblas0-openmp
+  libtorch-dev libopenblas0-openmp libgloo-dev
   nlohmann-json3-dev libstb-dev libcli11-dev
   xvfb xauth
   clang libclang-rt-14-dev

@@ -1,5 +1,5 @@
 #pragma once
-// The headless `eddpm` program: train, schedule, sample, compare, export, bench.
+// The headless `eddpm` program: train, schedule, sample, compare, export, bench, recommend.
 // Exit codes: 0 done, 1 the work failed (message on stderr), 2 wrong or missing arguments.
 #include <functional>
 #include <stdexcept>

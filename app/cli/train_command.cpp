@@ -1,4 +1,6 @@
 // eddpm train: an EDDPM run from scratch or from a checkpoint, writing a run folder.
+#include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <iostream>
@@ -7,12 +9,16 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <torch/cuda.h>
 #include <torch/torch.h>
 
 #include "adaptive_cpu_threads.h"
 #include "training_checkpoint.h"
 #include "cli_app.h"
 #include "cli_options.h"
+#include "collective.h"
+#include "local_workers.h"
+#include "process_place.h"
 #include "setting_options.h"
 #include "setting_table.h"
 #include "compute_device.h"
@@ -41,9 +47,60 @@ struct TrainOptions {
   bool quiet = false, overwrite = false, no_verdict = false;
   double autosave_minutes = 5.0;
   double epochs = 0.0;
+  int nproc = 1;                      // local workers to start (data-parallel)
+  std::string dist_backend = "auto";  // c10d backend of a data-parallel run
 };
 
 bool data_is_endless(const TrainConfig& c) { return !c.image_data() && !c.series_data(); }
+
+// A data-parallel worker (torchrun's variables, set by `--nproc` or by torchrun, Slurm or a shell):
+// the group it trains in and the device it trains on (GPU LOCAL_RANK where "auto" or "cuda" leaves
+// the index open). A process without the variables trains alone.
+struct Rank {
+  std::shared_ptr<Collective> group;
+  std::string device;
+};
+
+Rank join_ranks(const std::string& device, const std::string& backend) {
+  ProcessPlace place;
+  try {
+    place = process_place_from_environment();
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(std::string(e.what()) + " (the variables torchrun and `--nproc` set)");
+  }
+  Rank rank{nullptr, device};
+  if (!place.distributed()) return rank;
+  const c10::Device resolved = resolve_device(device);
+  if (resolved.is_cuda() && !resolved.has_index() && torch::cuda::device_count() > 0)
+    rank.device = "cuda:" + std::to_string(place.local_rank % int(torch::cuda::device_count()));
+  rank.group = Collective::join(place, resolve_device(rank.device), backend_from_string(backend));
+  return rank;
+}
+
+// Ranks other than 0 say nothing but their errors: rank 0 speaks for the run.
+class SilentRank {
+ public:
+  explicit SilentRank(bool silent) {
+    if (!silent) return;
+    err_ = std::cerr.rdbuf(&nothing_);
+    out_ = std::cout.rdbuf(&nothing_);
+  }
+  ~SilentRank() {
+    if (err_) std::cerr.rdbuf(err_);
+    if (out_) std::cout.rdbuf(out_);
+  }
+
+ private:
+  struct Nothing : std::streambuf {
+    int overflow(int c) override { return c; }
+  } nothing_;
+  std::streambuf* err_ = nullptr;
+  std::streambuf* out_ = nullptr;
+};
+
+std::string ranks_text(const Collective& group) {
+  return group.distributed() ? " on " + std::to_string(group.size()) + " data-parallel processes" : std::string();
+}
 
 void print_progress(const TrainSnapshot& snap, const TrainingProgress& p, bool tty) {
   static int last_tenth = -1;
@@ -60,8 +117,10 @@ void print_progress(const TrainSnapshot& snap, const TrainingProgress& p, bool t
 
 int run_resume(TrainOptions& o) {
   const std::filesystem::path run_dir = o.resume;
-  auto trainer = resume_training(run_dir / "checkpoint.pt", o.config.device,
-                                 [](const std::string& warning) { std::cerr << warning << "\n"; });
+  const Rank rank = join_ranks(o.config.device, o.dist_backend);
+  auto trainer = resume_training(run_dir / "checkpoint.pt", rank.device,
+                                 [](const std::string& warning) { std::cerr << warning << "\n"; }, rank.group);
+  const SilentRank silent(trainer->rank() > 0);
   if (o.settings.given("iters")) {
     if (o.config.iters <= trainer->iteration())
       throw UsageError("--iters " + std::to_string(o.config.iters) + " is not past the checkpoint's iteration " +
@@ -71,16 +130,24 @@ int run_resume(TrainOptions& o) {
   if (o.settings.given("lr")) trainer->set_model_learning_rate(o.config.lr);
   if (o.settings.given("lr_s")) trainer->set_mask_learning_rate(o.config.lr_s);
   std::cerr << "Resuming " << o.resume << " at iteration " << trainer->iteration() << " of " << trainer->config().iters
-            << " on " << describe_device(trainer->device()) << "\n";
+            << " on " << describe_device(trainer->device()) << ranks_text(trainer->group()) << "\n";
   o.out = o.resume;
   return train_and_report(*trainer, o, RunFolderMode::resume);
 }
 
 int run_train(TrainOptions& o) {
-  if (!o.resume.empty()) return run_resume(o);
+  // This process starts the workers (each runs this same command line as a worker) and waits.
+  const bool starts_workers = o.nproc > 1 && !process_place_from_environment().distributed();
+  if (!o.resume.empty()) return starts_workers ? run_local_workers(o.nproc) : run_resume(o);
   if (o.out.empty()) throw UsageError("--out is required (or --resume RUN_DIR)");
   const RunFolderMode mode = o.overwrite ? RunFolderMode::overwrite : RunFolderMode::new_run;
-  check_run_folder(o.out, mode);  // before the data loads: a refusal is immediate
+  if (starts_workers) {
+    check_run_folder(o.out, mode);  // refused here at once, not by worker 0 after the others joined
+    return run_local_workers(o.nproc);
+  }
+  const Rank rank = join_ranks(o.config.device, o.dist_backend);
+  const SilentRank silent(rank.group && rank.group->rank() > 0);
+  if (!rank.group || rank.group->rank() == 0) check_run_folder(o.out, mode);  // before the data loads: a refusal is immediate
   TrainConfig& c = o.config;
   if (!o.settings.given("model") && c.image_data()) c.model = "tiny";
   if (!o.settings.given("model") && c.series_data()) c.model = "csdi";
@@ -106,7 +173,7 @@ int run_train(TrainOptions& o) {
   const bool from_torchscript = c.model == "torchscript";
   validate(c);
 
-  const c10::Device device = resolve_device(c.device);
+  const c10::Device device = resolve_device(rank.device);
   if (from_torchscript) std::cerr << torchscript_warning(c.model_file) << "\n";
   const DatasetPtr data = make_dataset(c, [](const std::string& note) { std::cerr << "Note: " << note << "\n"; });
   if (c.image_data())
@@ -121,14 +188,15 @@ int run_train(TrainOptions& o) {
     std::cerr << o.epochs << " epoch(s) of " << data->train_size() << " examples: " << c.iters << " iterations\n";
     validate(c);
   }
-  EddpmTrainer trainer(c, device, data);
+  EddpmTrainer trainer(c, device, data, rank.group);
   if (!o.from.empty() && !from_torchscript) {
     std::cerr << "Loading model weights from " << o.from << "\n";
     copy_model_weights(o.from, trainer);
   }
   std::cerr << "Model " << c.model << ": " << parameter_count(trainer.model()) << " parameters"
             << (c.freeze_model ? " (frozen: only the mask learns)" : "") << "\n";
-  std::cerr << "Training on " << c.data << " with " << describe_device(device) << ": T=" << c.beta.T << ", K="
+  std::cerr << "Training on " << c.data << " with " << describe_device(device) << ranks_text(trainer.group())
+            << ": T=" << c.beta.T << ", K="
             << c.steps_kept() << ", " << to_string(c.semantics) << " semantics, reward " << to_string(c.reward)
             << (c.rollout_reward() ? " (" + std::to_string(c.masks_per_iter) + " masks x " + std::to_string(c.pool) +
                                          " samples per iteration, initial budget " +
@@ -182,6 +250,7 @@ int train_and_report(EddpmTrainer& trainer, const TrainOptions& o, RunFolderMode
               << (choice.recheck ? "settle_recheck.json" : "settle_choice.json") << ")\n";
   };
   TrainSnapshot last;
+  const auto started = std::chrono::steady_clock::now();
   try {
     last = run_training(trainer, o.out, callbacks, mode);
   } catch (const NonFiniteLoss&) {
@@ -194,6 +263,13 @@ int train_and_report(EddpmTrainer& trainer, const TrainOptions& o, RunFolderMode
                              (trainer.device().is_cpu() ? "`)" : " --device cpu` to go on on the CPU)"));
   }
   if (tty) std::cerr << "\n";
+  if (trainer.group().distributed()) {
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    const double talking = trainer.group().seconds_communicating();
+    std::cerr << "Worker 0 spent " << int(std::lround(talking)) << " s of " << int(std::lround(seconds))
+              << " s in collectives (" << int(std::lround(100.0 * talking / std::max(seconds, 1e-9)))
+              << "%: communicating and waiting for the other workers)\n";
+  }
   std::cout << "learned schedule (K=" << last.learned.size() << "):";
   const size_t shown = last.learned.size() > 40 ? 10 : last.learned.size();  // a full chain is 1,000 numbers
   for (size_t i = 0; i < shown; ++i) std::cout << ' ' << last.learned[i];
@@ -202,7 +278,7 @@ int train_and_report(EddpmTrainer& trainer, const TrainOptions& o, RunFolderMode
             << last.stats.uncertainty << "  concentration " << last.stats.concentration << "  terminal_level "
             << last.terminal_level << (last.stats.deterministic ? "  (deterministic)" : "  (not yet deterministic)")
             << "\nwrote " << o.out << "/{checkpoint.pt,metrics.jsonl,mask_history.csv,schedule_learned.json}\n";
-  if (!o.no_verdict && has_schedule_to_judge(trainer.trained())) report_verdict(trainer, o.out);
+  if (!o.no_verdict && trainer.rank() == 0 && has_schedule_to_judge(trainer.trained())) report_verdict(trainer, o.out);
   return 0;
 }
 
@@ -245,6 +321,12 @@ void add_train_command(CLI::App& app, Action& action) {
       ->check(CLI::PositiveNumber)->excludes(o->settings.option("iters"));
   cmd->add_flag("--freeze-model", c.freeze_model, "train the mask only (with --from)");
   cmd->add_flag("--quiet", o->quiet, "no progress line");
+  cmd->add_option("--nproc", o->nproc,
+                  "train data-parallel in this many local worker processes (one GPU or a share of the cores each; "
+                  "--batch is the global batch). torchrun's variables make any process a worker: docs/DISTRIBUTED.md")
+      ->check(CLI::Range(1, 1024))->capture_default_str();
+  cmd->add_option("--dist-backend", o->dist_backend, "c10d backend between workers: auto (NCCL on GPUs where built, else Gloo) | gloo | nccl")
+      ->check(CLI::IsMember({"auto", "gloo", "nccl"}))->capture_default_str();
   cmd->callback([o, &action] {
     o->settings.apply(o->config);
     action = [o] { return run_train(*o); };

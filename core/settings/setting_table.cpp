@@ -248,7 +248,7 @@ std::vector<Setting> make_rows() {
                          "full-chain iterations before the budget ramp starts (-1: 20% of iters)"));
   rows.push_back(integer("ramp_end", &TrainConfig::ramp_end, -1, kHuge, "ramp end, i2",
                          "iteration where the budget reaches keep (-1: 80% of iters)"));
-  rows.push_back(integer("batch", &TrainConfig::batch, 2, 1 << 20, "batch", "batch size"));
+  rows.push_back(integer("batch", &TrainConfig::batch, 2, 1 << 20, "batch", "batch size (data-parallel: the global batch, split over the workers)"));
   rows.push_back(real("lr", &TrainConfig::lr, 0.0, kHuge, "model learning rate", "Adam learning rate of the model"));
   rows.push_back(live(real("lr_s", &TrainConfig::lr_s, 0.0, kHuge, "mask learning rate",
                            "SGD learning rate of the mask probabilities")));

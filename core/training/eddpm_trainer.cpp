@@ -33,9 +33,14 @@ std::vector<double> to_vector(const torch::Tensor& t) {
 }
 }  // namespace
 
-EddpmTrainer::EddpmTrainer(const TrainConfig& config, const c10::Device& device, DatasetPtr data)
-    : data_gen_(make_cpu_generator(config.seed)),
+EddpmTrainer::EddpmTrainer(const TrainConfig& config, const c10::Device& device, DatasetPtr data,
+                           std::shared_ptr<Collective> group)
+    : group_(group ? std::move(group) : std::make_shared<Collective>()),
+      data_gen_(make_cpu_generator(config.seed)),
       device_gen_(make_training_generator(device, config.seed + 1)) {
+  if (group_->distributed() && config.batch % group_->size() != 0)
+    throw std::invalid_argument("--batch " + std::to_string(config.batch) + " is the global batch: it must split evenly over " +
+                                std::to_string(group_->size()) + " workers");
   trained_.config = config;
   trained_.noise = NoiseSchedule(config.beta);
   trained_.device = device;
@@ -56,6 +61,14 @@ EddpmTrainer::EddpmTrainer(const TrainConfig& config, const c10::Device& device,
                                                   trained_.config.grad_clip, trained_.config.weights_ema);
   }
   trained_.model = model_update_->sampling_model();
+  if (group_->distributed()) {
+    // The same seed made the same weights everywhere; rank 0's are sent anyway, so that no rank
+    // starts from weights another does not have.
+    torch::NoGradGuard no_grad;
+    group_->broadcast(model_update_->model().parameters());
+    model_update_->restart_weights_ema();
+    model_update_->average_gradients_over(group_.get());
+  }
   betas_ = to_tensor(trained_.noise.betas(), trained_.device);
   alpha_bars_ = to_tensor(trained_.noise.alpha_bars(), trained_.device);
   s_ = torch::ones({trained_.noise.T()}, torch::TensorOptions().dtype(torch::kFloat64).device(trained_.device));
@@ -76,6 +89,9 @@ EddpmTrainer::EddpmTrainer(const TrainConfig& config, const c10::Device& device,
     }
   }
   plan_ = choose_step_plan(trained_.config, trained_.device);
+  // The device step keeps its update on the device without host reads; the collectives sit between
+  // its parts, so ranks run the plain step.
+  if (group_->distributed()) plan_.device_step = false;
   ema_ = torch::zeros({}, s_.options());
   loss_sum_ = torch::zeros({}, s_.options());
   reward_sum_ = torch::zeros({}, s_.options());
@@ -126,10 +142,17 @@ void EddpmTrainer::set_settle_target(const std::vector<int>& timesteps) {
     if (trained_.config.pin_last && target.front() != T - 1)
       throw std::invalid_argument("settle target drops the pinned last step");
   }
-  settle_target_ = target;
-  settle_target_set_at_ = iteration_;
   torch::Tensor indicator = torch::zeros({T}, torch::kFloat64);
   for (int t : target) indicator[t] = 1.0;
+  if (group_->distributed()) {  // each rank measured its own candidates: rank 0's choice holds
+    group_->broadcast({indicator});
+    target.clear();
+    const auto kept = indicator.accessor<double, 1>();
+    for (int t = T - 1; t >= 0; --t)
+      if (kept[t] > 0.5) target.push_back(t);
+  }
+  settle_target_ = target;
+  settle_target_set_at_ = iteration_;
   if (settle_indicator_.defined())
     settle_indicator_.copy_(indicator);  // in place: a captured CUDA graph reads this buffer
   else
@@ -177,31 +200,35 @@ torch::Tensor EddpmTrainer::model_loss_and_reward(const torch::Tensor& x0, const
   view[0] = -1;
   const torch::Tensor a = at.level_t.to(torch::kFloat32).view(view);
   const torch::Tensor eps = torch::randn(x0.sizes(), device_gen_, x0.options());
-  torch::Tensor mse_model;  // float32, per example
+  // Data-parallel: every rank drew the whole global batch from the same streams (the numbers one
+  // process draws); the network sees this rank's rows only, and the rewards are everyone's.
+  const RowShare share = row_share(x0.size(0));
+  const auto mine = [&](const torch::Tensor& t) { return t.narrow(0, share.first, share.count); };
+  torch::Tensor mse_model;  // float32, per example of this rank's rows
   torch::Tensor clean = x0;
   if (auto* conditional = dynamic_cast<ConditionalEpsModel*>(&model_update_->model())) {
     // Imputation (CSDI): a random share of each window's observed values becomes the targets; the
     // rest enter clean as the condition, and only the targets' noise is predicted and scored.
     const torch::Tensor observed = observed_mask(x0);
     const torch::Tensor condition = random_condition(observed, device_gen_);
-    const torch::Tensor target = (observed - condition).reshape({x0.size(0), -1});
+    const torch::Tensor target = mine(observed - condition).reshape({share.count, -1});
     clean = torch::nan_to_num(x0, 0.0);
     const torch::Tensor x_t = torch::sqrt(a) * clean + torch::sqrt(1.0 - a) * eps;
-    const torch::Tensor eps_hat = conditional->forward_conditional(x_t, at.t, clean, condition);
-    const torch::Tensor error = (eps - eps_hat).pow(2).reshape({x0.size(0), -1}) * target;
+    const torch::Tensor eps_hat = conditional->forward_conditional(mine(x_t), mine(at.t), mine(clean), mine(condition));
+    const torch::Tensor error = (mine(eps) - eps_hat).pow(2).reshape({share.count, -1}) * target;
     mse_model = error.sum(1) / target.sum(1).clamp_min(1.0);
   } else {
     const torch::Tensor x_t = torch::sqrt(a) * x0 + torch::sqrt(1.0 - a) * eps;
-    const torch::Tensor eps_hat = model_update_->model().forward(x_t, at.t);
-    mse_model = (eps - eps_hat).pow(2).reshape({x0.size(0), -1}).mean(1);
+    const torch::Tensor eps_hat = model_update_->model().forward(mine(x_t), mine(at.t));
+    mse_model = (mine(eps) - eps_hat).pow(2).reshape({share.count, -1}).mean(1);
   }
-  const torch::Tensor mse = mse_model.detach().to(torch::kFloat64);
+  const torch::Tensor mse = gather_shares(mse_model.detach().to(torch::kFloat64), x0.size(0));
 
   ElboTerms elbo;
   if (need_elbo) elbo = elbo_terms(at, clean, trained_.config.sigma0);
   rewards = trained_.config.reward == Reward::Elbo ? (elbo.jump_weight * mse + elbo.prior) : mse;
   // The unweighted loss stays in the model's precision: no float64 round trip in the graph.
-  return trained_.config.loss_weight == Weighting::Elbo ? elbo.jump_weight * mse_model.to(torch::kFloat64) : mse_model;
+  return trained_.config.loss_weight == Weighting::Elbo ? mine(elbo.jump_weight) * mse_model.to(torch::kFloat64) : mse_model;
 }
 
 MaskUpdateValues EddpmTrainer::mask_update_values() const {
@@ -250,7 +277,7 @@ torch::Tensor EddpmTrainer::update_mask_by_rollouts() {
   if (trained_.config.mask_start == MaskStart::BestHandcrafted && iteration_ == ramp_.warmup)
     start_mask_from_best_handcrafted(data_batch);
   const torch::Tensor masks = draw_masks(s_, trained_.config.masks_per_iter, trained_.config.pin_last, device_gen_);
-  const torch::Tensor rewards = rollout_->rewards(sampling_model(), masks, data_batch);
+  const torch::Tensor rewards = rollout_rewards(masks, data_batch);
   apply_mask_update(masks, rewards);
   return rewards;
 }
@@ -279,7 +306,8 @@ void EddpmTrainer::start_mask_from_best_handcrafted(const torch::Tensor& data_ba
   for (size_t i = 0; i < candidates.size(); ++i)
     for (int t : candidates[i]) rows[int64_t(i)][t] = 1.0;
   masks = masks.to(trained_.device);
-  const int64_t best = rollout_->rewards(sampling_model(), masks, data_batch).argmin().item<int64_t>();
+  group_->broadcast({masks});  // rank 0's candidates: ELBO-DP's errors may differ in their last bits
+  const int64_t best = rollout_rewards(masks, data_batch).argmin().item<int64_t>();
   const int64_t kept_count = int64_t(candidates[size_t(best)].size());
   const double budget = ramp_.gamma(iteration_) * T;
   const double spare = std::max(0.0, budget - double(kept_count)) / double(std::max<int64_t>(1, T - kept_count));
@@ -313,12 +341,40 @@ void EddpmTrainer::step_on_host() {
   } else if (iteration_ >= ramp_.warmup) {
     apply_mask_update(draw.masks, rewards);
   }
+  // Each rank made the same update from the same numbers; rank 0's s is sent all the same, so a
+  // last-bit difference (another thread count's sums) can never grow into two masks.
+  if (group_->distributed() && iteration_ >= ramp_.warmup) group_->broadcast({s_});
   const torch::Tensor mean_reward = rewards.mean();
   ema_ = trained_.config.ema_decay * ema_ + (1.0 - trained_.config.ema_decay) * mean_reward;
   loss_sum_ += mean_loss.detach();
   reward_sum_ += mean_reward;
   ++accumulated_;
   ++iteration_;
+}
+
+EddpmTrainer::RowShare EddpmTrainer::row_share(int64_t rows) const {
+  const int64_t each = (rows + group_->size() - 1) / group_->size();
+  const int64_t first = std::min(rows, each * group_->rank());
+  return {first, std::min(each, rows - first), each};
+}
+
+torch::Tensor EddpmTrainer::gather_shares(const torch::Tensor& mine, int64_t rows) {
+  if (!group_->distributed()) return mine;
+  const RowShare share = row_share(rows);
+  torch::Tensor padded = mine;
+  if (share.count < share.each) {  // the last ranks' shares are short: all-gather takes equal shapes
+    std::vector<int64_t> shape = mine.sizes().vec();
+    shape[0] = share.each - share.count;
+    padded = torch::cat({mine, torch::zeros(shape, mine.options())});
+  }
+  return group_->gather_rows(padded.contiguous()).narrow(0, 0, rows);
+}
+
+torch::Tensor EddpmTrainer::rollout_rewards(const torch::Tensor& masks, const torch::Tensor& data_batch) {
+  const RowShare share = row_share(masks.size(0));
+  const torch::Tensor mine = share.count > 0 ? rollout_->rewards(sampling_model(), masks.narrow(0, share.first, share.count), data_batch)
+                                             : torch::zeros({0}, s_.options());
+  return gather_shares(mine, masks.size(0));
 }
 
 std::vector<double> EddpmTrainer::mask_probabilities() const { return to_vector(s_); }
@@ -332,6 +388,7 @@ const TrainedModel& EddpmTrainer::trained() {
 TrainSnapshot EddpmTrainer::take_snapshot() {
   TrainSnapshot snap;
   snap.iteration = iteration_;
+  group_->average({loss_sum_});  // every rank's own batches: the loss of all of them
   const double n = std::max<int64_t>(1, accumulated_);
   snap.loss = loss_sum_.item<double>() / n;
   snap.reward = reward_sum_.item<double>() / n;

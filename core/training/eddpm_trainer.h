@@ -8,6 +8,7 @@
 #include <torch/types.h>
 
 #include "budget_projection.h"
+#include "collective.h"
 #include "dataset.h"
 #include "eps_model.h"
 #include "fused_mask_draw.h"
@@ -41,13 +42,23 @@ class EddpmTrainer {
  public:
   // Builds the model, optimizer and mask for a validated config on `device`. The data set is
   // loaded from the config unless one is given (callers that already hold it).
-  EddpmTrainer(const TrainConfig& config, const c10::Device& device, DatasetPtr data = nullptr);
+  // Data-parallel training (`group` of several ranks, each process with a trainer of the same
+  // config): every rank draws what a single process draws, from the same streams, and computes its
+  // share of it: its rows of the global batch (config.batch, which must split evenly), its share of
+  // a rollout's masks. Gradients are averaged and rewards gathered, so weights and s stay the same on
+  // every rank and a step is the one a single process takes, up to the order of the sums. Every rank
+  // must call step(), take_snapshot() and set_settle_target() alike.
+  EddpmTrainer(const TrainConfig& config, const c10::Device& device, DatasetPtr data = nullptr,
+               std::shared_ptr<Collective> group = nullptr);
 
   void step();
   // Reads the device once: averages since the last snapshot, then resets them.
   TrainSnapshot take_snapshot();
 
   int64_t iteration() const { return iteration_; }
+  // The ranks training together (one, unless a group was given); rank 0 writes the run folder.
+  Collective& group() { return *group_; }
+  int rank() const { return group_->rank(); }
   const TrainConfig& config() const { return trained_.config; }
   const NoiseSchedule& noise() const { return trained_.noise; }
   const c10::Device& device() const { return trained_.device; }
@@ -135,6 +146,18 @@ class EddpmTrainer {
   // on the pool and sets s to the best one's indicator plus the rest of the current budget spread evenly.
   void start_mask_from_best_handcrafted(const torch::Tensor& data_batch);
 
+  // Data-parallel training: this rank's rows [first, first + count) of `rows` split over the ranks
+  // in shares of `each` (the last shares may be short or empty). One process: all of them.
+  struct RowShare {
+    int64_t first = 0, count = 0, each = 0;
+  };
+  RowShare row_share(int64_t rows) const;
+  // Every rank's share (`mine`: this rank's rows of `rows`) laid end to end in rank order.
+  torch::Tensor gather_shares(const torch::Tensor& mine, int64_t rows);
+  // The rollout rewards of `masks`, each rank scoring its share of them.
+  torch::Tensor rollout_rewards(const torch::Tensor& masks, const torch::Tensor& data_batch);
+
+  std::shared_ptr<Collective> group_;
   TrainedModel trained_;  // config, noise, device, data and the sampling weights; its mask is s_
   std::vector<std::vector<int>> start_proposals_;  // more steps the mask's start may choose
   StepPlan plan_;

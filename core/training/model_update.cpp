@@ -58,6 +58,12 @@ void ModelUpdate::update_weights_ema(const std::variant<double, torch::Tensor>& 
 void ModelUpdate::minimize(const torch::Tensor& loss, int64_t updates) {
   optimizer_->zero_grad();
   loss.backward();
+  if (group_ && group_->distributed()) {
+    std::vector<torch::Tensor> grads;
+    for (const auto& p : model_->parameters())
+      if (p.grad().defined()) grads.push_back(p.grad());
+    group_->average(grads);
+  }
   if (grad_clip_ > 0) torch::nn::utils::clip_grad_norm_(model_->parameters(), grad_clip_);
   optimizer_->step();
   if (ema_model_) update_weights_ema(weights_ema_decay(updates));

@@ -12,6 +12,7 @@
 #include <torch/serialize/archive.h>
 #include <torch/types.h>
 
+#include "collective.h"
 #include "device_optimizer.h"
 #include "eps_model.h"
 
@@ -30,6 +31,10 @@ class ModelUpdate {
   // Sets the EMA to the weights as they are now (after weights were copied in from elsewhere).
   void restart_weights_ema();
   void set_learning_rate(double lr);
+
+  // Data-parallel training: the gradients are averaged over `group`'s ranks before they are clipped,
+  // so every rank takes the same step, the one a single process with all their batches would take.
+  void average_gradients_over(Collective* group) { group_ = group; }
 
   // One update from `loss` (float32) after `updates` earlier ones.
   void minimize(const torch::Tensor& loss, int64_t updates);
@@ -56,6 +61,7 @@ class ModelUpdate {
   std::unique_ptr<torch::optim::Adam> optimizer_;
   std::unique_ptr<DeviceAdam> device_adam_;  // bound lazily: loading a checkpoint replaces the state
   double grad_clip_ = 0.0, weights_ema_ = 0.0;
+  Collective* group_ = nullptr;  // not owned; null: one process
 };
 
 }  // namespace eddpm

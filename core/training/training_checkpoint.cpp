@@ -13,11 +13,12 @@ void save_checkpoint(const EddpmTrainer& trainer, const std::filesystem::path& p
 }
 
 std::unique_ptr<EddpmTrainer> resume_training(const std::filesystem::path& path, const std::string& device,
-                                              const std::function<void(const std::string&)>& notice) {
+                                              const std::function<void(const std::string&)>& notice,
+                                              std::shared_ptr<Collective> group) {
   std::unique_ptr<EddpmTrainer> trainer;
   read_checkpoint(path, [&](const TrainConfig& config, torch::serialize::InputArchive& archive) {
     try {
-      trainer = std::make_unique<EddpmTrainer>(config, resolve_device(device));
+      trainer = std::make_unique<EddpmTrainer>(config, resolve_device(device), nullptr, group);
     } catch (const std::invalid_argument& e) {
       throw CheckpointSetupError(e.what());
     }

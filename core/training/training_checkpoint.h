@@ -14,8 +14,10 @@ void save_checkpoint(const EddpmTrainer& trainer, const std::filesystem::path& p
 
 // The trainer that continues the run saved in `path`, its optimizer, mask state and random streams
 // restored. Throws as read_checkpoint (checkpoint.h); `notice` hears a TorchScript model's warning.
+// `group`: the ranks that resume it together (eddpm_trainer.h), each from the same file.
 std::unique_ptr<EddpmTrainer> resume_training(const std::filesystem::path& path, const std::string& device = "auto",
-                                              const std::function<void(const std::string&)>& notice = {});
+                                              const std::function<void(const std::string&)>& notice = {},
+                                              std::shared_ptr<Collective> group = nullptr);
 
 // Starts a new run from a trained model: copies the checkpoint's model weights (those it samples
 // with) into `trainer`. The model preset, data, image size and channels, T and beta schedule must

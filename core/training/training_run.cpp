@@ -5,6 +5,7 @@
 #include <fstream>
 #include <iomanip>
 #include <limits>
+#include <optional>
 #include <stdexcept>
 #include <thread>
 
@@ -126,17 +127,22 @@ void save_learned_schedule(EddpmTrainer& trainer, const fs::path& path) {
 TrainSnapshot run_training(EddpmTrainer& trainer, const fs::path& run_dir, const RunCallbacks& callbacks,
                            RunFolderMode mode) {
   const bool resuming = mode == RunFolderMode::resume || trainer.iteration() > 0;
-  if (!resuming) check_run_folder(run_dir, mode);
-  fs::create_directories(run_dir);
-  // The replaced run's schedule must not pass for this run's before this run writes its own.
-  if (!resuming) fs::remove(run_dir / "schedule_learned.json");
-  fs::remove(run_dir / "verdict.json");  // judged a mask that is about to change
-  if (!resuming) {
-    fs::remove(run_dir / "settle_choice.json");
-    fs::remove(run_dir / "settle_recheck.json");
+  // Data-parallel ranks train alike; rank 0 alone writes the run folder.
+  const bool writes = trainer.rank() == 0;
+  std::optional<RunLogs> logs;
+  if (writes) {
+    if (!resuming) check_run_folder(run_dir, mode);
+    fs::create_directories(run_dir);
+    // The replaced run's schedule must not pass for this run's before this run writes its own.
+    if (!resuming) fs::remove(run_dir / "schedule_learned.json");
+    fs::remove(run_dir / "verdict.json");  // judged a mask that is about to change
+    if (!resuming) {
+      fs::remove(run_dir / "settle_choice.json");
+      fs::remove(run_dir / "settle_recheck.json");
+    }
+    remove_stale_temporaries(run_dir);  // left by a process killed while it saved
+    logs.emplace(run_dir, resuming, trainer.iteration(), trainer.noise().T());
   }
-  remove_stale_temporaries(run_dir);  // left by a process killed while it saved
-  RunLogs logs(run_dir, resuming, trainer.iteration(), trainer.noise().T());
   const int64_t total = trainer.config().iters;
   const int64_t log_every = trainer.config().log_every;
   using clock = std::chrono::steady_clock;
@@ -146,7 +152,8 @@ TrainSnapshot run_training(EddpmTrainer& trainer, const fs::path& run_dir, const
   auto saved_at = started_at;
   // The logs are synced before each checkpoint, so a checkpoint never outlives the rows before it.
   auto checkpoint = [&] {
-    logs.sync();
+    if (!writes) return;
+    logs->sync();
     save_checkpoint(trainer, run_dir / "checkpoint.pt");
   };
   // A new run starts with a checkpoint of its own, so "the last good checkpoint" is always this run's.
@@ -154,10 +161,16 @@ TrainSnapshot run_training(EddpmTrainer& trainer, const fs::path& run_dir, const
   int64_t saved_iteration = trainer.iteration();
   int64_t window_first = first;
   TrainSnapshot last;
-  auto stopped = [&] { return callbacks.stop && callbacks.stop->load(); };
+  // Ranks stop together: a stop asked of any of them (Ctrl+C reaches them all, not at once) ends
+  // every rank after the same iteration, and none waits forever in a collective.
+  const bool distributed = trainer.group().distributed();
+  auto stopped = [&] {
+    const bool asked = callbacks.stop && callbacks.stop->load();
+    return distributed ? trainer.group().any(asked) : asked;
+  };
   AdaptiveCpuThreads threads(callbacks.adapt_cpu_threads, trainer.device());
   while (trainer.iteration() < total) {
-    if (callbacks.pause && callbacks.pause->load()) {
+    if (!distributed && callbacks.pause && callbacks.pause->load()) {
       const auto paused_at = clock::now();
       if (callbacks.on_pause) callbacks.on_pause(trainer.iteration());
       while (callbacks.pause->load() && !stopped()) std::this_thread::sleep_for(std::chrono::milliseconds(10));
@@ -172,15 +185,16 @@ TrainSnapshot run_training(EddpmTrainer& trainer, const fs::path& run_dir, const
       try {
         // Sampling thousands of candidates' points runs best on every thread, whatever training chose.
         threads.run_on_all([&] {
-          choice = choose_settle_target(trainer, 0, callbacks.stop, settled_kind(run_dir / "settle_choice.json"),
-                                        callbacks.on_settle_progress);
+          // Ranks cannot stop one by one inside the measurement: theirs runs to its end.
+          choice = choose_settle_target(trainer, 0, distributed ? nullptr : callbacks.stop,
+                                        settled_kind(run_dir / "settle_choice.json"), callbacks.on_settle_progress);
         });
       } catch (const Cancelled&) {
         break;
       }
       trainer.set_settle_target(choice.best().timesteps);
       const char* file = choice.recheck ? "settle_recheck.json" : "settle_choice.json";
-      write_text_atomically(run_dir / file, to_json(choice).dump(2) + "\n");
+      if (writes) write_text_atomically(run_dir / file, to_json(choice).dump(2) + "\n");
       if (callbacks.on_settle_choice) callbacks.on_settle_choice(choice);
     }
     threads.run([&] { trainer.step(); });
@@ -199,7 +213,7 @@ TrainSnapshot run_training(EddpmTrainer& trainer, const fs::path& run_dir, const
       throw NonFiniteLoss("loss became " + std::to_string(last.loss) + " by iteration " + std::to_string(i) +
                           "; training stopped. The last good checkpoint (iteration " + std::to_string(saved_iteration) +
                           ") is kept: resume it with a lower learning rate");
-    logs.write(last, progress);
+    if (writes) logs->write(last, progress);
     if (callbacks.autosave_seconds > 0 &&
         std::chrono::duration<double>(now - saved_at).count() >= callbacks.autosave_seconds) {
       checkpoint();
@@ -209,7 +223,10 @@ TrainSnapshot run_training(EddpmTrainer& trainer, const fs::path& run_dir, const
     if (callbacks.on_snapshot) callbacks.on_snapshot(last, progress);
   }
   checkpoint();
-  save_learned_schedule(trainer, run_dir / "schedule_learned.json");
+  if (writes)
+    save_learned_schedule(trainer, run_dir / "schedule_learned.json");
+  else
+    trainer.take_snapshot();  // the one save_learned_schedule takes on rank 0: its loss is averaged
   return last;
 }
 
