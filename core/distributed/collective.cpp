@@ -23,7 +23,6 @@ class Collective::Group {
   virtual void all_reduce_sum(torch::Tensor& t) = 0;
   virtual void broadcast(torch::Tensor& t) = 0;
   virtual std::vector<torch::Tensor> all_gather(const torch::Tensor& t, int size) = 0;
-  virtual void barrier() = 0;
 };
 
 namespace {
@@ -49,7 +48,6 @@ class BackendGroup : public Collective::Group {
     finish(group_->allgather(outputs, inputs), "an all-gather");
     return outputs[0];
   }
-  void barrier() override { finish(group_->barrier(), "a barrier"); }
 
  private:
   // A rank that died or hangs shows here, as a closed connection or a timeout: one line that says
@@ -224,12 +222,6 @@ bool Collective::any(bool yes) {
   torch::Tensor count = on_group_device(torch::full({1}, yes ? 1.0f : 0.0f));
   group_->all_reduce_sum(count);
   return count.item<float>() > 0.5f;
-}
-
-void Collective::barrier() {
-  if (!group_) return;
-  const Timed timed(seconds_);
-  group_->barrier();
 }
 
 }  // namespace eddpm

@@ -52,7 +52,6 @@ class Collective {
   torch::Tensor gather_rows(const torch::Tensor& tensor);
   // Whether any rank says yes (a stop asked of one rank stops all of them at the same iteration).
   bool any(bool yes);
-  void barrier();
   class Group;  // the c10d process group behind it (collective.cpp): public for its backends' wrapper
 
   // Seconds this process has spent inside the calls above: communicating, and waiting for slower ranks.

@@ -1,7 +1,8 @@
 #pragma once
 // Where this process stands in a multi-process run: the variables torchrun sets (RANK, WORLD_SIZE,
 // LOCAL_RANK, MASTER_ADDR, MASTER_PORT), read with the same names so that `torchrun ... eddpm train`
-// and `eddpm launch` start the same thing. No LibTorch: the launcher and the settings read it too.
+// and `eddpm train --nproc N` start the same thing. Plain C++: the launcher reads it before any
+// LibTorch work.
 #include <functional>
 #include <string>
 #include <vector>
